@@ -1,0 +1,86 @@
+# tt — trafficking trends toolkit.  Plain make; no autotools.
+#   make            build every tool into bin/
+#   make check      install missing packages, build, run every test (ends "N passed, N failed")
+#   make demo       install missing packages, build, analyse the shipped data into plots/
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      benchmarks (scripts/bench)
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man/man1
+CC      ?= cc
+WERROR  ?= -Werror
+OPT     ?= -O2
+GSL_CFLAGS := $(shell pkg-config --cflags gsl 2>/dev/null)
+GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas -lm)
+CFLAGS  ?= $(OPT) -g
+ALLCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic $(WERROR) \
+            -Itools/lib $(GSL_CFLAGS) $(CFLAGS)
+LDLIBS  = -lcsv $(GSL_LIBS) -lm
+VERSION = 0.1.0
+
+B       ?= build
+LIBSRC  := $(sort $(wildcard tools/lib/*.c))
+LIBOBJ  := $(LIBSRC:tools/lib/%.c=$(B)/lib/%.o)
+TOOLSRC := $(sort $(wildcard tools/tt*.c))
+TOOLS   := $(TOOLSRC:tools/%.c=bin/%)
+UNITSRC := $(sort $(wildcard tests/unit/test_*.c))
+UNITS   := $(UNITSRC:tests/unit/%.c=$(B)/unit/%)
+FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+all: $(TOOLS)
+
+$(B)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -DTT_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(B)/libtt.a: $(LIBOBJ)
+	rm -f $@ && ar rcs $@ $(LIBOBJ)
+
+bin/%: tools/%.c $(B)/libtt.a
+	@mkdir -p bin
+	$(CC) $(ALLCFLAGS) -o $@ $< $(B)/libtt.a $(LDFLAGS) $(LDLIBS)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libtt.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $< $(B)/libtt.a $(LDFLAGS) $(LDLIBS)
+
+units: $(UNITS)
+
+deps:
+	@sh scripts/install-deps
+
+# The sanitizer pass: the same sources in a separate build directory.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+san:
+	$(MAKE) B=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" BINOUT=1 \
+	    $(TOOLS:bin/%=build-san/bin/%) $(UNITSRC:tests/unit/%.c=build-san/unit/%)
+
+build-san/bin/%: tools/%.c build-san/libtt.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -o $@ $< build-san/libtt.a $(LDFLAGS) $(LDLIBS)
+
+check: deps
+	$(MAKE) all units
+	$(MAKE) san
+	sh tests/run
+
+demo: deps all
+	sh scripts/demo
+
+bench: all
+	sh scripts/bench
+
+fuzz:
+	sh tests/fuzz/run
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	for t in $(TOOLS); do install -m 755 $$t $(DESTDIR)$(BINDIR)/; done
+	for m in tools/man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/; done
+
+clean:
+	rm -rf bin build build-san build-fuzz plots/*.png plots/*.svg plots/*.pdf plots/*.csv plots/*.html plots/*.txt
+
+.PHONY: all units deps san check demo bench fuzz install clean
+.SECONDARY:

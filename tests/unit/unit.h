@@ -1,0 +1,32 @@
+/* Minimal unit-test helpers: each test binary prints one line per failure
+ * and ends with "N passed, N failed"; tests/run adds the counts up. */
+#ifndef TT_UNIT_H
+#define TT_UNIT_H
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int unit_pass, unit_fail;
+
+#define CHECK(cond) do { if (cond) unit_pass++; else { unit_fail++; \
+	printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+
+/* |got - want| <= rel * |want| (or <= rel when want is 0) */
+#define CHECK_REL(got, want, rel) do { double g_ = (got), w_ = (want); \
+	double tol_ = (rel) * (fabs(w_) > 0 ? fabs(w_) : 1.0); \
+	if (fabs(g_ - w_) <= tol_) unit_pass++; else { unit_fail++; \
+	printf("FAIL %s:%d: %s = %.17g, want %.17g (rel %g)\n", __FILE__, __LINE__, \
+	       #got, g_, w_, (double)(rel)); } } while (0)
+
+#define CHECK_STR(got, want) do { const char *g_ = (got), *w_ = (want); \
+	if (g_ && strcmp(g_, w_) == 0) unit_pass++; else { unit_fail++; \
+	printf("FAIL %s:%d: %s = \"%s\", want \"%s\"\n", __FILE__, __LINE__, \
+	       #got, g_ ? g_ : "(null)", w_); } } while (0)
+
+static inline int unit_summary(void)
+{
+	printf("%d passed, %d failed\n", unit_pass, unit_fail);
+	return unit_fail != 0;
+}
+
+#endif

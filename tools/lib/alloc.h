@@ -1,0 +1,14 @@
+/* Allocation that never returns NULL: on failure the tool says so and exits 1. */
+#ifndef TT_ALLOC_H
+#define TT_ALLOC_H
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* grow an array of `size`-byte items so that it holds at least `need` items */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,101 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "diag.h"
+#include "number.h"
+
+int col_find(const struct csv_header *h, const char *spec)
+{
+	size_t n = strlen(spec), i;
+	char *end;
+	long k;
+
+	for (i = 0; i < h->n; i++)
+		if (h->len[i] == n && memcmp(h->name[i], spec, n) == 0)
+			return (int)i;
+	if (n == 0 || spec[0] < '0' || spec[0] > '9')
+		return -1;
+	k = strtol(spec, &end, 10);
+	if (*end != '\0' || k < 1 || (size_t)k > h->n)
+		return -1;
+	return (int)k - 1;
+}
+
+int col_require(const struct csv_header *h, const char *file, const char *spec,
+		const char *what)
+{
+	int c = col_find(h, spec);
+	char *list = NULL;
+	size_t len = 0, cap = 0;
+
+	if (c >= 0)
+		return c;
+	for (size_t i = 0; i < h->n; i++) {
+		list = xgrow(list, &cap, len + h->len[i] + 3, 1);
+		len += (size_t)sprintf(list + len, "%s%s", i ? ", " : "", h->name[i]);
+	}
+	die_at(file, 1, 0, "%s \"%s\" not found; the header has: %s", what, spec,
+	       list ? list : "");
+}
+
+int *col_require_list(const struct csv_header *h, const char *file, const char *list,
+		      const char *what, size_t *n)
+{
+	struct strlist l = { 0 };
+	int *idx;
+
+	strlist_split(&l, list);
+	idx = xmalloc((l.n ? l.n : 1) * sizeof *idx);
+	for (size_t i = 0; i < l.n; i++)
+		idx[i] = col_require(h, file, l.v[i], what);
+	*n = l.n;
+	strlist_free(&l);
+	return idx;
+}
+
+int *col_groups(const struct csv_header *h, const char *file, const char *groups,
+		int all, size_t *n)
+{
+	static const char *defaults[] = { "iso3", "indicator" };
+	int *idx;
+
+	if (groups && !all)
+		return col_require_list(h, file, groups, "group column", n);
+	idx = xmalloc(2 * sizeof *idx);
+	*n = 0;
+	for (size_t i = 0; !all && i < 2; i++) {
+		int c = col_find(h, defaults[i]);
+		if (c >= 0)
+			idx[(*n)++] = c;
+	}
+	return idx;
+}
+
+int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup)
+{
+	for (size_t j = 1; j < h->n; j++)
+		for (size_t i = 0; i < j; i++)
+			if (h->len[i] == h->len[j] &&
+			    memcmp(h->name[i], h->name[j], h->len[i]) == 0) {
+				*first = i;
+				*dup = j;
+				return 1;
+			}
+	return 0;
+}
+
+int cell_number(const struct csv_header *h, const struct csv_row *r, int col, double *out)
+{
+	enum num_status st;
+
+	if (is_missing(r->f[col], r->len[col]))
+		return 1;
+	st = parse_number(r->f[col], r->len[col], out);
+	if (st != NUM_OK)
+		die_at(r->file, r->line, col + 1, "column \"%s\": \"%s\" %s", h->name[col],
+		       r->f[col], num_strerror(st));
+	return 0;
+}

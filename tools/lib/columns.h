@@ -1,0 +1,30 @@
+/* Columns found by name (or by 1-based number when no column has that name). */
+#ifndef TT_COLUMNS_H
+#define TT_COLUMNS_H
+#include <stddef.h>
+
+#include "csvread.h"
+#include "strlist.h"
+
+/* index of the column, or -1 */
+int col_find(const struct csv_header *h, const char *spec);
+/* index of the column, or exit 1 with a message naming the file and listing
+ * the header; `what` says what the column is for ("value column") */
+int col_require(const struct csv_header *h, const char *file, const char *spec,
+		const char *what);
+/* the indexes of a comma-separated list of columns; *n receives the count */
+int *col_require_list(const struct csv_header *h, const char *file, const char *list,
+		      const char *what, size_t *n);
+/* the grouping columns: -g LIST, or --all (none), or those of iso3,indicator
+ * present in the header */
+int *col_groups(const struct csv_header *h, const char *file, const char *groups,
+		int all, size_t *n);
+/* 1 when the header names a column twice (index of the second in *dup) */
+int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup);
+
+
+
+/* The number in a cell: 0 with *out set, 1 when the cell is missing; a cell
+ * that is neither ends the tool with a located message naming the column. */
+int cell_number(const struct csv_header *h, const struct csv_row *r, int col, double *out);
+#endif

@@ -1,0 +1,367 @@
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "diag.h"
+#include <stdarg.h>
+
+#define READ_SIZE (1 << 18)
+
+struct csv_reader {
+	char **files;
+	int *fds;
+	int nfiles, cur;
+	const char *file;
+	char delim;
+	int checking;
+	long problems;
+
+	struct csv_parser p;
+	char *buf;
+	size_t pos, end;
+	int eof, at_file_start;
+	long line;             /* line of the bytes being fed */
+	int row_open;          /* a row has begun and not yet ended */
+	long row_line;         /* where the open row began */
+	long field_line;       /* where the next field of the open row begins */
+	int row_ready;
+	int bad_line;          /* checking mode: skip to the end of this line */
+
+	char *arena;           /* this row's field texts, NUL-terminated */
+	size_t alen, acap;
+	size_t *off, *flen;
+	size_t nf, fcap, ptrcap;
+	struct csv_row row;
+
+	struct csv_header hdr;
+	int have_header;
+};
+
+/* '\r' counts as a blank that libcsv trims at the edges of a field, and only
+ * '\n' ends a row: so CRLF and LF files read alike, a row always ends at the
+ * end of a line we feed, and a CR inside quotes is kept. */
+static int is_cr(unsigned char c) { return c == '\r'; }
+static int is_lf(unsigned char c) { return c == '\n'; }
+
+static void parser_init(struct csv_reader *r)
+{
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		die(1, "out of memory");
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	csv_set_space_func(&r->p, is_cr);
+	csv_set_term_func(&r->p, is_lf);
+}
+
+int csv_delim_from(const char *arg, char *delim)
+{
+	if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
+		*delim = '\t';
+	else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+		*delim = arg[0];
+	else
+		return -1;
+	return 0;
+}
+
+static int open_input(const char *name)
+{
+	struct stat st;
+	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY);
+
+	if (fd < 0)
+		die_at(name, 0, 0, "%s", strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		die_at(name, 0, 0, "is a directory");
+	return fd;
+}
+
+struct csv_reader *csv_open(char **files, int nfiles, char delim)
+{
+	static char *std_in[] = { "-" };
+	struct csv_reader *r = xcalloc(1, sizeof *r);
+
+	if (nfiles == 0) {
+		files = std_in;
+		nfiles = 1;
+	}
+	r->files = files;
+	r->nfiles = nfiles;
+	r->fds = xmalloc((size_t)nfiles * sizeof *r->fds);
+	for (int i = 0; i < nfiles; i++)
+		r->fds[i] = open_input(files[i]);
+	r->delim = delim;
+	r->buf = xmalloc(READ_SIZE);
+	r->cur = -1;
+	return r;
+}
+
+void csv_set_checking(struct csv_reader *r, int on) { r->checking = on; }
+long csv_problems(const struct csv_reader *r) { return r->problems; }
+const struct csv_header *csv_header(const struct csv_reader *r) { return &r->hdr; }
+const char *csv_first_file(const struct csv_reader *r) { return r->files[0]; }
+
+/* A structural problem: fatal normally, counted when checking. */
+static void problem(struct csv_reader *r, long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_at(r->file, line, col, fmt, ap);
+	va_end(ap);
+	r->problems++;
+	if (!r->checking) {
+		out_abandon();
+		exit(EXIT_DATA);
+	}
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct csv_reader *r = data;
+
+	r->arena = xgrow(r->arena, &r->acap, r->alen + len + 1, 1);
+	memcpy(r->arena + r->alen, s ? s : "", len);
+	r->arena[r->alen + len] = '\0';
+	if (r->nf == r->fcap) {
+		size_t cap = r->fcap;
+		r->off = xgrow(r->off, &cap, r->nf + 1, sizeof *r->off);
+		r->flen = xgrow(r->flen, &r->fcap, r->nf + 1, sizeof *r->flen);
+	}
+	r->off[r->nf] = r->alen;
+	r->flen[r->nf++] = len;
+	r->alen += len + 1;
+	r->field_line = r->line;
+}
+
+static void on_row(int c, void *data)
+{
+	struct csv_reader *r = data;
+	(void)c;
+	r->row_ready = 1;
+	r->row_open = 0;
+}
+
+static void reset_row(struct csv_reader *r)
+{
+	r->nf = 0;
+	r->alen = 0;
+	r->row_ready = 0;
+}
+
+static int next_file(struct csv_reader *r)
+{
+	if (r->cur >= 0) {
+		csv_free(&r->p);
+		if (r->fds[r->cur] != STDIN_FILENO)
+			close(r->fds[r->cur]);
+	}
+	if (++r->cur >= r->nfiles)
+		return 0;
+	r->file = r->files[r->cur];
+	r->pos = r->end = 0;
+	r->eof = 0;
+	r->at_file_start = 1;
+	r->line = 1;
+	r->row_open = 0;
+	r->bad_line = 0;
+	parser_init(r);
+	return 1;
+}
+
+static int refill(struct csv_reader *r)
+{
+	ssize_t n;
+
+	do
+		n = read(r->fds[r->cur], r->buf, READ_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die_at(r->file, 0, 0, "read error: %s", strerror(errno));
+	r->pos = 0;
+	r->end = (size_t)n;
+	if (r->at_file_start && n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->pos = 3;
+	r->at_file_start = 0;
+	return n > 0;
+}
+
+/* The end of the current file: finish the last row (a missing final newline
+ * is fine) or report a quote left open. */
+static void finish_file(struct csv_reader *r)
+{
+	if (csv_fini(&r->p, on_field, on_row, r) != 0) {
+		problem(r, r->nf ? r->field_line : r->row_line, (long)r->nf + 1,
+			"unterminated quoted field (the closing quote is missing)");
+		reset_row(r);
+		r->row_open = 0;
+	}
+	r->eof = 1;
+}
+
+static void feed(struct csv_reader *r, const char *seg, size_t n)
+{
+	size_t done;
+	const char *nul;
+
+	if (!r->row_open) {
+		for (size_t i = 0; i < n; i++)
+			if (seg[i] != '\r' && seg[i] != '\n') {
+				r->row_open = 1;
+				r->row_line = r->field_line = r->line;
+				break;
+			}
+	}
+	if ((nul = memchr(seg, '\0', n)) != NULL) {
+		problem(r, r->line, 0, "NUL byte in the input");
+		r->bad_line = 1;
+		return;
+	}
+	done = csv_parse(&r->p, seg, n, on_field, on_row, r);
+	if (done < n) {
+		problem(r, r->line, (long)r->nf + 1,
+			"stray quote: a field holding a quote must be quoted, and its quotes doubled");
+		r->bad_line = 1;
+	}
+}
+
+/* Reads the next row of the current file: 1 with r->row filled, 0 at its end. */
+static int read_row(struct csv_reader *r)
+{
+	reset_row(r);
+	while (!r->row_ready) {
+		const char *seg, *nl;
+		size_t n;
+
+		if (r->eof)
+			return 0;
+		if (r->pos == r->end && !refill(r)) {
+			finish_file(r);
+			continue;
+		}
+		seg = r->buf + r->pos;
+		nl = memchr(seg, '\n', r->end - r->pos);
+		n = nl ? (size_t)(nl - seg) + 1 : r->end - r->pos;
+		r->pos += n;
+		if (!r->bad_line)
+			feed(r, seg, n);
+		if (nl) {
+			r->line++;
+			if (r->bad_line) {
+				/* checking mode: resume at the next line */
+				csv_free(&r->p);
+				parser_init(r);
+				reset_row(r);
+				r->row_open = 0;
+				r->bad_line = 0;
+			}
+		}
+	}
+	if (r->nf > r->ptrcap) {
+		r->row.f = xrealloc(r->row.f, r->nf * sizeof *r->row.f);
+		r->ptrcap = r->nf;
+	}
+	for (size_t i = 0; i < r->nf; i++)
+		r->row.f[i] = r->arena + r->off[i];
+	r->row.len = r->flen;
+	r->row.n = r->nf;
+	r->row.file = r->file;
+	r->row.line = r->row_line;
+	return 1;
+}
+
+static void take_header(struct csv_reader *r)
+{
+	struct csv_header *h = &r->hdr;
+	h->n = r->row.n;
+	h->name = xmalloc(h->n * sizeof *h->name);
+	h->len = xmalloc(h->n * sizeof *h->len);
+	for (size_t i = 0; i < h->n; i++) {
+		h->name[i] = xstrndup(r->row.f[i], r->row.len[i]);
+		h->len[i] = r->row.len[i];
+	}
+	r->have_header = 1;
+}
+
+static int same_header(const struct csv_reader *r)
+{
+	if (r->row.n != r->hdr.n)
+		return 0;
+	for (size_t i = 0; i < r->hdr.n; i++)
+		if (r->row.len[i] != r->hdr.len[i] ||
+		    memcmp(r->row.f[i], r->hdr.name[i], r->hdr.len[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Opens the next file that has a header; 0 when there is none left. */
+static int open_next(struct csv_reader *r)
+{
+	while (next_file(r)) {
+		if (!read_row(r)) {
+			problem(r, 0, 0, "empty file (no header line)");
+			continue;
+		}
+		if (!r->have_header)
+			take_header(r);
+		else if (!same_header(r))
+			problem(r, r->row.line, 0, "the header differs from that of %s",
+				r->files[0]);
+		return 1;
+	}
+	return 0;
+}
+
+int csv_read_header(struct csv_reader *r)
+{
+	if (r->cur < 0 && !open_next(r))
+		return -1;
+	return r->have_header ? 0 : -1;
+}
+
+int csv_next(struct csv_reader *r, struct csv_row **row)
+{
+	if (r->cur < 0 && csv_read_header(r) != 0)
+		return 0;
+	for (;;) {
+		if (r->cur >= r->nfiles)
+			return 0;
+		if (read_row(r))
+			break;
+		if (!open_next(r))
+			return 0;
+	}
+	if (r->row.n != r->hdr.n)
+		problem(r, r->row.line, 0, "%zu field%s, the header has %zu",
+			r->row.n, r->row.n == 1 ? "" : "s", r->hdr.n);
+	*row = &r->row;
+	return 1;
+}
+
+void csv_close(struct csv_reader *r)
+{
+	if (!r)
+		return;
+	if (r->cur >= 0 && r->cur < r->nfiles) {
+		csv_free(&r->p);
+		for (int i = r->cur; i < r->nfiles; i++)
+			if (r->fds[i] != STDIN_FILENO)
+				close(r->fds[i]);
+	}
+	for (size_t i = 0; i < r->hdr.n; i++)
+		free(r->hdr.name[i]);
+	free(r->hdr.name);
+	free(r->hdr.len);
+	free(r->fds);
+	free(r->buf);
+	free(r->arena);
+	free(r->off);
+	free(r->flen);
+	free(r->row.f);
+	free(r);
+}

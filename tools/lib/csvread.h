@@ -1,0 +1,48 @@
+/* Streaming CSV reader on libcsv.  Strict RFC 4180: quoted fields with
+ * delimiters, doubled quotes and newlines, CRLF, a UTF-8 BOM; blank lines
+ * are skipped.  Input is fed to libcsv one line at a time from fixed-size
+ * reads, so every row knows the file and line where it started, also after
+ * multi-line quoted fields, and the whole file is never held in memory.
+ *
+ * Several files are read as one table: they must share the header.  Every
+ * input is opened by csv_open, before any output is written. */
+#ifndef TT_CSVREAD_H
+#define TT_CSVREAD_H
+#include <stddef.h>
+
+struct csv_header {
+	char **name;
+	size_t *len;
+	size_t n;
+};
+
+struct csv_row {
+	char **f;        /* NUL-terminated field texts (may hold NUL-free binary) */
+	size_t *len;
+	size_t n;        /* fields in this row */
+	const char *file;
+	long line;       /* line where the row started */
+};
+
+/* In strict mode (the default) a structural problem ends the tool with a
+ * located message and exit 1.  A checking reader (csv_set_checking) reports
+ * each problem through warn_at, counts it, and goes on; ragged rows are
+ * then returned as they are, for the caller to skip. */
+struct csv_reader;
+
+struct csv_reader *csv_open(char **files, int nfiles, char delim);
+void csv_set_checking(struct csv_reader *r, int on);
+/* reads the header of the first file; 0 on success, -1 for an empty input
+ * (reported) */
+int csv_read_header(struct csv_reader *r);
+const struct csv_header *csv_header(const struct csv_reader *r);
+const char *csv_first_file(const struct csv_reader *r);
+/* 1 and *row set, or 0 at the end of all input */
+int csv_next(struct csv_reader *r, struct csv_row **row);
+long csv_problems(const struct csv_reader *r);
+void csv_close(struct csv_reader *r);
+
+/* the delimiter given on the command line: one character, or "tab" / "\t" */
+int csv_delim_from(const char *arg, char *delim);
+
+#endif

@@ -1,0 +1,108 @@
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "describe.h"
+
+void moments_add(struct moments *m, double x)
+{
+	double d, t;
+
+	if (m->n == 0)
+		m->min = m->max = x;
+	else if (x < m->min)
+		m->min = x;
+	else if (x > m->max)
+		m->max = x;
+	m->n++;
+	d = x - m->mean;
+	m->mean += d / (double)m->n;
+	m->m2 += d * (x - m->mean);
+	t = m->sum + x;
+	m->comp += fabs(m->sum) >= fabs(x) ? (m->sum - t) + x : (x - t) + m->sum;
+	m->sum = t;
+}
+
+double moments_sum(const struct moments *m) { return m->sum + m->comp; }
+double moments_mean(const struct moments *m) { return m->n ? m->mean : NAN; }
+double moments_var(const struct moments *m) { return m->n > 1 ? m->m2 / (double)(m->n - 1) : NAN; }
+
+void series_add(struct series *s, double t, double y)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap;
+		s->t = xgrow(s->t, &cap, s->n + 1, sizeof *s->t);
+		s->y = xgrow(s->y, &s->cap, s->n + 1, sizeof *s->y);
+	}
+	s->t[s->n] = t;
+	s->y[s->n++] = y;
+}
+
+struct tyi {
+	double t, y;
+	size_t i;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct tyi *p = a, *q = b;
+	if (p->t != q->t)
+		return p->t < q->t ? -1 : 1;
+	return p->i < q->i ? -1 : p->i > q->i;
+}
+
+void series_sort_by_time(struct series *s)
+{
+	struct tyi *v;
+	size_t i;
+	int sorted = 1;
+
+	for (i = 1; i < s->n && sorted; i++)
+		sorted = s->t[i - 1] <= s->t[i];
+	if (sorted)
+		return;
+	v = xmalloc(s->n * sizeof *v);
+	for (i = 0; i < s->n; i++)
+		v[i] = (struct tyi){ s->t[i], s->y[i], i };
+	qsort(v, s->n, sizeof *v, by_time);
+	for (i = 0; i < s->n; i++) {
+		s->t[i] = v[i].t;
+		s->y[i] = v[i].y;
+	}
+	free(v);
+}
+
+void series_free(struct series *s)
+{
+	free(s->t);
+	free(s->y);
+	memset(s, 0, sizeof *s);
+}
+
+double quantile_sorted(const double *sorted, size_t n, double p)
+{
+	if (n == 0)
+		return NAN;
+	return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
+}
+
+double mad(const double *y, size_t n)
+{
+	double *d, med;
+
+	if (n == 0)
+		return NAN;
+	d = xmalloc(n * sizeof *d);
+	memcpy(d, y, n * sizeof *d);
+	gsl_sort(d, 1, n);
+	med = gsl_stats_median_from_sorted_data(d, 1, n);
+	for (size_t i = 0; i < n; i++)
+		d[i] = fabs(y[i] - med);
+	gsl_sort(d, 1, n);
+	med = gsl_stats_median_from_sorted_data(d, 1, n);
+	free(d);
+	return 1.4826 * med;
+}

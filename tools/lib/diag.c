@@ -1,0 +1,93 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "csvwrite.h"
+
+const char *progname = "tt";
+int warnings_quiet;
+
+void diag_init(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+	progname = slash ? slash + 1 : argv0;
+}
+
+const char *diag_where(const char *file, long line, long col)
+{
+	static char buf[4096];
+	if (!file) {
+		buf[0] = '\0';
+		return buf;
+	}
+	if (strcmp(file, "-") == 0)
+		file = "(stdin)";
+	if (line > 0 && col > 0)
+		snprintf(buf, sizeof buf, "%s:%ld:%ld: ", file, line, col);
+	else if (line > 0)
+		snprintf(buf, sizeof buf, "%s:%ld: ", file, line);
+	else
+		snprintf(buf, sizeof buf, "%s: ", file);
+	return buf;
+}
+
+void vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, diag_where(file, line, col));
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void warn_at(const char *file, long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+	if (warnings_quiet)
+		return;
+	va_start(ap, fmt);
+	vwarn_at(file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+	if (warnings_quiet)
+		return;
+	va_start(ap, fmt);
+	vwarn_at(NULL, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* A tool never prints a partial table and then exits 0: output already
+ * buffered is discarded, so a failing run writes nothing it had not flushed. */
+noreturn void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_at(NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	out_abandon();
+	exit(status);
+}
+
+noreturn void die_at(const char *file, long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_at(file, line, col, fmt, ap);
+	va_end(ap);
+	out_abandon();
+	exit(EXIT_DATA);
+}
+
+noreturn void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_at(NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help'.\n", progname);
+	out_abandon();
+	exit(EXIT_USAGE);
+}

@@ -1,0 +1,24 @@
+/* One family of diagnostics: "tt-NAME: message" and the located form
+ * "tt-NAME: file:line:col: message".  Exit codes: 0 ok, 1 data or I/O, 2 usage. */
+#ifndef TT_DIAG_H
+#define TT_DIAG_H
+#include <stdarg.h>
+#include <stdnoreturn.h>
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+extern const char *progname;
+extern int warnings_quiet;     /* set by tools that want no warnings */
+
+void diag_init(const char *argv0);
+noreturn void die(int status, const char *fmt, ...);
+noreturn void die_at(const char *file, long line, long col, const char *fmt, ...);
+/* usage error: message, then the one-line hint "Try 'tt-NAME --help'." */
+noreturn void die_usage(const char *fmt, ...);
+void warn(const char *fmt, ...);
+void warn_at(const char *file, long line, long col, const char *fmt, ...);
+void vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap);
+/* "file:line:col: " or shorter when line/col are 0; file "-" reads "(stdin)" */
+const char *diag_where(const char *file, long line, long col);
+
+#endif

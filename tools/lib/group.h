@@ -1,0 +1,24 @@
+/* Groups keyed by the values of the grouping columns: a hash table whose
+ * groups are numbered 0, 1, ... in order of first appearance. */
+#ifndef TT_GROUP_H
+#define TT_GROUP_H
+#include <stddef.h>
+
+#include "csvread.h"
+
+struct group_table;
+
+struct group_table *group_new(const int *cols, size_t ncols);
+/* the group of this row (created when new) */
+size_t group_of(struct group_table *g, const struct csv_row *row);
+size_t group_count(const struct group_table *g);
+size_t group_ncols(const struct group_table *g);
+/* the value of key column k of group i */
+const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *len);
+/* writes the key columns of group i as output fields */
+void group_write_key(const struct group_table *g, size_t i);
+/* "PHL, prosecutions" for messages */
+const char *group_label(struct group_table *g, size_t i);
+void group_free(struct group_table *g);
+
+#endif

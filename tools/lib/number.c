@@ -1,0 +1,146 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "number.h"
+#include "strlist.h"
+
+/* Small integers are the common case in indicator tables: read them without
+ * strtod.  Up to 15 digits is exact in a double. */
+static int fast_integer(const char *s, size_t len, double *out)
+{
+	size_t i = 0;
+	int neg = 0;
+	long long v = 0;
+
+	if (len && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	if (i == len || len - i > 15)
+		return 0;
+	for (; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return 0;
+		v = v * 10 + d;
+	}
+	*out = neg ? -(double)v : (double)v;
+	return 1;
+}
+
+enum num_status parse_number(const char *s, size_t len, double *out)
+{
+	char stack[64], *buf = stack, *end;
+	int digits = 0;
+	size_t i;
+	double v;
+
+	if (fast_integer(s, len, out))
+		return NUM_OK;
+	/* only the characters of a plain decimal number may appear */
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			digits = 1;
+		else if (c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E')
+			return NUM_BAD;
+	}
+	if (!digits || s[0] == 'e' || s[0] == 'E')
+		return NUM_BAD;
+	if (len >= sizeof stack)
+		buf = xmalloc(len + 1);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtod(buf, &end);
+	i = (size_t)(end - buf);
+	if (buf != stack)
+		free(buf);
+	if (i != len)
+		return NUM_BAD;
+	if (errno == ERANGE && fabs(v) > 1)
+		return NUM_RANGE;
+	*out = v == 0 ? 0.0 : v; /* no negative zero */
+	return NUM_OK;
+}
+
+const char *num_strerror(enum num_status st)
+{
+	return st == NUM_RANGE ? "is out of range" : "is not a number";
+}
+
+static struct strlist na_tokens;
+static int na_ready;
+
+void na_set(const char *list)
+{
+	strlist_free(&na_tokens);
+	strlist_split(&na_tokens, list);
+	na_ready = 1;
+}
+
+int is_missing(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 1;
+	if (!na_ready)
+		na_set("NA,N/A,n/a,..,-");
+	for (i = 0; i < na_tokens.n; i++)
+		if (na_tokens.len[i] == len && memcmp(na_tokens.v[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int digits_at(const char *s, size_t n, int *v)
+{
+	size_t i;
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+int parse_date(const char *s, size_t len, int *year, int *month, int *day)
+{
+	int y, m = 0, d = 0;
+
+	if (len != 4 && len != 7 && len != 10)
+		return 0;
+	if (!digits_at(s, 4, &y) || y < 1000)
+		return 0;
+	if (len >= 7 && (s[4] != '-' || !digits_at(s + 5, 2, &m) || m < 1 || m > 12))
+		return 0;
+	if (len == 10 && (s[7] != '-' || !digits_at(s + 8, 2, &d) || d < 1 ||
+			  d > days_in_month(y, m)))
+		return 0;
+	*year = y;
+	if (month)
+		*month = m;
+	if (day)
+		*day = d;
+	return len == 4 ? 1 : len == 7 ? 2 : 3;
+}
+
+int parse_year(const char *s, size_t len, long lo, long hi, long *year)
+{
+	double v;
+	if (parse_number(s, len, &v) != NUM_OK || v != floor(v) || v < lo || v > hi)
+		return -1;
+	*year = (long)v;
+	return 0;
+}

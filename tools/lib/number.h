@@ -1,0 +1,27 @@
+/* Numbers, missing values and dates as they appear in CSV cells.
+ * Numbers are read in the C locale: an optional sign, digits, one decimal
+ * point, an optional exponent.  Hex, inf, nan, thousands separators and
+ * surrounding blanks are refused, so "12a", "1,234" and " 3" are errors. */
+#ifndef TT_NUMBER_H
+#define TT_NUMBER_H
+#include <stddef.h>
+
+enum num_status { NUM_OK, NUM_BAD, NUM_RANGE };
+
+enum num_status parse_number(const char *s, size_t len, double *out);
+/* why a cell is not a number, for messages: "is not a number", "is out of range" */
+const char *num_strerror(enum num_status st);
+
+/* The missing-value tokens.  The empty cell is always missing; --na LIST
+ * replaces the other tokens (default NA, N/A, n/a, .., -). */
+void na_set(const char *list);
+int is_missing(const char *s, size_t len);
+
+/* ISO 8601 calendar dates: YYYY-MM-DD, YYYY-MM or YYYY (year 1000-9999).
+ * Returns the number of parts read (3, 2 or 1), or 0 when s is not such a date. */
+int parse_date(const char *s, size_t len, int *year, int *month, int *day);
+
+/* an integer year (time cell) in [lo, hi]; returns 0 on success */
+int parse_year(const char *s, size_t len, long lo, long hi, long *year);
+
+#endif
