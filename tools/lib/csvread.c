@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "columns.h"
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
@@ -307,11 +308,17 @@ static int open_next(struct csv_reader *r)
 			problem(r, 0, 0, "empty file (no header line)");
 			continue;
 		}
-		if (!r->have_header)
+		if (!r->have_header) {
+			size_t a, b;
 			take_header(r);
-		else if (!same_header(r))
+			if (!r->checking && header_duplicate(&r->hdr, &a, &b))
+				problem(r, 1, (long)b + 1, "duplicate column name \"%s\" (also column %zu)",
+					r->hdr.name[b], a + 1);
+		} else if (!same_header(r)) {
 			problem(r, r->row.line, 0, "the header differs from that of %s",
 				r->files[0]);
+			continue;       /* checking: the rest of this file is not read */
+		}
 		return 1;
 	}
 	return 0;

@@ -27,7 +27,7 @@ static int fast_integer(const char *s, size_t len, double *out)
 			return 0;
 		v = v * 10 + d;
 	}
-	*out = neg ? -(double)v : (double)v;
+	*out = neg && v ? -(double)v : (double)v;
 	return 1;
 }
 

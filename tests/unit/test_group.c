@@ -1,0 +1,62 @@
+/* Grouping: keys by value, first-appearance order, no separator collisions. */
+#include <stdlib.h>
+
+#include "group.h"
+#include "unit.h"
+
+static struct csv_row row_of(char **f, size_t *len, size_t n)
+{
+	struct csv_row r = { f, len, n, "t", 1 };
+	for (size_t i = 0; i < n; i++)
+		len[i] = strlen(f[i]);
+	return r;
+}
+
+int main(void)
+{
+	int cols[2] = { 0, 2 };
+	struct group_table *g = group_new(cols, 2);
+	char *a[] = { "PHL", "x", "pros" }, *b[] = { "KOR", "y", "pros" };
+	char *c[] = { "PHL", "z", "conv" }, *d[] = { "PHL", "w", "pros" };
+	char *e1[] = { "a,b", "", "c" }, *e2[] = { "a", "", "b,c" };
+	size_t len[3];
+	struct csv_row r;
+	size_t n, i;
+	char buf[64];
+
+	r = row_of(a, len, 3);
+	CHECK(group_of(g, &r) == 0);
+	r = row_of(b, len, 3);
+	CHECK(group_of(g, &r) == 1);
+	r = row_of(c, len, 3);
+	CHECK(group_of(g, &r) == 2);
+	r = row_of(d, len, 3);
+	CHECK(group_of(g, &r) == 0);
+	r = row_of(e1, len, 3);
+	CHECK(group_of(g, &r) == 3);
+	r = row_of(e2, len, 3);
+	CHECK(group_of(g, &r) == 4);
+	CHECK(group_count(g) == 5);
+	const char *k = group_key(g, 2, 1, &n);
+	CHECK(n == 4 && memcmp(k, "conv", 4) == 0);
+	CHECK_STR(group_label(g, 1), "KOR, pros");
+	/* many groups: the table grows and keeps every key */
+	for (i = 0; i < 5000; i++) {
+		char *f[3] = { buf, "", "v" };
+		snprintf(buf, sizeof buf, "G%zu", i);
+		r = row_of(f, len, 3);
+		if (group_of(g, &r) != 5 + i)
+			break;
+	}
+	CHECK(i == 5000);
+	for (i = 0; i < 5000; i++) {
+		char *f[3] = { buf, "", "v" };
+		snprintf(buf, sizeof buf, "G%zu", i);
+		r = row_of(f, len, 3);
+		if (group_of(g, &r) != 5 + i)
+			break;
+	}
+	CHECK(i == 5000);
+	group_free(g);
+	return unit_summary();
+}

@@ -1,0 +1,137 @@
+/* Numbers, missing tokens, dates, and the writer's number format. */
+#include <float.h>
+#include <stdlib.h>
+
+#include "csvwrite.h"
+#include "number.h"
+#include "strlist.h"
+#include "unit.h"
+
+static int num(const char *s, double *v) { return parse_number(s, strlen(s), v); }
+
+static void test_numbers(void)
+{
+	double v;
+	CHECK(num("12", &v) == NUM_OK && v == 12);
+	CHECK(num("-3.25", &v) == NUM_OK && v == -3.25);
+	CHECK(num("+7", &v) == NUM_OK && v == 7);
+	CHECK(num(".11019", &v) == NUM_OK && v == 0.11019);
+	CHECK(num("760.", &v) == NUM_OK && v == 760);
+	CHECK(num("1e3", &v) == NUM_OK && v == 1000);
+	CHECK(num("2.5E-3", &v) == NUM_OK && v == 0.0025);
+	CHECK(num("123456789012345678", &v) == NUM_OK && v == 123456789012345678.0);
+	CHECK(num("-0", &v) == NUM_OK && v == 0 && !signbit(v));
+	CHECK(num("12a", &v) == NUM_BAD);
+	CHECK(num("1,234", &v) == NUM_BAD);
+	CHECK(num("0x10", &v) == NUM_BAD);
+	CHECK(num("inf", &v) == NUM_BAD);
+	CHECK(num("nan", &v) == NUM_BAD);
+	CHECK(num("Infinity", &v) == NUM_BAD);
+	CHECK(num(" 3", &v) == NUM_BAD);
+	CHECK(num("3 ", &v) == NUM_BAD);
+	CHECK(num("", &v) == NUM_BAD);
+	CHECK(num("-", &v) == NUM_BAD);
+	CHECK(num(".", &v) == NUM_BAD);
+	CHECK(num("e5", &v) == NUM_BAD);
+	CHECK(num("1e", &v) == NUM_BAD);
+	CHECK(num("1.2.3", &v) == NUM_BAD);
+	CHECK(num("1e999", &v) == NUM_RANGE);
+	CHECK(num("1e-999", &v) == NUM_OK && v == 0);   /* underflow reads as 0 */
+	CHECK(parse_number("12,5", 2, &v) == NUM_OK && v == 12);
+}
+
+static void test_missing(void)
+{
+	CHECK(is_missing("", 0));
+	CHECK(is_missing("NA", 2));
+	CHECK(is_missing("..", 2));
+	CHECK(is_missing("-", 1));
+	CHECK(!is_missing("0", 1));
+	CHECK(!is_missing("na", 2));
+	na_set("-99,\"a,b\"");
+	CHECK(is_missing("-99", 3));
+	CHECK(is_missing("a,b", 3));
+	CHECK(is_missing("", 0));
+	CHECK(!is_missing("NA", 2));
+	na_set("NA,N/A,n/a,..,-");
+}
+
+static void test_dates(void)
+{
+	int y, m, d;
+	CHECK(parse_date("2002-05-28", 10, &y, &m, &d) == 3 && y == 2002 && m == 5 && d == 28);
+	CHECK(parse_date("2014-11", 7, &y, &m, &d) == 2 && y == 2014 && m == 11);
+	CHECK(parse_date("2017", 4, &y, &m, &d) == 1 && y == 2017);
+	CHECK(parse_date("2000-02-29", 10, &y, &m, &d) == 3);
+	CHECK(parse_date("1900-02-29", 10, &y, &m, &d) == 0);
+	CHECK(parse_date("2001-02-29", 10, &y, &m, &d) == 0);
+	CHECK(parse_date("2001-13", 7, &y, &m, &d) == 0);
+	CHECK(parse_date("2001-00-10", 10, &y, &m, &d) == 0);
+	CHECK(parse_date("2001-4-1", 8, &y, &m, &d) == 0);
+	CHECK(parse_date("28/05/2002", 10, &y, &m, &d) == 0);
+	CHECK(parse_date("02002", 5, &y, &m, &d) == 0);
+	long yr;
+	CHECK(parse_year("2003", 4, 1800, 2100, &yr) == 0 && yr == 2003);
+	CHECK(parse_year("2003.0", 6, 1800, 2100, &yr) == 0 && yr == 2003);
+	CHECK(parse_year("2003.5", 6, 1800, 2100, &yr) != 0);
+	CHECK(parse_year("1799", 4, 1800, 2100, &yr) != 0);
+}
+
+/* the shortest form reads back to the same double */
+static void test_format(void)
+{
+	char buf[32];
+	double xs[] = { 0.1, 1.0 / 3, 2.0 / 3, 1e-300, 123456.789, -5e20, DBL_MAX, DBL_MIN,
+			9007199254740993.0, 0.30000000000000004, 1e15, 1e16, 4.35 };
+	unsigned seed = 12345;
+
+	format_number(buf, 0.1, 0);
+	CHECK_STR(buf, "0.1");
+	format_number(buf, 12, 0);
+	CHECK_STR(buf, "12");
+	format_number(buf, -0.0, 0);
+	CHECK_STR(buf, "0");
+	format_number(buf, 1.0 / 3, 0);
+	CHECK_STR(buf, "0.3333333333333333");
+	format_number(buf, 1.0 / 3, 3);
+	CHECK_STR(buf, "0.333");
+	format_number(buf, NAN, 0);
+	CHECK_STR(buf, "");
+	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+		format_number(buf, xs[i], 0);
+		CHECK(strtod(buf, NULL) == xs[i]);
+	}
+	for (int i = 0; i < 10000; i++) {
+		double x;
+		seed = seed * 1103515245u + 12345u;
+		x = ((double)seed / 4294967296.0 - 0.5) * pow(10, (int)(seed % 40) - 20);
+		format_number(buf, x, 0);
+		if (strtod(buf, NULL) != x) {
+			CHECK(strtod(buf, NULL) == x);
+			break;
+		}
+	}
+	CHECK(1);
+}
+
+static void test_strlist(void)
+{
+	struct strlist l = { 0 };
+	strlist_split(&l, "iso3,\"Korea, Republic of\",\"a \"\"b\"\"\",,x");
+	CHECK(l.n == 5);
+	CHECK_STR(l.v[1], "Korea, Republic of");
+	CHECK_STR(l.v[2], "a \"b\"");
+	CHECK(l.len[3] == 0);
+	CHECK(strlist_find(&l, "x", 1) == 4);
+	strlist_free(&l);
+}
+
+int main(void)
+{
+	test_numbers();
+	test_missing();
+	test_dates();
+	test_format();
+	test_strlist();
+	return unit_summary();
+}

@@ -1,0 +1,515 @@
+/* Least squares through GSL: see regress.h for the contract. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_multifit.h>
+#include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_vector.h>
+
+#include "alloc.h"
+#include "diag.h"
+#include "regress.h"
+
+const char *regress_status_str(int status)
+{
+	switch (status) {
+	case REGRESS_OK: return "ok";
+	case REGRESS_CONSTANT_Y: return "constant y";
+	case REGRESS_NO_DF: return "no degrees of freedom left";
+	case REGRESS_SINGULAR: return "singular design (collinear columns)";
+	case REGRESS_TOO_FEW: return "too few observations";
+	case REGRESS_BAD_INPUT: return "invalid input";
+	}
+	return "unknown status";
+}
+
+/* GSL's default error handler aborts the program.  Library code must hand
+ * degenerate data back to the tool instead, so GSL calls that can report
+ * an error run with the handler off and their return codes are checked. */
+static gsl_error_handler_t *gsl_quiet(void)
+{
+	return gsl_set_error_handler_off();
+}
+
+static void gsl_restore(gsl_error_handler_t *old)
+{
+	gsl_set_error_handler(old);
+}
+
+static int all_finite(const double *a, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		if (!isfinite(a[i]))
+			return 0;
+	return 1;
+}
+
+static int all_equal(const double *a, size_t m)
+{
+	for (size_t i = 1; i < m; i++)
+		if (a[i] != a[0])
+			return 0;
+	return 1;
+}
+
+static void fill_nan(double *a, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		a[i] = NAN;
+}
+
+/* index of a constant nonzero column of X, or k when there is none */
+static size_t intercept_column(const double *X, size_t n, size_t k)
+{
+	for (size_t j = 0; j < k; j++) {
+		size_t i = 1;
+		if (n == 0 || X[j] == 0)
+			continue;
+		while (i < n && X[i * k + j] == X[j])
+			i++;
+		if (i == n)
+			return j;
+	}
+	return k;
+}
+
+static void ols_init(struct ols_fit *fit, size_t n, size_t k)
+{
+	if (k && n > SIZE_MAX / sizeof(double) / k)
+		die(EXIT_DATA, "out of memory");
+	fit->n = n;
+	fit->k = k;
+	fit->coef = xmalloc(k * sizeof(double));
+	fit->cov = xmalloc(k * k * sizeof(double));
+	fit->resid = xmalloc(n * sizeof(double));
+	fill_nan(fit->coef, k);
+	fill_nan(fit->cov, k * k);
+	fill_nan(fit->resid, n);
+	fit->sse = fit->resid_sd = fit->r2 = NAN;
+	fit->df = (double)n - (double)k;
+	fit->has_intercept = 0;
+}
+
+void ols_fit_free(struct ols_fit *fit)
+{
+	free(fit->coef);
+	free(fit->cov);
+	free(fit->resid);
+	fit->coef = fit->cov = fit->resid = NULL;
+}
+
+/* The SVD solve itself.  Returns REGRESS_OK or REGRESS_SINGULAR; on
+ * success coef, cov (scaled by GSL's sigma^2 = chisq/(n-k)) and sse are set. */
+static int ols_solve(const double *X, const double *y, size_t n, size_t k,
+		     struct ols_fit *fit)
+{
+	gsl_matrix_const_view Xv = gsl_matrix_const_view_array(X, n, k);
+	gsl_vector_const_view yv = gsl_vector_const_view_array(y, n);
+	gsl_vector_view cv = gsl_vector_view_array(fit->coef, k);
+	gsl_matrix_view covv = gsl_matrix_view_array(fit->cov, k, k);
+	gsl_error_handler_t *old = gsl_quiet();
+	gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, k);
+	double chisq, rcond;
+	int rc;
+
+	if (!w)
+		die(EXIT_DATA, "out of memory");
+	rc = gsl_multifit_linear(&Xv.matrix, &yv.vector, &cv.vector,
+				 &covv.matrix, &chisq, w);
+	/* reciprocal condition number of the column-balanced X */
+	rcond = gsl_multifit_linear_rcond(w);
+	gsl_multifit_linear_free(w);
+	gsl_restore(old);
+	if (rc || !(rcond >= REGRESS_RCOND_MIN)) {
+		fill_nan(fit->coef, k);
+		fill_nan(fit->cov, k * k);
+		return REGRESS_SINGULAR;
+	}
+	fit->sse = chisq;
+	return REGRESS_OK;
+}
+
+static void ols_residuals(const double *X, const double *y, struct ols_fit *fit)
+{
+	for (size_t i = 0; i < fit->n; i++) {
+		double e = y[i];
+		for (size_t j = 0; j < fit->k; j++)
+			e -= X[i * fit->k + j] * fit->coef[j];
+		fit->resid[i] = e;
+	}
+}
+
+/* y constant (with an intercept) or all zero (without): the fit is exact.
+ * Write it exactly rather than leaving SVD round-off in the slopes. */
+static void ols_exact_constant(const double *X, const double *y, size_t ic,
+			       struct ols_fit *fit)
+{
+	size_t k = fit->k;
+
+	for (size_t j = 0; j < k; j++)
+		fit->coef[j] = 0;
+	if (ic < k)
+		fit->coef[ic] = y[0] / X[ic];
+	for (size_t i = 0; i < fit->n; i++)
+		fit->resid[i] = 0;
+	for (size_t j = 0; j < k * k; j++)
+		fit->cov[j] = 0;
+	fit->sse = 0;
+}
+
+static double total_ss(const double *y, size_t n, int centred)
+{
+	double s = 0;
+
+	if (centred)
+		return gsl_stats_tss(y, 1, n);
+	for (size_t i = 0; i < n; i++)
+		s += y[i] * y[i];
+	return s;
+}
+
+int ols(const double *X, const double *y, size_t n, size_t k,
+	struct ols_fit *fit)
+{
+	size_t ic;
+	double tss;
+	int constant, rc;
+
+	ols_init(fit, n, k);
+	if (k == 0 || !all_finite(X, n * k) || !all_finite(y, n))
+		return REGRESS_BAD_INPUT;
+	if (n < k || n == 0)
+		return REGRESS_TOO_FEW;
+	rc = ols_solve(X, y, n, k, fit);
+	if (rc != REGRESS_OK)
+		return rc;
+	ic = intercept_column(X, n, k);
+	fit->has_intercept = ic < k;
+	tss = total_ss(y, n, fit->has_intercept);
+	constant = fit->has_intercept ? all_equal(y, n) : tss == 0;
+	if (constant)
+		ols_exact_constant(X, y, ic, fit);
+	else
+		ols_residuals(X, y, fit);
+	fit->r2 = tss > 0 ? 1 - fit->sse / tss : NAN;
+	if (n == k) {
+		fill_nan(fit->cov, k * k);
+		return REGRESS_NO_DF;
+	}
+	fit->resid_sd = sqrt(fit->sse / fit->df);
+	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;
+}
+
+static void line_nan(struct line_fit *fit, size_t n)
+{
+	fit->n = n;
+	fit->intercept = fit->slope = NAN;
+	fit->se_intercept = fit->se_slope = fit->cov_intercept_slope = NAN;
+	fit->resid_sd = fit->r2 = NAN;
+	fit->df = (double)n - 2;
+}
+
+/* Fit on x - xbar, whose column is orthogonal to the intercept's, then move
+ * the intercept back to x = 0:  a0 = a - b xbar,
+ * var(a0) = var(a) - 2 xbar cov(a,b) + xbar^2 var(b),
+ * cov(a0,b) = cov(a,b) - xbar var(b). */
+int ols_line(const double *x, const double *y, size_t n, struct line_fit *fit)
+{
+	struct ols_fit f;
+	double xbar, *X;
+	int rc;
+
+	line_nan(fit, n);
+	if (!all_finite(x, n) || !all_finite(y, n))
+		return REGRESS_BAD_INPUT;
+	if (n < 2)
+		return REGRESS_TOO_FEW;
+	if (all_equal(x, n))
+		return REGRESS_SINGULAR;
+	xbar = gsl_stats_mean(x, 1, n);
+	X = xmalloc(2 * n * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		X[2 * i] = 1;
+		X[2 * i + 1] = x[i] - xbar;
+	}
+	rc = ols(X, y, n, 2, &f);
+	free(X);
+	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y || rc == REGRESS_NO_DF) {
+		double va = f.cov[0], cab = f.cov[1], vb = f.cov[3];
+
+		fit->slope = f.coef[1];
+		fit->intercept = f.coef[0] - f.coef[1] * xbar;
+		fit->se_slope = sqrt(vb);
+		fit->se_intercept = sqrt(fmax(va - 2 * xbar * cab + xbar * xbar * vb, 0));
+		if (isnan(vb))
+			fit->se_intercept = NAN;
+		fit->cov_intercept_slope = cab - xbar * vb;
+		fit->resid_sd = f.resid_sd;
+		fit->r2 = f.r2;
+	}
+	ols_fit_free(&f);
+	return rc;
+}
+
+/* (X'X)^-1 from the one-sided Jacobi SVD of X with unit-length columns,
+ * X D^-1 = U S V', so (X'X)^-1 = D^-1 V S^-2 V' D^-1: no squaring of the
+ * condition number as forming X'X would. */
+static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
+{
+	gsl_matrix *A = gsl_matrix_alloc(n, k), *V = gsl_matrix_alloc(k, k);
+	gsl_vector *S = gsl_vector_alloc(k);
+	double *scale = xmalloc(k * sizeof(double));
+	double smin = NAN, smax = NAN;
+	gsl_error_handler_t *old = gsl_quiet();
+	int rc = REGRESS_OK;
+
+	if (!A || !V || !S)
+		die(EXIT_DATA, "out of memory");
+	for (size_t j = 0; j < k; j++) {
+		double norm = 0;
+
+		for (size_t i = 0; i < n; i++)
+			norm = hypot(norm, X[i * k + j]);
+		scale[j] = norm > 0 ? 1 / norm : 0;
+		for (size_t i = 0; i < n; i++)
+			gsl_matrix_set(A, i, j, X[i * k + j] * scale[j]);
+	}
+	if (gsl_linalg_SV_decomp_jacobi(A, V, S) == GSL_SUCCESS)
+		gsl_vector_minmax(S, &smin, &smax);
+	if (!(smin >= REGRESS_RCOND_MIN * smax))
+		rc = REGRESS_SINGULAR;
+	for (size_t a = 0; a < k && rc == REGRESS_OK; a++)
+		for (size_t b = 0; b < k; b++) {
+			double s = 0;
+
+			for (size_t m = 0; m < k; m++) {
+				double sm = gsl_vector_get(S, m);
+
+				s += gsl_matrix_get(V, a, m) * gsl_matrix_get(V, b, m) / (sm * sm);
+			}
+			inv[a * k + b] = s * scale[a] * scale[b];
+		}
+	gsl_restore(old);
+	gsl_matrix_free(A);
+	gsl_matrix_free(V);
+	gsl_vector_free(S);
+	free(scale);
+	return rc;
+}
+
+/* meat += w e_t e_s (x_t x_s' + x_s x_t') */
+static void meat_add(double *meat, const double *xt, const double *xs,
+		     double w, size_t k)
+{
+	for (size_t a = 0; a < k; a++)
+		for (size_t b = 0; b < k; b++)
+			meat[a * k + b] += w * (xt[a] * xs[b] + xs[a] * xt[b]);
+}
+
+/* A V A' into out (all k x k) */
+static void a_v_at(const double *A, const double *V, size_t k, double *out)
+{
+	gsl_matrix_const_view Av = gsl_matrix_const_view_array(A, k, k);
+	gsl_matrix_const_view Vv = gsl_matrix_const_view_array(V, k, k);
+	gsl_matrix_view Ov = gsl_matrix_view_array(out, k, k);
+	gsl_matrix *AV = gsl_matrix_alloc(k, k);
+
+	if (!AV)
+		die(EXIT_DATA, "out of memory");
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Av.matrix, &Vv.matrix, 0.0, AV);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, AV, &Av.matrix, 0.0, &Ov.matrix);
+	gsl_matrix_free(AV);
+}
+
+/* n/(n-k) B M B with B = (X'X)^-1 and the Bartlett-weighted meat M */
+static int hac(const double *X, const double *e, size_t n, size_t k,
+	       size_t lag, double *cov)
+{
+	double *bread = xmalloc(k * k * sizeof(double));
+	double *meat = xcalloc(k * k, sizeof(double));
+	int rc = xtx_inverse(X, n, k, bread);
+
+	if (rc == REGRESS_OK) {
+		/* j = 0 adds each x_t x_t' twice with weight 1/2 */
+		for (size_t j = 0; j <= lag && j < n; j++) {
+			double w = j ? 1 - (double)j / ((double)lag + 1) : 0.5;
+
+			for (size_t t = j; t < n; t++)
+				meat_add(meat, X + t * k, X + (t - j) * k,
+					 w * e[t] * e[t - j], k);
+		}
+		a_v_at(bread, meat, k, cov);
+		for (size_t i = 0; i < k * k; i++)
+			cov[i] *= (double)n / (double)(n - k);
+	}
+	free(bread);
+	free(meat);
+	return rc;
+}
+
+/* With an intercept column (value v) the estimator is computed on centred
+ * columns Xc = X S^-1, where S^-1 is the identity but for row ic holding
+ * -mean_j / v; then cov = S^-1 cov_c S^-T.  The estimator is equivariant, so
+ * this is the same matrix, but on raw years (x ~ 2000) it keeps about five
+ * digits that the uncentred sandwich loses to cancellation. */
+int newey_west(const double *X, const double *resid, size_t n, size_t k,
+	       size_t lag, double *cov)
+{
+	size_t ic;
+	double *Xc, *Sinv, *cov_c;
+	int rc;
+
+	if (k == 0)
+		return REGRESS_BAD_INPUT;
+	fill_nan(cov, k * k);
+	if (!all_finite(X, n * k) || !all_finite(resid, n))
+		return REGRESS_BAD_INPUT;
+	if (n <= k)
+		return REGRESS_TOO_FEW;
+	ic = intercept_column(X, n, k);
+	if (ic == k)
+		return hac(X, resid, n, k, lag, cov);
+	Xc = xmalloc(n * k * sizeof(double));
+	Sinv = xcalloc(k * k, sizeof(double));
+	cov_c = xmalloc(k * k * sizeof(double));
+	for (size_t j = 0; j < k; j++) {
+		double mean = j == ic ? 0 : gsl_stats_mean(X + j, k, n);
+
+		for (size_t i = 0; i < n; i++)
+			Xc[i * k + j] = X[i * k + j] - mean;
+		Sinv[j * k + j] = 1;
+		if (j != ic)
+			Sinv[ic * k + j] = -mean / X[ic];
+	}
+	rc = hac(Xc, resid, n, k, lag, cov_c);
+	if (rc == REGRESS_OK)
+		a_v_at(Sinv, cov_c, k, cov);
+	free(Xc);
+	free(Sinv);
+	free(cov_c);
+	return rc;
+}
+
+/* floor(4 (n/100)^(2/9)).  pow() may land a hair below an exact integer
+ * (n = 100, 51200, ...), so while the integers involved stay exact in a
+ * double (below 2^53), settle m by  m <= v  <=>  10^4 m^9 <= 4^9 n^2. */
+size_t newey_west_default_lag(size_t n)
+{
+	double v = 4 * pow((double)n / 100, 2.0 / 9.0);
+	double m = floor(v), lhs = 262144.0 * (double)n * (double)n;
+
+	if (n > 100000)
+		return (size_t)m;
+	while (1e4 * pow(m + 1, 9) <= lhs)
+		m++;
+	while (m > 0 && 1e4 * pow(m, 9) > lhs)
+		m--;
+	return (size_t)m;
+}
+
+double regress_t_p_two_sided(double t, double df)
+{
+	if (isnan(t) || !(df > 0))
+		return NAN;
+	return 2 * gsl_cdf_tdist_Q(fabs(t), df);
+}
+
+double regress_t_crit(double level, double df)
+{
+	if (!(level > 0 && level < 1) || !(df > 0))
+		return NAN;
+	return gsl_cdf_tdist_Qinv((1 - level) / 2, df);
+}
+
+static void term_nan(struct regress_term *t)
+{
+	t->estimate = t->std_error = t->statistic = t->df = NAN;
+	t->p_value = t->conf_low = t->conf_high = NAN;
+}
+
+static void term_infer(struct regress_term *t, double est, double se,
+		       double df, double level)
+{
+	double q = regress_t_crit(level, df);
+
+	t->estimate = est;
+	t->std_error = se;
+	t->df = df;
+	if (se > 0) {
+		t->statistic = est / se;
+		t->p_value = regress_t_p_two_sided(t->statistic, df);
+	} else {
+		t->statistic = t->p_value = NAN;
+	}
+	t->conf_low = se > 0 ? est - q * se : est;
+	t->conf_high = se > 0 ? est + q * se : est;
+}
+
+static int its_check(const double *r, const double *post, const double *y,
+		     size_t n, double level, struct its_fit *fit)
+{
+	if (!all_finite(r, n) || !all_finite(post, n) || !all_finite(y, n) ||
+	    !(level > 0 && level < 1))
+		return REGRESS_BAD_INPUT;
+	for (size_t i = 0; i < n; i++) {
+		if (post[i] != 0 && post[i] != 1)
+			return REGRESS_BAD_INPUT;
+		if (post[i] == 1)
+			fit->n_post++;
+		else
+			fit->n_pre++;
+	}
+	if (fit->n_pre < 3 || fit->n_post < 3)
+		return REGRESS_TOO_FEW;
+	return REGRESS_OK;
+}
+
+int its(const double *r, const double *post, const double *y, size_t n,
+	size_t lag, double level, struct its_fit *fit)
+{
+	struct ols_fit f;
+	double *X, nw[ITS_TERMS * ITS_TERMS];
+	int rc;
+
+	for (int j = 0; j < ITS_TERMS; j++)
+		term_nan(&fit->b[j]);
+	fit->n = n;
+	fit->n_pre = fit->n_post = 0;
+	fit->lag = lag;
+	fit->resid_sd = fit->r2 = NAN;
+	rc = its_check(r, post, y, n, level, fit);
+	if (rc != REGRESS_OK)
+		return rc;
+	X = xmalloc(ITS_TERMS * n * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		double *row = X + i * ITS_TERMS;
+
+		row[0] = 1;
+		row[1] = r[i];
+		row[2] = post[i];
+		row[3] = post[i] * r[i];
+	}
+	rc = ols(X, y, n, ITS_TERMS, &f);
+	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y) {
+		int nwrc = newey_west(X, f.resid, n, ITS_TERMS, lag, nw);
+
+		if (nwrc != REGRESS_OK)
+			rc = nwrc;
+	}
+	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y) {
+		for (int j = 0; j < ITS_TERMS; j++)
+			term_infer(&fit->b[j], f.coef[j],
+				   sqrt(nw[j * ITS_TERMS + j]), f.df, level);
+		fit->resid_sd = f.resid_sd;
+		fit->r2 = f.r2;
+	}
+	ols_fit_free(&f);
+	free(X);
+	return rc;
+}
