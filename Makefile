@@ -14,7 +14,7 @@ OPT     ?= -O2
 GSL_CFLAGS := $(shell pkg-config --cflags gsl 2>/dev/null)
 GSL_LIBS   := $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas -lm)
 CFLAGS  ?= $(OPT) -g
-ALLCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic $(WERROR) \
+ALLCFLAGS = -DTT_VERSION='"$(VERSION)"' -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic $(WERROR) \
             -Itools/lib $(GSL_CFLAGS) $(CFLAGS)
 LDLIBS  = -lcsv $(GSL_LIBS) -lm
 VERSION = 0.1.0
@@ -32,7 +32,7 @@ all: $(TOOLS)
 
 $(B)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -DTT_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
 
 $(B)/libtt.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $(LIBOBJ)
