@@ -94,6 +94,34 @@ static void test_long_input(void)
 	free(text);
 }
 
+/* one column: a blank line is a missing cell; a bare CR ends a row */
+static void test_one_column_and_cr(void)
+{
+	struct csv_reader *r = OPEN("y\n1\n\n3\r\n\r\n5");
+	struct csv_row *row;
+	long lines[5], n = 0;
+	size_t lens[5];
+
+	csv_read_header(r);
+	while (n < 5 && csv_next(r, &row)) {
+		lines[n] = row->line;
+		lens[n++] = row->len[0];
+	}
+	CHECK(n == 5);
+	CHECK(lines[0] == 2 && lines[1] == 3 && lines[2] == 4 && lines[3] == 5 && lines[4] == 6);
+	CHECK(lens[0] == 1 && lens[1] == 0 && lens[2] == 1 && lens[3] == 0 && lens[4] == 1);
+	csv_close(r);
+
+	r = OPEN("a,b\r1,2\r3,4\n5,6\n");
+	csv_read_header(r);
+	CHECK(csv_header(r)->n == 2);
+	n = 0;
+	while (csv_next(r, &row))
+		lines[n++] = row->line;
+	CHECK(n == 3 && lines[0] == 1 && lines[1] == 1 && lines[2] == 2);
+	csv_close(r);
+}
+
 static void test_delim(void)
 {
 	char d;
@@ -109,6 +137,7 @@ int main(void)
 	test_quoting_and_lines();
 	test_bom_and_tab();
 	test_long_input();
+	test_one_column_and_cr();
 	test_delim();
 	unlink(path);
 	return unit_summary();

@@ -40,6 +40,36 @@ static void test_numbers(void)
 	CHECK(parse_number("12,5", 2, &v) == NUM_OK && v == 12);
 }
 
+/* the fast path for short decimals gives exactly what strtod gives */
+static void test_against_strtod(void)
+{
+	unsigned seed = 2024;
+	char buf[40];
+	int bad = 0;
+
+	for (int i = 0; i < 200000 && !bad; i++) {
+		int nd, point, k = 0;
+		double v;
+		seed = seed * 1664525u + 1013904223u;
+		nd = 1 + (int)(seed >> 8) % 17;
+		point = (int)(seed >> 16) % (nd + 2) - 1;
+		if (seed & 1)
+			buf[k++] = '-';
+		for (int j = 0; j < nd; j++) {
+			seed = seed * 1664525u + 1013904223u;
+			if (j == point)
+				buf[k++] = '.';
+			buf[k++] = (char)('0' + (seed >> 24) % 10);
+		}
+		buf[k] = '\0';
+		if (parse_number(buf, (size_t)k, &v) != NUM_OK || v != strtod(buf, NULL)) {
+			printf("mismatch on %s\n", buf);
+			bad = 1;
+		}
+	}
+	CHECK(!bad);
+}
+
 static void test_missing(void)
 {
 	CHECK(is_missing("", 0));
@@ -129,6 +159,7 @@ static void test_strlist(void)
 int main(void)
 {
 	test_numbers();
+	test_against_strtod();
 	test_missing();
 	test_dates();
 	test_format();

@@ -32,32 +32,34 @@ struct csv_reader {
 	int row_open;          /* a row has begun and not yet ended */
 	long row_line;         /* where the open row began */
 	long field_line;       /* where the next field of the open row begins */
-	int row_ready;
 	int bad_line;          /* checking mode: skip to the end of this line */
 
-	char *arena;           /* this row's field texts, NUL-terminated */
+	/* Rows parsed and not yet returned (usually one): their fields' texts,
+	 * NUL-terminated, in one arena. */
+	char *arena;
 	size_t alen, acap;
 	size_t *off, *flen;
 	size_t nf, fcap, ptrcap;
+	size_t row_first;      /* first field of the row being parsed */
+	struct queued {
+		size_t first, n;
+		long line;
+	} *queue;
+	size_t qhead, qn, qcap;
 	struct csv_row row;
 
 	struct csv_header hdr;
 	int have_header;
 };
 
-/* '\r' counts as a blank that libcsv trims at the edges of a field, and only
- * '\n' ends a row: so CRLF and LF files read alike, a row always ends at the
- * end of a line we feed, and a CR inside quotes is kept. */
-static int is_cr(unsigned char c) { return c == '\r'; }
-static int is_lf(unsigned char c) { return c == '\n'; }
-
 static void parser_init(struct csv_reader *r)
 {
 	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		die(1, "out of memory");
+	/* libcsv's own notions of blanks and line ends (CR or LF; spaces and
+	 * tabs around an unquoted field are trimmed) keep its fast path: a
+	 * custom test costs two calls a byte. */
 	csv_set_delim(&r->p, (unsigned char)r->delim);
-	csv_set_space_func(&r->p, is_cr);
-	csv_set_term_func(&r->p, is_lf);
 }
 
 int csv_delim_from(const char *arg, char *delim)
@@ -92,7 +94,8 @@ struct csv_reader *csv_open(char **files, int nfiles, char delim)
 		files = std_in;
 		nfiles = 1;
 	}
-	r->files = files;
+	r->files = xmalloc((size_t)nfiles * sizeof *r->files);
+	memcpy(r->files, files, (size_t)nfiles * sizeof *files);
 	r->nfiles = nfiles;
 	r->fds = xmalloc((size_t)nfiles * sizeof *r->fds);
 	for (int i = 0; i < nfiles; i++)
@@ -126,7 +129,8 @@ static void on_field(void *s, size_t len, void *data)
 {
 	struct csv_reader *r = data;
 
-	r->arena = xgrow(r->arena, &r->acap, r->alen + len + 1, 1);
+	if (r->alen + len + 1 > r->acap)
+		r->arena = xgrow(r->arena, &r->acap, r->alen + len + 1, 1);
 	memcpy(r->arena + r->alen, s ? s : "", len);
 	r->arena[r->alen + len] = '\0';
 	if (r->nf == r->fcap) {
@@ -137,6 +141,11 @@ static void on_field(void *s, size_t len, void *data)
 	r->off[r->nf] = r->alen;
 	r->flen[r->nf++] = len;
 	r->alen += len + 1;
+	if (!r->row_open) {
+		/* a second row on one line, after a bare CR */
+		r->row_open = 1;
+		r->row_line = r->line;
+	}
 	r->field_line = r->line;
 }
 
@@ -144,15 +153,40 @@ static void on_row(int c, void *data)
 {
 	struct csv_reader *r = data;
 	(void)c;
-	r->row_ready = 1;
+	r->queue = xgrow(r->queue, &r->qcap, r->qn + 1, sizeof *r->queue);
+	r->queue[r->qn++] = (struct queued){ r->row_first, r->nf - r->row_first, r->row_line };
+	r->row_first = r->nf;
 	r->row_open = 0;
 }
 
+/* All queued rows were returned: drop them, keeping the fields of a row
+ * still being parsed. */
+static void drain(struct csv_reader *r)
+{
+	size_t keep = r->nf - r->row_first, base;
+
+	if (keep == 0) {
+		r->alen = 0;
+	} else if (r->row_first > 0) {
+		base = r->off[r->row_first];
+		memmove(r->arena, r->arena + base, r->alen - base);
+		for (size_t i = 0; i < keep; i++) {
+			r->off[i] = r->off[r->row_first + i] - base;
+			r->flen[i] = r->flen[r->row_first + i];
+		}
+		r->alen -= base;
+	}
+	r->nf = keep;
+	r->row_first = 0;
+	r->qhead = r->qn = 0;
+}
+
+/* forget the row being parsed (after a reported problem) */
 static void reset_row(struct csv_reader *r)
 {
-	r->nf = 0;
-	r->alen = 0;
-	r->row_ready = 0;
+	r->nf = r->row_first;
+	r->alen = r->nf ? r->off[r->nf - 1] + r->flen[r->nf - 1] + 1 : 0;
+	r->row_open = 0;
 }
 
 static int next_file(struct csv_reader *r)
@@ -171,6 +205,8 @@ static int next_file(struct csv_reader *r)
 	r->line = 1;
 	r->row_open = 0;
 	r->bad_line = 0;
+	r->nf = r->row_first = r->alen = 0;
+	r->qhead = r->qn = 0;
 	parser_init(r);
 	return 1;
 }
@@ -197,10 +233,10 @@ static int refill(struct csv_reader *r)
 static void finish_file(struct csv_reader *r)
 {
 	if (csv_fini(&r->p, on_field, on_row, r) != 0) {
-		problem(r, r->nf ? r->field_line : r->row_line, (long)r->nf + 1,
+		size_t nf = r->nf - r->row_first;
+		problem(r, nf ? r->field_line : r->row_line, (long)nf + 1,
 			"unterminated quoted field (the closing quote is missing)");
 		reset_row(r);
-		r->row_open = 0;
 	}
 	r->eof = 1;
 }
@@ -211,12 +247,19 @@ static void feed(struct csv_reader *r, const char *seg, size_t n)
 	const char *nul;
 
 	if (!r->row_open) {
-		for (size_t i = 0; i < n; i++)
-			if (seg[i] != '\r' && seg[i] != '\n') {
-				r->row_open = 1;
-				r->row_line = r->field_line = r->line;
-				break;
-			}
+		size_t i = 0;
+		while (i < n && (seg[i] == '\r' || seg[i] == '\n'))
+			i++;
+		if (i < n) {
+			r->row_open = 1;
+			r->row_line = r->field_line = r->line;
+		} else if (r->have_header && r->hdr.n == 1 && seg[n - 1] == '\n') {
+			/* in a one-column table a blank line is a row with one
+			 * empty (missing) cell, not nothing */
+			on_field(NULL, 0, r);
+			on_row('\n', r);
+			return;
+		}
 	}
 	if ((nul = memchr(seg, '\0', n)) != NULL) {
 		problem(r, r->line, 0, "NUL byte in the input");
@@ -225,7 +268,7 @@ static void feed(struct csv_reader *r, const char *seg, size_t n)
 	}
 	done = csv_parse(&r->p, seg, n, on_field, on_row, r);
 	if (done < n) {
-		problem(r, r->line, (long)r->nf + 1,
+		problem(r, r->line, (long)(r->nf - r->row_first) + 1,
 			"stray quote: a field holding a quote must be quoted, and its quotes doubled");
 		r->bad_line = 1;
 	}
@@ -234,8 +277,11 @@ static void feed(struct csv_reader *r, const char *seg, size_t n)
 /* Reads the next row of the current file: 1 with r->row filled, 0 at its end. */
 static int read_row(struct csv_reader *r)
 {
-	reset_row(r);
-	while (!r->row_ready) {
+	struct queued q;
+
+	if (r->qhead == r->qn)
+		drain(r);
+	while (r->qhead == r->qn) {
 		const char *seg, *nl;
 		size_t n;
 
@@ -258,21 +304,21 @@ static int read_row(struct csv_reader *r)
 				csv_free(&r->p);
 				parser_init(r);
 				reset_row(r);
-				r->row_open = 0;
 				r->bad_line = 0;
 			}
 		}
 	}
-	if (r->nf > r->ptrcap) {
-		r->row.f = xrealloc(r->row.f, r->nf * sizeof *r->row.f);
-		r->ptrcap = r->nf;
+	q = r->queue[r->qhead++];
+	if (q.n > r->ptrcap) {
+		r->row.f = xrealloc(r->row.f, q.n * sizeof *r->row.f);
+		r->ptrcap = q.n;
 	}
-	for (size_t i = 0; i < r->nf; i++)
-		r->row.f[i] = r->arena + r->off[i];
-	r->row.len = r->flen;
-	r->row.n = r->nf;
+	for (size_t i = 0; i < q.n; i++)
+		r->row.f[i] = r->arena + r->off[q.first + i];
+	r->row.len = r->flen + q.first;
+	r->row.n = q.n;
 	r->row.file = r->file;
-	r->row.line = r->row_line;
+	r->row.line = q.line;
 	return 1;
 }
 
@@ -365,10 +411,12 @@ void csv_close(struct csv_reader *r)
 	free(r->hdr.name);
 	free(r->hdr.len);
 	free(r->fds);
+	free(r->files);
 	free(r->buf);
 	free(r->arena);
 	free(r->off);
 	free(r->flen);
 	free(r->row.f);
+	free(r->queue);
 	free(r);
 }

@@ -12,12 +12,10 @@ struct group_table {
 	int *cols;
 	size_t ncols;
 	char **keys;          /* encoded keys, by group */
-	size_t *keylen;
+	uint64_t *hashes;
 	size_t n, cap;
 	size_t *slots;        /* open addressing: group index + 1, 0 = empty */
 	size_t nslots;
-	char *scratch;
-	size_t scap;
 	size_t last;          /* rows come in runs: try the previous group first */
 	char *label;
 };
@@ -34,28 +32,71 @@ struct group_table *group_new(const int *cols, size_t ncols)
 	return g;
 }
 
-static uint64_t hash(const char *s, size_t n)
+/* A multiplicative hash over each field's length and bytes, eight bytes at
+ * a time, read from the row in place. */
+static uint64_t hash_row(const struct group_table *g, const struct csv_row *row)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = 0x243F6A8885A308D3ULL;
+
+	for (size_t c = 0; c < g->ncols; c++) {
+		const char *p = row->f[g->cols[c]];
+		size_t n = row->len[g->cols[c]];
+		uint64_t w;
+
+		h = (h ^ n) * k;
+		for (; n >= 8; n -= 8, p += 8) {
+			memcpy(&w, p, 8);
+			h = (h ^ w) * k;
+			h ^= h >> 29;
+		}
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	return h ^ (h >> 32);
 }
 
-static size_t encode(struct group_table *g, const struct csv_row *row)
+static int key_is_row(const struct group_table *g, size_t i, const struct csv_row *row)
+{
+	const char *p = g->keys[i];
+	for (size_t k = 0; k < g->ncols; k++) {
+		size_t len, n = row->len[g->cols[k]];
+		memcpy(&len, p, sizeof len);
+		p += sizeof len;
+		if (len != n)
+			return 0;
+		for (size_t i = 0; i < n; i++)     /* keys are short: no memcmp call */
+			if (p[i] != row->f[g->cols[k]][i])
+				return 0;
+		p += len;
+	}
+	return 1;
+}
+
+static void insert_key(struct group_table *g, const struct csv_row *row, uint64_t h)
 {
 	size_t need = 0, k = 0;
-	for (size_t i = 0; i < g->ncols; i++)
-		need += sizeof(size_t) + row->len[g->cols[i]];
-	g->scratch = xgrow(g->scratch, &g->scap, need + 1, 1);
-	for (size_t i = 0; i < g->ncols; i++) {
-		size_t len = row->len[g->cols[i]];
-		memcpy(g->scratch + k, &len, sizeof len);
+	char *key;
+
+	for (size_t c = 0; c < g->ncols; c++)
+		need += sizeof(size_t) + row->len[g->cols[c]];
+	key = xmalloc(need ? need : 1);
+	for (size_t c = 0; c < g->ncols; c++) {
+		size_t len = row->len[g->cols[c]];
+		memcpy(key + k, &len, sizeof len);
 		k += sizeof len;
-		memcpy(g->scratch + k, row->f[g->cols[i]], len);
+		memcpy(key + k, row->f[g->cols[c]], len);
 		k += len;
 	}
-	return k;
+	if (g->n == g->cap) {
+		size_t cap = g->cap;
+		g->keys = xgrow(g->keys, &cap, g->n + 1, sizeof *g->keys);
+		g->hashes = xgrow(g->hashes, &g->cap, g->n + 1, sizeof *g->hashes);
+	}
+	g->keys[g->n] = key;
+	g->hashes[g->n++] = h;
 }
 
 static void rehash(struct group_table *g)
@@ -64,7 +105,7 @@ static void rehash(struct group_table *g)
 	g->nslots *= 2;
 	g->slots = xcalloc(g->nslots, sizeof *g->slots);
 	for (size_t i = 0; i < g->n; i++) {
-		size_t s = hash(g->keys[i], g->keylen[i]) & (g->nslots - 1);
+		size_t s = g->hashes[i] & (g->nslots - 1);
 		while (g->slots[s])
 			s = (s + 1) & (g->nslots - 1);
 		g->slots[s] = i + 1;
@@ -73,26 +114,20 @@ static void rehash(struct group_table *g)
 
 size_t group_of(struct group_table *g, const struct csv_row *row)
 {
-	size_t n = encode(g, row), s;
+	uint64_t h;
+	size_t s;
 
-	if (g->last != SIZE_MAX && g->keylen[g->last] == n &&
-	    memcmp(g->keys[g->last], g->scratch, n) == 0)
+	h = hash_row(g, row);
+	if (g->last != SIZE_MAX && g->hashes[g->last] == h && key_is_row(g, g->last, row))
 		return g->last;
-	s = hash(g->scratch, n) & (g->nslots - 1);
+	s = h & (g->nslots - 1);
 	for (; g->slots[s]; s = (s + 1) & (g->nslots - 1)) {
 		size_t i = g->slots[s] - 1;
-		if (g->keylen[i] == n && memcmp(g->keys[i], g->scratch, n) == 0)
+		if (g->hashes[i] == h && key_is_row(g, i, row))
 			return g->last = i;
 	}
-	if (g->n == g->cap) {
-		size_t cap = g->cap;
-		g->keys = xgrow(g->keys, &cap, g->n + 1, sizeof *g->keys);
-		g->keylen = xgrow(g->keylen, &g->cap, g->n + 1, sizeof *g->keylen);
-	}
-	g->keys[g->n] = xmalloc(n ? n : 1);
-	memcpy(g->keys[g->n], g->scratch, n);
-	g->keylen[g->n] = n;
-	g->slots[s] = ++g->n;
+	insert_key(g, row, h);
+	g->slots[s] = g->n;
 	if (2 * g->n > g->nslots)
 		rehash(g);
 	return g->last = g->n - 1;
@@ -161,9 +196,8 @@ void group_free(struct group_table *g)
 	for (size_t i = 0; i < g->n; i++)
 		free(g->keys[i]);
 	free(g->keys);
-	free(g->keylen);
+	free(g->hashes);
 	free(g->slots);
-	free(g->scratch);
 	free(g->cols);
 	free(g->label);
 	free(g);

@@ -7,27 +7,43 @@
 #include "number.h"
 #include "strlist.h"
 
-/* Small integers are the common case in indicator tables: read them without
- * strtod.  Up to 15 digits is exact in a double. */
-static int fast_integer(const char *s, size_t len, double *out)
+/* Short plain decimals are the common case in indicator tables: with at
+ * most 15 significant digits the digits form an exact integer m < 2^53, and
+ * m / 10^k with k <= 22 is one correctly rounded division of exact values,
+ * the same double strtod gives.  Anything else takes the strtod path. */
+static int fast_decimal(const char *s, size_t len, double *out)
 {
-	size_t i = 0;
-	int neg = 0;
-	long long v = 0;
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+		1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	size_t i = 0, digits = 0, frac = 0;
+	int neg = 0, point = 0;
+	long long m = 0;
 
 	if (len && (s[0] == '-' || s[0] == '+')) {
 		neg = s[0] == '-';
 		i = 1;
 	}
-	if (i == len || len - i > 15)
-		return 0;
 	for (; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
-		if (d > 9)
+		if (d <= 9) {
+			if (m || d)
+				digits++;
+			m = m * 10 + d;
+			frac += (size_t)point;
+			if (digits > 15)
+				return 0;
+		} else if (s[i] == '.' && !point) {
+			point = 1;
+		} else {
 			return 0;
-		v = v * 10 + d;
+		}
 	}
-	*out = neg && v ? -(double)v : (double)v;
+	/* at least one digit, and not a lone "." */
+	if (len - (size_t)(len && (s[0] == '-' || s[0] == '+')) - (size_t)point == 0 || frac > 22)
+		return 0;
+	*out = (double)m / pow10[frac];
+	if (neg && m)
+		*out = -*out;
 	return 1;
 }
 
@@ -38,7 +54,7 @@ enum num_status parse_number(const char *s, size_t len, double *out)
 	size_t i;
 	double v;
 
-	if (fast_integer(s, len, out))
+	if (fast_decimal(s, len, out))
 		return NUM_OK;
 	/* only the characters of a plain decimal number may appear */
 	for (i = 0; i < len; i++) {
