@@ -27,7 +27,9 @@ void moments_add(struct moments *m, double x)
 }
 
 double moments_sum(const struct moments *m) { return m->sum + m->comp; }
-double moments_mean(const struct moments *m) { return m->n ? m->mean : NAN; }
+/* the compensated sum over n: exact for counts, and closer than the running
+ * Welford mean, which only feeds the sum of squares */
+double moments_mean(const struct moments *m) { return m->n ? moments_sum(m) / (double)m->n : NAN; }
 double moments_var(const struct moments *m) { return m->n > 1 ? m->m2 / (double)(m->n - 1) : NAN; }
 
 void series_add(struct series *s, double t, double y)
