@@ -227,6 +227,9 @@ int main(int argc, char **argv)
 		series_free(&a->s);
 	}
 	free(acc);
+	for (size_t i = 0; i < nops; i++)
+		free((char *)ops[i].name);
+	free(ops);
 	group_free(groups);
 	csv_close(r);
 	free(gcols);
