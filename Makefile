@@ -77,7 +77,7 @@ fuzz:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	for t in $(TOOLS); do install -m 755 $$t $(DESTDIR)$(BINDIR)/; done
-	for m in tools/man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/; done
+	for m in tools/man/*.[1-9]; do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/../man$$s; install -m 644 $$m $(DESTDIR)$(MANDIR)/../man$$s/; done
 
 clean:
 	rm -rf bin build build-san build-fuzz plots/*.png plots/*.svg plots/*.pdf plots/*.csv plots/*.html plots/*.txt

@@ -1,0 +1,1248 @@
+/* Charts through gnuplot: quoting, script generation, running it through a
+ * pipe.  What gnuplot 5.4 does with the text we send, and so what we guard
+ * against here (checked against the real program by tests/unit/test_gnuplot.c):
+ *
+ * - Before a command line is scanned, @name is replaced by the string
+ *   variable `name` unless it is inside quotes; the macro pass counts every
+ *   ' and " it sees, whichever kind of quote it is in.
+ * - The scanner replaces `command` by the command's output, unquoted and in
+ *   double quotes, never inside single quotes; in single quotes a backslash
+ *   is an ordinary character and '' stands for ', but only when the '' comes
+ *   right after a character other than ': a ' at the start of a string, or
+ *   two in a row, ends the string there instead.
+ * - A newline ends a command even inside quotes.
+ * - `set output '|cmd'` opens a pipe to a shell command.
+ * - `$name << EOD` takes lines until one *starts with* EOD.
+ * - Enhanced text (^ _ @ & ~ { }) applies to single-quoted text too, unless
+ *   the terminal is noenhanced, which all of ours are. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "gnuplot.h"
+
+/* ---- a growing string --------------------------------------------------- */
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	t->s = xgrow(t->s, &t->cap, t->len + n + 1, 1);
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+static void text_addc(struct text *t, char c)
+{
+	text_add(t, &c, 1);
+}
+
+static char *text_take(struct text *t)
+{
+	if (!t->s)
+		return xstrdup("");
+	return t->s;
+}
+
+/* a malloc'd string from a printf format */
+static char *format_va(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *s;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	return s;
+}
+
+/* ---- quoting -------------------------------------------------------------- */
+
+static int is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+char *gp_quote(const char *text)
+{
+	struct text t = { 0 };
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	int piece_empty = 1;	/* nothing since the piece's opening quote */
+	int after_quote = 0;	/* the last content byte was a ' */
+
+	text_addc(&t, '\'');
+	for (; *p; p++) {
+		if (*p == '\\' && p[1] == 'U' && p[2] == '+') {
+			/* gnuplot 6 documents \U+XXXX escapes in single
+			 * quotes too: split the piece so none forms */
+			text_add(&t, "\\'.'", 4);
+			piece_empty = 1;
+			after_quote = 0;
+		} else if (*p != '\'') {
+			text_addc(&t, is_control(*p) ? ' ' : (char)*p);
+			piece_empty = after_quote = 0;
+		} else if (!piece_empty && !after_quote) {
+			text_add(&t, "''", 2);
+			after_quote = 1;
+		} else {
+			/* the scanner would end the string here: close the
+			 * piece and concatenate the quote from octal */
+			text_add(&t, "'.\"\\047\".'", 10);
+			piece_empty = 1;
+			after_quote = 0;
+		}
+	}
+	text_addc(&t, '\'');
+	return text_take(&t);
+}
+
+void gp_put_quoted(FILE *out, const char *text)
+{
+	char *q = gp_quote(text);
+	fputs(q, out);
+	free(q);
+}
+
+static int plain_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '/';
+}
+
+char *gp_quote_path(const char *path)
+{
+	char *dotted, *q;
+
+	if (plain_start(path[0]))
+		return gp_quote(path);
+	dotted = xmalloc(strlen(path) + 3);
+	strcpy(dotted, "./");
+	strcat(dotted, path);
+	q = gp_quote(dotted);
+	free(dotted);
+	return q;
+}
+
+/* ---- data blocks ------------------------------------------------------------- */
+
+/* gnuplot's own test: the line's first strlen(marker) bytes */
+static int starts_with(const char *line, const char *marker)
+{
+	return strncmp(line, marker, strlen(marker)) == 0;
+}
+
+static int marker_clashes(const char *marker, const char *const *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *l = lines[i];
+		if (starts_with(l, marker))
+			return 1;
+		l += strspn(l, " \t");
+		if (starts_with(l, marker))
+			return 1;
+	}
+	return 0;
+}
+
+char *gp_end_marker(const char *const *lines, size_t n)
+{
+	char marker[32] = "EOD";
+
+	/* each line rules out at most one marker of each length, so this ends */
+	for (unsigned long k = 1; marker_clashes(marker, lines, n); k++)
+		snprintf(marker, sizeof marker, "EOD%lu", k);
+	return xstrdup(marker);
+}
+
+void gp_put_datablock(FILE *out, const char *name,
+		      const char *const *lines, size_t n)
+{
+	char **clean = xcalloc(n, sizeof *clean);
+	char *marker;
+
+	/* the marker is checked against the lines as gnuplot will read them */
+	for (size_t i = 0; i < n; i++) {
+		clean[i] = xstrdup(lines[i]);
+		for (char *p = clean[i]; *p; p++)
+			if (is_control((unsigned char)*p))
+				*p = ' ';
+	}
+	marker = gp_end_marker((const char *const *)clean, n);
+	fprintf(out, "$%s << %s\n", name, marker);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\n", clean[i]);
+		free(clean[i]);
+	}
+	fprintf(out, "%s\n", marker);
+	free(marker);
+	free(clean);
+}
+
+/* A list of data lines that the chart builders fill. */
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void lines_printf(struct lines *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = format_va(fmt, ap);
+	va_end(ap);
+}
+
+static void lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static void lines_put(FILE *out, const char *name, struct lines *l)
+{
+	gp_put_datablock(out, name, (const char *const *)l->v, l->n);
+	lines_free(l);
+}
+
+/* Shortest "%.Ng" that reads back as the same double; it starts with a
+ * digit or '-', never with a letter as every end marker does. */
+static const char *num(char buf[32], double v)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, 32, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
+/* ---- pages ------------------------------------------------------------------ */
+
+int gp_terminal_for_path(const char *path, enum gp_terminal *term)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+
+	if (!dot || strchr(dot, '/'))
+		return -1;
+	if (strcasecmp(dot, ".png") == 0)
+		*term = GP_TERM_PNG;
+	else if (strcasecmp(dot, ".svg") == 0)
+		*term = GP_TERM_SVG;
+	else if (strcasecmp(dot, ".pdf") == 0)
+		*term = GP_TERM_PDF;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_side(const char *s, char **end)
+{
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, end, 10);
+	if (errno || v < 1 || v > GP_MAX_SIDE)
+		return -1;
+	return (int)v;
+}
+
+int gp_parse_size(const char *text, int *width, int *height)
+{
+	char *end;
+	int w, h;
+
+	if ((w = parse_side(text, &end)) < 0)
+		return -1;
+	if (*end != 'x' && *end != 'X' && *end != ',')
+		return -1;
+	if ((h = parse_side(end + 1, &end)) < 0 || *end)
+		return -1;
+	*width = w;
+	*height = h;
+	return 0;
+}
+
+static void page_size(const struct gp_page *page, int *w, int *h)
+{
+	*w = page->width > 0 ? page->width : GP_DEFAULT_WIDTH;
+	*h = page->height > 0 ? page->height : GP_DEFAULT_HEIGHT;
+}
+
+static void write_terminal(FILE *out, const struct gp_page *page)
+{
+	static const char font[] = "font 'sans,10'";
+	static const char white[] = "background '#ffffff'";
+	int w, h;
+
+	page_size(page, &w, &h);
+	switch (page->term) {
+	case GP_TERM_PNG:
+		fprintf(out, "set terminal pngcairo size %d,%d noenhanced %s %s\n",
+			w, h, font, white);
+		break;
+	case GP_TERM_SVG:
+		fprintf(out, "set terminal svg size %d,%d fixed noenhanced %s %s\n",
+			w, h, font, white);
+		break;
+	case GP_TERM_PDF:
+		fprintf(out, "set terminal pdfcairo size %.4gin,%.4gin noenhanced %s\n",
+			w / 96.0, h / 96.0, font);
+		break;
+	case GP_TERM_DUMB:
+		fprintf(out, "set terminal dumb size %d,%d noenhanced\n",
+			w / 10 < 40 ? 40 : w / 10, h / 20 < 12 ? 12 : h / 20);
+		break;
+	}
+}
+
+void gp_write_header(FILE *out, const struct gp_page *page)
+{
+	fputs("# gnuplot script written by tt (gnuplot 5.4 or later); "
+	      "data inline\n", out);
+	fputs("set encoding utf8\n", out);
+	write_terminal(out, page);
+	if (page->output && page->term != GP_TERM_DUMB) {
+		char *q = gp_quote_path(page->output);
+		fprintf(out, "set output %s\n", q);
+		free(q);
+	}
+}
+
+/* ---- style ------------------------------------------------------------------ */
+
+/* Okabe & Ito's colour-blind-safe palette; yellow last, it is faint on white */
+static const char *const palette[] = {
+	"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+	"#E69F00", "#56B4E9", "#000000", "#F0E442",
+};
+enum { NCOLOURS = sizeof palette / sizeof palette[0] };
+static const int point_types[NCOLOURS] = { 7, 5, 9, 13, 11, 7, 5, 9 };
+
+static void write_style(FILE *out)
+{
+	fputs("# house style: plain report look\n"
+	      "set border 3 lc rgb '#555555'\n"
+	      "set tics nomirror out scale 0.5\n"
+	      "set grid lc rgb '#d9d9d9' lw 1 dt solid\n"
+	      "set key nobox top left\n"
+	      "set style fill solid 0.85 noborder\n", out);
+	for (int i = 0; i < NCOLOURS; i++)
+		fprintf(out, "set linetype %d lc rgb '%s' lw 2 pt %d ps 0.7\n",
+			i + 1, palette[i], point_types[i]);
+	fprintf(out, "set linetype cycle %d\n", NCOLOURS);
+}
+
+static void write_labels(FILE *out, const struct gp_chart *c)
+{
+	static const char *const what[] = { "title", "xlabel", "ylabel" };
+	const char *text[] = { c->title, c->xlabel, c->ylabel };
+
+	for (int i = 0; i < 3; i++) {
+		if (!text[i] || !*text[i])
+			continue;
+		fprintf(out, "set %s ", what[i]);
+		gp_put_quoted(out, text[i]);
+		putc('\n', out);
+	}
+}
+
+/* " title '...'" or " notitle" */
+static void put_title(FILE *out, const char *name)
+{
+	if (!name || !*name) {
+		fputs(" notitle", out);
+		return;
+	}
+	fputs(" title ", out);
+	gp_put_quoted(out, name);
+}
+
+/* linetype k cycles through the colours; after that the dash pattern
+ * changes, so that many series stay apart */
+static void put_linestyle(FILE *out, size_t k)
+{
+	fprintf(out, " lt %zu dt %zu", k % NCOLOURS + 1, k / NCOLOURS % 5 + 1);
+}
+
+static void write_event_line(FILE *out, const struct gp_chart *c)
+{
+	char b[32];
+
+	if (!isfinite(c->event_x))
+		return;
+	fprintf(out, "set arrow 1 from first %s, graph 0 to first %s, graph 1 "
+		"nohead dt 2 lw 1.5 lc rgb '#555555' front\n",
+		num(b, c->event_x), b);
+	if (c->event_label && *c->event_label) {
+		fputs("set label 1 ", out);
+		gp_put_quoted(out, c->event_label);
+		fprintf(out, " at first %s, graph 1 left offset character 0.5,-1 "
+			"front\n", b);
+	}
+}
+
+/* ---- chart data ------------------------------------------------------------- */
+
+/* x y per point; a run of points that cannot be placed becomes one blank
+ * line (a gap in the line), none at the ends.  Returns the points kept. */
+static size_t series_lines(struct lines *l, const double *x, const double *y,
+			   size_t n)
+{
+	char bx[32], by[32];
+	size_t kept = 0;
+	int gap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(x[i]) || !isfinite(y[i])) {
+			gap = kept > 0;
+			continue;
+		}
+		if (gap)
+			lines_printf(l, "%s", "");
+		gap = 0;
+		lines_printf(l, "%s %s", num(bx, x[i]), num(by, y[i]));
+		kept++;
+	}
+	return kept;
+}
+
+/* One data block per series ($tt_s0, $tt_s1, ...), then one plot clause per
+ * series that has points. */
+static const char *write_series_plot(FILE *out, const struct gp_chart *c,
+				     const char *with)
+{
+	int *has = xcalloc(c->nseries, sizeof *has);
+	size_t nplotted = 0, k = 0;
+
+	for (size_t i = 0; i < c->nseries; i++) {
+		const struct gp_series *s = &c->series[i];
+		struct lines l = { 0 };
+		char name[40];
+
+		has[i] = series_lines(&l, s->x, s->y, s->n) > 0;
+		nplotted += (size_t)has[i];
+		snprintf(name, sizeof name, "tt_s%zu", i);
+		lines_put(out, name, &l);
+	}
+	if (nplotted == 0) {
+		free(has);
+		return "nothing to plot: no series has a point with finite x and y";
+	}
+	if (nplotted > NCOLOURS)
+		fputs("set key outside right top\n", out);
+	fputs("plot", out);
+	for (size_t i = 0; i < c->nseries; i++) {
+		if (!has[i])
+			continue;
+		fprintf(out, "%s $tt_s%zu using 1:2 with %s", k ? ", \\\n   " : "",
+			i, with);
+		put_linestyle(out, k++);
+		put_title(out, c->series[i].name);
+	}
+	fputs("\n", out);
+	free(has);
+	return NULL;
+}
+
+static const char *write_line(FILE *out, const struct gp_chart *c)
+{
+	return write_series_plot(out, c, "linespoints");
+}
+
+static const char *write_step(FILE *out, const struct gp_chart *c)
+{
+	return write_series_plot(out, c, "steps");
+}
+
+static int segment_lines(struct lines *l, const struct gp_segment *g)
+{
+	char a[32], b[32];
+
+	if (!isfinite(g->x0) || !isfinite(g->y0) ||
+	    !isfinite(g->x1) || !isfinite(g->y1))
+		return 0;
+	lines_printf(l, "%s %s", num(a, g->x0), num(b, g->y0));
+	lines_printf(l, "%s %s", num(a, g->x1), num(b, g->y1));
+	return 1;
+}
+
+static const char *write_prepost(FILE *out, const struct gp_chart *c)
+{
+	const struct gp_series *s = c->nseries ? &c->series[0] : NULL;
+	struct lines l = { 0 };
+	int pre, post;
+
+	if (!s || series_lines(&l, s->x, s->y, s->n) == 0) {
+		lines_free(&l);
+		return "nothing to plot: the series has no point with finite x and y";
+	}
+	lines_put(out, "tt_s0", &l);
+	pre = segment_lines(&l, &c->fit_pre);
+	lines_put(out, "tt_pre", &l);
+	post = segment_lines(&l, &c->fit_post);
+	lines_put(out, "tt_post", &l);
+	write_event_line(out, c);
+
+	fputs("plot $tt_s0 using 1:2 with linespoints lt 1", out);
+	put_title(out, s->name);
+	if (pre)
+		fputs(", \\\n    $tt_pre using 1:2 with lines lt 2 lw 2.5 "
+		      "title 'segmented fit'", out);
+	if (post)
+		fprintf(out, ", \\\n    $tt_post using 1:2 with lines lt 2 lw 2.5 %s",
+			pre ? "notitle" : "title 'segmented fit'");
+	fputs("\n", out);
+	return NULL;
+}
+
+/* ---- estimates charts ------------------------------------------------------- */
+
+struct ranked {
+	const struct gp_estimate *row;
+	double key;
+	size_t order;	/* input position: ties keep it */
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The rows whose `key` (and estimate) is finite, sorted by key if asked. */
+static struct ranked *rank_rows(const struct gp_chart *c, int use_rel_year,
+				int sort, size_t *n)
+{
+	struct ranked *r = xcalloc(c->nrows, sizeof *r);
+	size_t m = 0;
+
+	for (size_t i = 0; i < c->nrows; i++) {
+		const struct gp_estimate *e = &c->rows[i];
+		double key = use_rel_year ? e->rel_year : e->estimate;
+		if (!isfinite(key) || !isfinite(e->estimate))
+			continue;
+		r[m].row = e;
+		r[m].key = key;
+		r[m].order = i;
+		m++;
+	}
+	if (sort)
+		qsort(r, m, sizeof *r, by_key);
+	*n = m;
+	return r;
+}
+
+static int has_interval(const struct gp_estimate *e)
+{
+	return isfinite(e->conf_low) && isfinite(e->conf_high);
+}
+
+static const char *write_event(FILE *out, const struct gp_chart *c)
+{
+	char bx[32], bl[32], bh[32];
+	struct lines est = { 0 }, band = { 0 };
+	size_t n, nband = 0;
+	int gap = 0;
+	struct ranked *r = rank_rows(c, 1, 1, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct gp_estimate *e = r[i].row;
+		lines_printf(&est, "%s %s", num(bx, e->rel_year), num(bl, e->estimate));
+		if (!has_interval(e)) {
+			gap = nband > 0;
+			continue;
+		}
+		if (gap)
+			lines_printf(&band, "%s", "");
+		gap = 0;
+		lines_printf(&band, "%s %s %s", bx, num(bl, e->conf_low),
+			     num(bh, e->conf_high));
+		nband++;
+	}
+	free(r);
+	if (n == 0) {
+		lines_free(&est);
+		lines_free(&band);
+		return "nothing to plot: no row has a finite rel_year and estimate";
+	}
+	lines_put(out, "tt_est", &est);
+	lines_put(out, "tt_band", &band);
+	write_event_line(out, c);
+	fputs("set xzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
+	fputs("set yrange [*<0:0<*]\n", out);
+	fputs("plot ", out);
+	if (nband) {
+		fputs("$tt_band using 1:2:3 with filledcurves lc 1 "
+		      "fs transparent solid 0.2 noborder", out);
+		put_title(out, c->band_label ? c->band_label : "confidence interval");
+		fputs(", \\\n    ", out);
+	}
+	fputs("$tt_est using 1:2 with linespoints lt 1 title 'estimate'\n", out);
+	return NULL;
+}
+
+/* Tic labels one `set Xtics` command each, so no line needs continuing. */
+static void write_tic_labels(FILE *out, const char *axis, struct ranked *r,
+			     size_t n, int first_pos)
+{
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "set %s %s(", axis, i ? "add " : "");
+		gp_put_quoted(out, r[i].row->label);
+		fprintf(out, " %zu)\n", (size_t)first_pos + i);
+	}
+}
+
+static const char *write_forest(FILE *out, const struct gp_chart *c)
+{
+	char bx[32], bl[32], bh[32];
+	struct lines l = { 0 };
+	size_t n;
+	struct ranked *r = rank_rows(c, 0, 1, &n);
+
+	if (n == 0) {
+		free(r);
+		return "nothing to plot: no row has a finite estimate";
+	}
+	/* y = 1..n from the smallest estimate up: the largest sits on top;
+	 * a row without an interval is drawn as a point alone */
+	for (size_t i = 0; i < n; i++) {
+		const struct gp_estimate *e = r[i].row;
+		int ci = has_interval(e);
+		num(bx, e->estimate);
+		lines_printf(&l, "%zu %s %s %s", i + 1, bx,
+			     ci ? num(bl, e->conf_low) : bx,
+			     ci ? num(bh, e->conf_high) : bx);
+	}
+	lines_put(out, "tt_est", &l);
+	fputs("set key off\n", out);
+	fputs("set grid noytics xtics\n", out);
+	fputs("set yzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
+	fputs("set xrange [*<0:0<*]\n", out);
+	fprintf(out, "set yrange [0.5:%zu.5]\n", n);
+	fputs("set ytics scale 0\n", out);
+	write_tic_labels(out, "ytics", r, n, 1);
+	fputs("plot $tt_est using 2:1:3:4 with xerrorbars lt 1 notitle\n", out);
+	free(r);
+	return NULL;
+}
+
+static int long_labels(struct ranked *r, size_t n)
+{
+	if (n > 8)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].row->label && strlen(r[i].row->label) > 12)
+			return 1;
+	return 0;
+}
+
+static const char *write_bar(FILE *out, const struct gp_chart *c)
+{
+	char bx[32], bl[32], bh[32];
+	struct lines bars = { 0 }, err = { 0 };
+	size_t n;
+	int with_err;
+	struct ranked *r = rank_rows(c, 0, 0, &n);
+
+	if (n == 0) {
+		free(r);
+		return "nothing to plot: no row has a finite value";
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct gp_estimate *e = r[i].row;
+		lines_printf(&bars, "%zu %s", i, num(bx, e->estimate));
+		if (has_interval(e))
+			lines_printf(&err, "%zu %s %s %s", i, bx,
+				     num(bl, e->conf_low), num(bh, e->conf_high));
+	}
+	lines_put(out, "tt_bar", &bars);
+	with_err = err.n > 0;
+	lines_put(out, "tt_err", &err);
+	fputs("set key off\n", out);
+	fputs("set grid noxtics ytics\n", out);
+	fputs("set xzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
+	fprintf(out, "set xrange [-0.6:%zu.6]\n", n - 1);
+	fputs("set yrange [*<0:0<*]\n", out);
+	fputs("set boxwidth 0.7\n", out);
+	fprintf(out, "set xtics scale 0%s\n",
+		long_labels(r, n) ? " rotate by 45 right" : "");
+	write_tic_labels(out, "xtics", r, n, 0);
+	fputs("plot $tt_bar using 1:2 with boxes lt 1 notitle", out);
+	if (with_err)
+		fputs(", \\\n    $tt_err using 1:2:3:4 with yerrorbars "
+		      "lc rgb '#000000' lw 1.5 pt 7 ps 0.4 notitle", out);
+	fputs("\n", out);
+	free(r);
+	return NULL;
+}
+
+/* ---- charts ------------------------------------------------------------------- */
+
+void gp_chart_init(struct gp_chart *c, enum gp_kind kind)
+{
+	const struct gp_segment none = { NAN, NAN, NAN, NAN };
+
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->event_x = kind == GP_EVENT ? -0.5 : NAN;
+	c->fit_pre = c->fit_post = none;
+}
+
+const char *gp_write_chart(FILE *out, const struct gp_chart *c)
+{
+	const char *err = "unknown chart kind";
+
+	write_style(out);
+	write_labels(out, c);
+	switch (c->kind) {
+	case GP_LINE:    err = write_line(out, c); break;
+	case GP_PREPOST: err = write_prepost(out, c); break;
+	case GP_EVENT:   err = write_event(out, c); break;
+	case GP_FOREST:  err = write_forest(out, c); break;
+	case GP_BAR:     err = write_bar(out, c); break;
+	case GP_STEP:    err = write_step(out, c); break;
+	}
+	/* closing the output finishes the file (a PDF is written on close) */
+	fputs("unset output\n", out);
+	return err;
+}
+
+const char *gp_write_script(FILE *out, const struct gp_chart *c,
+			    const struct gp_page *page)
+{
+	gp_write_header(out, page);
+	return gp_write_chart(out, c);
+}
+
+/* ---- running gnuplot -------------------------------------------------------- */
+
+static char *msgf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = format_va(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Where the output goes: its directory (gnuplot runs there) and the
+ * temporary file we let gnuplot write. */
+struct target {
+	char *dir;	/* NULL: dumb on stdout */
+	char *tmp_name;	/* within dir, plain characters only */
+	char *tmp_path;	/* dir/tmp_name, for us */
+};
+
+static void target_free(struct target *t)
+{
+	free(t->dir);
+	free(t->tmp_name);
+	free(t->tmp_path);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Creates the temporary file (mode 0666 less umask, as the chart itself
+ * would get), so that no one else can take the name before gnuplot opens it. */
+static int target_open(struct target *t, const char *output, char **message)
+{
+	static unsigned serial;
+	const char *base = strrchr(output, '/');
+	int err = EEXIST;
+
+	base = base ? base + 1 : output;
+	if (!*base) {
+		*message = msgf("%s: not a file name", output);
+		return -1;
+	}
+	t->dir = dir_of(output);
+	for (int tries = 0; tries < 100; tries++) {
+		int fd;
+		free(t->tmp_name);
+		free(t->tmp_path);
+		t->tmp_name = msgf(".tt-plot-%ld-%u.tmp", (long)getpid(), serial++);
+		t->tmp_path = msgf("%s/%s", t->dir, t->tmp_name);
+		fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		err = errno;
+		if (err != EEXIST)
+			break;
+	}
+	*message = msgf("cannot create a file in %s: %s", t->dir, strerror(err));
+	free(t->tmp_path);
+	t->tmp_path = NULL;
+	return -1;
+}
+
+static int set_cloexec(int fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+	return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+static int make_pipe(int fd[2])
+{
+	if (pipe(fd) != 0)
+		return -1;
+	if (set_cloexec(fd[0]) != 0 || set_cloexec(fd[1]) != 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* What the child tells us when it could not get as far as gnuplot. */
+struct child_report {
+	int step;	/* 'c' chdir, 'd' descriptors, 'e' exec */
+	int err;
+};
+
+static void child_fail(int report_fd, int step)
+{
+	struct child_report r = { step, errno };
+	ssize_t n = write(report_fd, &r, sizeof r);
+	(void)n;
+	_exit(127);
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only.
+ * The pipe ends are first copied above 2, in case the tool runs with a
+ * standard descriptor closed and pipe() handed out 0, 1 or 2. */
+static void child_exec(const char *dir, int in_fd, int err_fd, int report_fd,
+		       int stdout_to_err)
+{
+	static char *const argv[] = { "gnuplot", "-d", "/dev/stdin", NULL };
+
+	report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 3);
+	in_fd = fcntl(in_fd, F_DUPFD_CLOEXEC, 3);
+	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 3);
+	if (report_fd < 0)
+		_exit(127);
+	if (in_fd < 0 || err_fd < 0)
+		child_fail(report_fd, 'd');
+	if (dir && chdir(dir) != 0)
+		child_fail(report_fd, 'c');
+	if (dup2(in_fd, 0) < 0 || dup2(err_fd, 2) < 0 ||
+	    (stdout_to_err && dup2(err_fd, 1) < 0))
+		child_fail(report_fd, 'd');
+	execvp(argv[0], argv);
+	child_fail(report_fd, 'e');
+}
+
+/* Sends the script while collecting stderr, so that neither side can block
+ * the other on a full pipe.  A gnuplot that stopped early closes its end:
+ * we stop writing (SIGPIPE is ignored around this) and keep reading. */
+static void exchange(int in_fd, int err_fd, const char *script, size_t len,
+		     struct text *err_text)
+{
+	size_t sent = 0;
+	struct pollfd p[2];
+
+	fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
+	if (len == 0) {
+		close(in_fd);
+		in_fd = -1;
+	}
+	while (in_fd >= 0 || err_fd >= 0) {
+		p[0].fd = in_fd;
+		p[0].events = POLLOUT;
+		p[1].fd = err_fd;
+		p[1].events = POLLIN;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (in_fd >= 0 && p[0].revents) {
+			ssize_t n = write(in_fd, script + sent, len - sent);
+			if (n > 0)
+				sent += (size_t)n;
+			if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    sent == len) {
+				close(in_fd);
+				in_fd = -1;
+			}
+		}
+		if (err_fd >= 0 && p[1].revents) {
+			char buf[4096];
+			ssize_t n = read(err_fd, buf, sizeof buf);
+			if (n > 0 && err_text->len < 65536)
+				text_add(err_text, buf, (size_t)n);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				close(err_fd);
+				err_fd = -1;
+			}
+		}
+	}
+	if (in_fd >= 0)
+		close(in_fd);
+	if (err_fd >= 0)
+		close(err_fd);
+}
+
+/* gnuplot's messages without the blank lines around them */
+static char *trimmed_copy(const struct text *t)
+{
+	const char *s = t->s ? t->s : "";
+	size_t n;
+
+	s += strspn(s, "\r\n");
+	n = strlen(s);
+	while (n > 0 && strchr("\r\n ", s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Reads the child's report: nothing (EOF) means gnuplot is running. */
+static int read_report(int fd, struct child_report *r)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, r, sizeof *r);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof *r;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+static char *report_message(const struct child_report *r, const char *dir)
+{
+	if (r->step == 'c')
+		return msgf("cannot enter %s: %s", dir, strerror(r->err));
+	if (r->step == 'e' && r->err == ENOENT)
+		return msgf("gnuplot is not installed: it comes with the Debian "
+			    "package gnuplot-nox (apt-get install gnuplot-nox)");
+	return msgf("cannot run gnuplot: %s", strerror(r->err));
+}
+
+struct run {
+	int status;	/* wait status, or -1 */
+	int started;	/* gnuplot was exec'd */
+	struct text err;
+	char *message;	/* set when it did not start */
+	int code;	/* gp_status when it did not start */
+};
+
+static void close_all(int *fd, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
+/* fd[0], fd[1]: gnuplot's stdin; fd[2], fd[3]: its stderr; fd[4], fd[5]:
+ * the child's report.  Every end is close-on-exec; the child dups its own. */
+static int make_pipes(int fd[6])
+{
+	for (int i = 0; i < 6; i++)
+		fd[i] = -1;
+	for (int i = 0; i < 6; i += 2)
+		if (make_pipe(fd + i) != 0) {
+			close_all(fd, 6);
+			return -1;
+		}
+	return 0;
+}
+
+static void not_started(struct run *run, int code, char *message)
+{
+	run->code = code;
+	run->message = message;
+}
+
+static void run_gnuplot(const char *script, size_t len, const struct target *t,
+			struct run *run)
+{
+	int fd[6];
+	struct child_report r;
+	struct sigaction ign = { 0 }, old;
+	pid_t pid;
+
+	if (make_pipes(fd) != 0) {
+		not_started(run, GP_SYSTEM,
+			    msgf("cannot make a pipe: %s", strerror(errno)));
+		return;
+	}
+	fflush(stdout);		/* gnuplot may write to the same stdout */
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		not_started(run, GP_SYSTEM,
+			    msgf("cannot start gnuplot: %s", strerror(errno)));
+		close_all(fd, 6);
+		return;
+	}
+	if (pid == 0)
+		child_exec(t->dir, fd[0], fd[3], fd[5], t->dir != NULL);
+	close(fd[0]);
+	close(fd[3]);
+	close(fd[5]);
+	if (read_report(fd[4], &r)) {
+		close(fd[1]);
+		close(fd[2]);
+		close(fd[4]);
+		wait_child(pid);
+		not_started(run, r.step == 'e' && r.err == ENOENT ?
+			    GP_NO_GNUPLOT : GP_SYSTEM, report_message(&r, t->dir));
+		return;
+	}
+	close(fd[4]);
+	run->started = 1;
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old);
+	exchange(fd[1], fd[2], script, len, &run->err);
+	sigaction(SIGPIPE, &old, NULL);
+	run->status = wait_child(pid);
+}
+
+/* ---- after gnuplot: the file it wrote ---------------------------------------- */
+
+static int read_file(const char *path, struct text *t)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		text_add(t, buf, n);
+	n = (size_t)ferror(f);
+	fclose(f);
+	if (!t->s)
+		text_add(t, "", 0);
+	return n ? -1 : 0;
+}
+
+static int write_file(const char *path, const char *s, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fwrite(s, 1, len, f) != len;
+	bad |= fclose(f) != 0;
+	return bad ? -1 : 0;
+}
+
+/* gnuplot's svg terminal escapes < and & in text but not >, so a label
+ * holding "]]>" makes the file ill-formed XML; its output has no CDATA. */
+static void fix_svg(struct text *t, int *changed)
+{
+	struct text out = { 0 };
+	const char *p = t->s, *hit;
+
+	while ((hit = strstr(p, "]]>")) != NULL) {
+		text_add(&out, p, (size_t)(hit - p));
+		text_add(&out, "]]&gt;", 6);
+		p = hit + 3;
+		*changed = 1;
+	}
+	if (!*changed)
+		return;
+	text_add(&out, p, strlen(p));
+	free(t->s);
+	*t = out;
+}
+
+/* cairo 1.16 stamps the PDF with the time of day and ignores
+ * SOURCE_DATE_EPOCH; overwrite the 14 digits in place (same length, so the
+ * cross-reference offsets stay right). */
+static void fix_pdf(struct text *t, int *changed)
+{
+	static const char key[] = "/CreationDate (D:";
+	const size_t klen = sizeof key - 1;
+
+	for (size_t off = 0; off + klen + 14 <= t->len; off++) {
+		char *digits = t->s + off + klen;
+		if (memcmp(t->s + off, key, klen) != 0)
+			continue;
+		if (strspn(digits, "0123456789") < 14)
+			return;
+		memcpy(digits, "20000101000000", 14);
+		*changed = 1;
+		return;
+	}
+}
+
+/* Returns -1 (with *message) when the file is missing, empty or unreadable. */
+static int finish_file(const char *tmp, enum gp_terminal term, char **message)
+{
+	struct text t = { 0 };
+	int changed = 0;
+
+	if (read_file(tmp, &t) != 0 || t.len == 0) {
+		*message = msgf("gnuplot wrote no chart");
+		free(t.s);
+		return -1;
+	}
+	if (term == GP_TERM_SVG)
+		fix_svg(&t, &changed);
+	else if (term == GP_TERM_PDF)
+		fix_pdf(&t, &changed);
+	if (changed && write_file(tmp, t.s, t.len) != 0) {
+		*message = msgf("cannot write %s: %s", tmp, strerror(errno));
+		free(t.s);
+		return -1;
+	}
+	free(t.s);
+	return 0;
+}
+
+static char *failure_message(const struct run *run)
+{
+	char *text = trimmed_copy(&run->err);
+	char *m;
+
+	if (WIFSIGNALED(run->status))
+		m = msgf("gnuplot was killed by signal %d%s%s", WTERMSIG(run->status),
+			 *text ? ":\n" : "", text);
+	else
+		m = msgf("gnuplot failed (exit status %d)%s%s",
+			 WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1,
+			 *text ? ":\n" : "", text);
+	free(text);
+	return m;
+}
+
+static int succeeded(const struct run *run)
+{
+	return run->status >= 0 && WIFEXITED(run->status) &&
+	       WEXITSTATUS(run->status) == 0;
+}
+
+static void set_message(char **message, char *m)
+{
+	if (message)
+		*message = m;
+	else
+		free(m);
+}
+
+int gnuplot_run(const char *chart_script, const struct gp_page *page,
+		char **message)
+{
+	struct target t = { 0 };
+	struct gp_page tmp_page = *page;
+	struct run run = { .status = -1 };
+	struct text script = { 0 };
+	char *m = NULL;
+	FILE *f;
+	int code = GP_OK;
+
+	if (message)
+		*message = NULL;
+	if (page->output && page->term != GP_TERM_DUMB) {
+		if (target_open(&t, page->output, &m) != 0) {
+			set_message(message, m);
+			target_free(&t);
+			return GP_SYSTEM;
+		}
+		tmp_page.output = t.tmp_name;
+	} else {
+		tmp_page.output = NULL;
+		tmp_page.term = GP_TERM_DUMB;
+	}
+
+	/* the header names our temporary file; the line count matches the
+	 * --script output, so gnuplot's line numbers point into it */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		f = open_memstream(&buf, &len);
+		if (!f) {
+			set_message(message, msgf("out of memory"));
+			if (t.tmp_path)
+				unlink(t.tmp_path);
+			target_free(&t);
+			return GP_SYSTEM;
+		}
+		gp_write_header(f, &tmp_page);
+		fputs(chart_script, f);
+		fclose(f);
+		script.s = buf;
+		script.len = len;
+	}
+
+	run_gnuplot(script.s, script.len, &t, &run);
+	free(script.s);
+
+	if (!run.started) {
+		code = run.code;
+		m = run.message;
+	} else if (!succeeded(&run)) {
+		code = GP_FAILED;
+		m = failure_message(&run);
+	} else if (t.tmp_path && finish_file(t.tmp_path, page->term, &m) != 0) {
+		code = GP_FAILED;
+	} else if (t.tmp_path && rename(t.tmp_path, page->output) != 0) {
+		code = GP_SYSTEM;
+		m = msgf("cannot rename %s to %s: %s", t.tmp_path, page->output,
+			 strerror(errno));
+	} else {
+		m = trimmed_copy(&run.err);	/* warnings, if any */
+		if (!*m) {
+			free(m);
+			m = NULL;
+		}
+	}
+	if (code != GP_OK && t.tmp_path)
+		unlink(t.tmp_path);
+	free(run.err.s);
+	target_free(&t);
+	set_message(message, m);
+	return code;
+}

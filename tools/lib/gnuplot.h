@@ -1,0 +1,168 @@
+/* Charts through gnuplot: one quoting helper for every string that reaches
+ * gnuplot, complete scripts with the data inline, and running gnuplot from a
+ * constant command line with no shell.
+ *
+ * Script generation is separate from running it, so `tt-plot --script`
+ * prints exactly what would run.  A script is a header (terminal, output
+ * file) followed by a chart (style, data blocks, plot command):
+ *
+ *	struct gp_page page = { GP_TERM_SVG, 800, 500, "out.svg" };
+ *	gp_write_header(stdout, &page);		// --script
+ *	err = gp_write_chart(stdout, &chart);
+ *
+ *	err = gp_write_chart(memstream, &chart);	// run it
+ *	status = gnuplot_run(text, &page, &message);
+ *
+ * Nothing here prints or exits; errors come back as text for the tool. */
+#ifndef TT_GNUPLOT_H
+#define TT_GNUPLOT_H
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- quoting ------------------------------------------------------------ */
+
+/* Returns a malloc'd gnuplot string expression that evaluates to `text`
+ * (NULL reads as ""), with every byte below 0x20 and DEL replaced by a space
+ * (a newline would end the command even inside quotes).  The result is made
+ * of single-quoted pieces, which gnuplot never subjects to backquote command
+ * substitution or @macro expansion, and in which backslashes are ordinary
+ * characters.  An inner ' is written doubled ('d''Ivoire'), except where
+ * gnuplot 5.4's scanner cannot read a doubled quote (a ' at the start of the
+ * text or right after another '): there the piece is closed and a ' is
+ * concatenated as "\047" ('a'''."\047".'b' for a''b).  A \U+ is split
+ * after its backslash ('\'.'U+'), as gnuplot 6 documents \U+XXXX escapes in
+ * single quotes.  Every place the chart code puts one (set title, xlabel,
+ * ylabel, label, output; plot ... title; tic lists) takes a string
+ * expression.  Enhanced-text markup (^ _ @ & ~ { }) is left alone: every
+ * terminal is set `noenhanced`, so it shows as written. */
+char *gp_quote(const char *text);
+void gp_put_quoted(FILE *out, const char *text);
+
+/* A file name for `set output`: a relative name that does not start with a
+ * plain character gets "./" in front, so that gnuplot never sees a name
+ * starting with '|' (it would open a pipe to a shell command), '<' or '~'. */
+char *gp_quote_path(const char *path);
+
+/* ---- inline data blocks ------------------------------------------------- */
+
+/* gnuplot ends a data block at the first line that *starts with* the end
+ * marker (5.4 compares the first strlen(marker) bytes).  Returns a malloc'd
+ * marker "EOD", "EOD1", "EOD2", ... that no line starts with, also after
+ * leading blanks (in case a later gnuplot lets the marker be indented). */
+char *gp_end_marker(const char *const *lines, size_t n);
+
+/* Writes `$name << MARKER`, the lines (control bytes replaced by spaces),
+ * and the marker.  `name` must be a plain identifier chosen by the caller. */
+void gp_put_datablock(FILE *out, const char *name,
+		      const char *const *lines, size_t n);
+
+/* ---- output pages -------------------------------------------------------- */
+
+enum gp_terminal { GP_TERM_DUMB, GP_TERM_PNG, GP_TERM_SVG, GP_TERM_PDF };
+
+enum { GP_DEFAULT_WIDTH = 800, GP_DEFAULT_HEIGHT = 500, GP_MAX_SIDE = 20000 };
+
+struct gp_page {
+	enum gp_terminal term;
+	int width, height;	/* pixels; 0 = default.  pdf: 96 px per inch;
+				 * dumb: 10 px per column, 20 px per row */
+	const char *output;	/* file name; NULL for dumb on stdout */
+};
+
+/* .png pngcairo, .svg svg, .pdf pdfcairo (extension case-insensitive);
+ * returns -1 for anything else */
+int gp_terminal_for_path(const char *path, enum gp_terminal *term);
+
+/* "WxH" (also "W,H"), each 1..GP_MAX_SIDE; returns -1 when malformed */
+int gp_parse_size(const char *text, int *width, int *height);
+
+/* `set encoding`, `set terminal`, and `set output` naming page->output */
+void gp_write_header(FILE *out, const struct gp_page *page);
+
+/* ---- charts -------------------------------------------------------------- */
+
+enum gp_kind { GP_LINE, GP_PREPOST, GP_EVENT, GP_FOREST, GP_BAR, GP_STEP };
+
+/* One line on a chart.  Points with a non-finite x or y leave a gap. */
+struct gp_series {
+	const char *name;	/* legend text; NULL or "" for none */
+	const double *x, *y;
+	size_t n;
+};
+
+/* One row of an estimates table (tt-trend, tt-prepost, tt-event). */
+struct gp_estimate {
+	const char *label;	/* forest and bar: the group / category */
+	double rel_year;	/* event: x position */
+	double estimate, conf_low, conf_high;	/* NaN where missing */
+};
+
+struct gp_segment { double x0, y0, x1, y1; };	/* any NaN: not drawn */
+
+struct gp_chart {
+	enum gp_kind kind;
+	const char *title, *xlabel, *ylabel;	/* NULL or "" for none */
+	/* line, step: every series; prepost: series[0] */
+	const struct gp_series *series;
+	size_t nseries;
+	/* event, forest, bar */
+	const struct gp_estimate *rows;
+	size_t nrows;
+	/* prepost, event: dashed vertical line (NaN: none), with an optional
+	 * text at its top */
+	double event_x;
+	const char *event_label;
+	/* prepost: fitted pre- and post-event segments */
+	struct gp_segment fit_pre, fit_post;
+	/* event: legend text of the shaded band (NULL: "confidence interval") */
+	const char *band_label;
+};
+
+/* Sets kind, clears the rest; event_x and the segments become NaN, except
+ * that an event chart's line sits at rel_year -0.5 (between the reference
+ * period -1 and the first treated period 0). */
+void gp_chart_init(struct gp_chart *chart, enum gp_kind kind);
+
+/* Writes the style, the data blocks, the plot command and `unset output`.
+ * line: one line per series, legend by series name; prepost: series[0],
+ * event line, fitted segments; event: estimate over rel_year with a shaded
+ * band conf_low..conf_high and a zero line, rows sorted by rel_year; forest:
+ * one row per group, sorted by estimate (largest at the top), point with
+ * horizontal error bar, zero line, labels as y tics; bar: one bar per row
+ * (label, estimate), with error bars where both limits are given; step:
+ * cumulative counts `with steps`, one line per series.
+ * Rows or points that cannot be placed (non-finite) are left out, and so is
+ * a series with no point left.  Returns NULL, or a static message when there
+ * is nothing to plot (what was written is then not a chart: do not run it). */
+const char *gp_write_chart(FILE *out, const struct gp_chart *chart);
+
+/* header + chart */
+const char *gp_write_script(FILE *out, const struct gp_chart *chart,
+			    const struct gp_page *page);
+
+/* ---- running gnuplot ----------------------------------------------------- */
+
+enum gp_status {
+	GP_OK = 0,
+	GP_NO_GNUPLOT,	/* the gnuplot binary is not installed */
+	GP_FAILED,	/* gnuplot reported an error or wrote nothing */
+	GP_SYSTEM	/* creating, writing or renaming a file; fork; pipe */
+};
+
+/* Runs `gnuplot -d /dev/stdin` (no shell; -d skips ~/.gnuplot; reading a
+ * file, gnuplot stops at the first error) and feeds it the header for `page`
+ * plus `chart_script` through a pipe, collecting its standard error.
+ * With page->output, gnuplot runs in the output's directory writing a
+ * temporary file whose name we choose (".tt-plot-PID-N.tmp"), which is
+ * renamed over page->output only when gnuplot succeeded, and removed
+ * otherwise; an SVG has "]]>" escaped (gnuplot leaves it, which is not
+ * well-formed XML) and a PDF's creation date fixed, so the same data give
+ * the same bytes.  With GP_TERM_DUMB or no output, gnuplot draws on our
+ * standard output.  gnuplot's error text names
+ * "/dev/stdin" line N: line N of what gp_write_script writes for the same
+ * page.  Returns a gp_status; *message (may be NULL) receives a malloc'd
+ * text: the error, or on GP_OK gnuplot's warnings if it printed any. */
+int gnuplot_run(const char *chart_script, const struct gp_page *page,
+		char **message);
+
+#endif
