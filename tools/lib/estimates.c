@@ -1,0 +1,56 @@
+#include <math.h>
+#include <stddef.h>
+
+#include "csvwrite.h"
+#include "estimates.h"
+
+static const char *const columns[] = {
+	"term", "estimate", "std_error", "statistic", "df", "p_value",
+	"conf_low", "conf_high", "n", "method",
+};
+
+/* trailing columns of the header written, so that every row matches it */
+static size_t ntrail;
+
+struct estimates_row estimates_row(const char *term, const char *method)
+{
+	return (struct estimates_row){ term, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
+				       -1, method };
+}
+
+void estimates_header(const struct csv_header *h, const int *gcols, size_t ng,
+		      const char *const *lead, const char *const *trail)
+{
+	for (size_t k = 0; k < ng; k++)
+		out_field(h->name[gcols[k]], h->len[gcols[k]]);
+	for (; lead && *lead; lead++)
+		out_str(*lead);
+	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+		out_str(columns[i]);
+	for (ntrail = 0; trail && trail[ntrail]; ntrail++)
+		out_str(trail[ntrail]);
+	out_endrow();
+}
+
+void estimates_write(const struct estimates_row *r, const double *trail)
+{
+	out_str(r->term);
+	out_num(r->estimate);
+	out_num(r->std_error);
+	out_num(r->statistic);
+	out_num(r->df);
+	out_num(r->p_value);
+	out_num(r->conf_low);
+	out_num(r->conf_high);
+	if (r->n >= 0)
+		out_int(r->n);
+	else
+		out_empty();
+	if (r->method)
+		out_str(r->method);
+	else
+		out_empty();
+	for (size_t i = 0; i < ntrail; i++)
+		out_num(trail ? trail[i] : NAN);
+	out_endrow();
+}

@@ -1,0 +1,39 @@
+/* The estimates table that every inferential tool writes (DESIGN.md):
+ *
+ *   <group columns>[,lead...],term,estimate,std_error,statistic,df,p_value,
+ *   conf_low,conf_high,n,method[,trail...]
+ *
+ * one row per group and term.  A number that does not apply is NaN and is
+ * written as an empty cell, as are an n below 0 and a NULL method.  The
+ * optional leading and trailing columns let a tool add its own (tt-event:
+ * rel_year before term; cohort,year after method) and still share the
+ * writer, so that tt-plot and any other reader find the same names. */
+#ifndef TT_ESTIMATES_H
+#define TT_ESTIMATES_H
+#include <stddef.h>
+
+#include "csvread.h"
+
+struct estimates_row {
+	const char *term;
+	double estimate, std_error, statistic, df, p_value, conf_low, conf_high;
+	long long n;            /* observations behind the term; < 0: empty */
+	const char *method;     /* NULL: empty */
+};
+
+/* A row for `term` with every number empty and no method. */
+struct estimates_row estimates_row(const char *term, const char *method);
+
+/* Writes the header.  The group columns are named as in the input header
+ * h (indexes gcols, ng of them); lead and trail are NULL-terminated lists of
+ * extra column names (or NULL for none).  Call once, before any row. */
+void estimates_header(const struct csv_header *h, const int *gcols, size_t ng,
+		      const char *const *lead, const char *const *trail);
+
+/* Writes term..method and the trailing cells, and ends the row.  The caller
+ * has written the group key (group_write_key) and the leading cells first.
+ * trail holds one number per trailing column (NaN: empty), or is NULL when
+ * all are empty. */
+void estimates_write(const struct estimates_row *r, const double *trail);
+
+#endif

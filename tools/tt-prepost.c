@@ -1,0 +1,489 @@
+/* tt-prepost: before and after an event, per group and pooled across
+ * groups: means, Welch's t, Mann-Whitney, and the segmented (interrupted
+ * time series) regression with Newey-West standard errors.  Reads a table
+ * joined by tt-join (rel_year, post). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "diag.h"
+#include "estimates.h"
+#include "group.h"
+#include "htest.h"
+#include "options.h"
+#include "regress.h"
+
+static double pre_window = INFINITY, post_window = INFINITY;
+static long lag_arg = -1;
+static int drop_event, pooled;
+
+static const struct tt_opt options[] = {
+	{ "pre", 0, "N", "keep the N time units before the event: rel_year >= -N (default all)" },
+	{ "post", 0, "N", "keep rel_year <= N (default all); rel_year 0, the event's year, is post" },
+	{ "drop-event", 0, NULL, "leave out the event's own year (rel_year 0)" },
+	{ "lag", 0, "L", "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)" },
+	{ "pooled", 0, NULL, "add rows ALL,...: the per-group differences tested across groups" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static double window_arg(const char *name, const char *arg)
+{
+	double v = opt_double(name, arg);
+	if (v < 0)
+		die_usage("option --%s: '%s' is negative", name, arg);
+	return v;
+}
+
+static void handle(int idx, const char *arg)
+{
+	switch (idx) {
+	case 0: pre_window = window_arg("pre", arg); break;
+	case 1: post_window = window_arg("post", arg); break;
+	case 2: drop_event = 1; break;
+	case 3: lag_arg = opt_long("lag", arg, 0, 1000000); break;
+	case 4: pooled = 1; break;
+	}
+}
+
+static const struct tool tool = {
+	"tt-prepost", "[OPTION]... [FILE]...",
+	"Pre vs post event comparison per group (default groups iso3,indicator) of a table\n"
+	"joined by tt-join: terms mean_pre, mean_post, diff, pct_change, mann_whitney,\n"
+	"its_pre_slope, its_level, its_slope; --pooled adds pooled_diff, signed_rank, sign_test.",
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL, options, handle,
+};
+
+struct obs {
+	double rel, post, y;
+	size_t order;
+};
+
+struct prepost_group {
+	struct obs *o;
+	size_t n, cap;
+	long treated_rows, untreated_rows;
+	size_t stratum;          /* --pooled: index among the other group columns */
+	int has_diff;
+	double diff, mean_pre;
+};
+
+/* where rel_year and post come from */
+struct event_cols {
+	int rel, post, event, time;
+};
+
+static struct event_cols find_event_cols(const struct csv_header *h, const char *file)
+{
+	struct event_cols c = { col_find(h, "rel_year"), col_find(h, "post"),
+				col_find(h, "event_year"), col_find(h, opt.time) };
+
+	if (c.rel < 0 && (c.event < 0 || c.time < 0))
+		die_at(file, 1, 0, "needs the columns rel_year and post, or event_year and the time "
+		       "column \"%s\" (join the event dates first: tt-join -e EVENTS)", opt.time);
+	return c;
+}
+
+/* rel_year and post of a row: 1 when the row has no event (never treated) */
+static int row_event(const struct csv_header *h, const struct csv_row *row,
+		     const struct event_cols *c, double *rel, double *post)
+{
+	double ev, t;
+
+	if (c->rel >= 0) {
+		if (cell_number(h, row, c->rel, rel))
+			return 1;
+	} else {
+		if (cell_number(h, row, c->event, &ev))
+			return 1;
+		if (cell_number(h, row, c->time, &t))
+			die_at(row->file, row->line, c->time + 1,
+			       "column \"%s\": the time is missing", h->name[c->time]);
+		*rel = t - ev;
+	}
+	*post = *rel >= 0;
+	if (c->post >= 0 && !cell_number(h, row, c->post, post) && *post != 0 && *post != 1)
+		die_at(row->file, row->line, c->post + 1, "column \"%s\": \"%s\" is not 0 or 1",
+		       h->name[c->post], row->f[c->post]);
+	return 0;
+}
+
+static int in_window(double rel)
+{
+	if (rel < -pre_window || rel > post_window)
+		return 0;
+	return !(drop_event && rel == 0);
+}
+
+static int by_rel(const void *a, const void *b)
+{
+	const struct obs *p = a, *q = b;
+	if (p->rel != q->rel)
+		return p->rel < q->rel ? -1 : 1;
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+/* the values of one side (post 0 or 1) */
+static size_t side(const struct prepost_group *a, double which, double *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->o[i].post == which)
+			out[k++] = a->o[i].y;
+	return k;
+}
+
+static void write_row(struct group_table *g, size_t i, const struct estimates_row *r)
+{
+	group_write_key(g, i);
+	estimates_write(r, NULL);
+}
+
+static void write_mean(struct group_table *g, size_t i, const char *term,
+		       const double *x, size_t n)
+{
+	struct mean_t_result m;
+	struct estimates_row r = estimates_row(term, "mean");
+
+	one_sample_t(x, n, opt.level, &m);
+	/* a test of "the mean is 0" would mean nothing for a count: no t, no p */
+	r.estimate = m.mean;
+	r.std_error = m.std_error;
+	r.df = m.df;
+	r.conf_low = m.conf_low;
+	r.conf_high = m.conf_high;
+	r.n = (long long)n;
+	write_row(g, i, &r);
+}
+
+static int write_welch(struct group_table *g, size_t i, struct prepost_group *a,
+		       const double *pre, size_t n_pre, const double *post, size_t n_post)
+{
+	struct welch_result w;
+	struct estimates_row r = estimates_row("diff", "welch");
+	struct estimates_row p = estimates_row("pct_change", "mean");
+	int rc = welch(pre, n_pre, post, n_post, opt.level, &w);
+
+	r.estimate = w.diff;
+	r.std_error = w.std_error;
+	r.statistic = w.t;
+	r.df = w.df;
+	r.p_value = w.p_value;
+	r.conf_low = w.conf_low;
+	r.conf_high = w.conf_high;
+	r.n = p.n = (long long)(n_pre + n_post);
+	if (w.mean_pre != 0)
+		p.estimate = 100 * w.diff / w.mean_pre;
+	write_row(g, i, &r);
+	write_row(g, i, &p);
+	a->has_diff = !isnan(w.diff);
+	a->diff = w.diff;
+	a->mean_pre = w.mean_pre;
+	return rc;
+}
+
+static void write_mann_whitney(struct group_table *g, size_t i, const double *pre,
+			       size_t n_pre, const double *post, size_t n_post)
+{
+	struct mann_whitney_result mw;
+	int rc = mann_whitney(pre, n_pre, post, n_post, &mw);
+	struct estimates_row r = estimates_row("mann_whitney",
+		rc == HTEST_OK ? mann_whitney_method(&mw) : "mann-whitney");
+
+	r.statistic = mw.u;
+	r.p_value = mw.p_value;
+	r.n = (long long)(n_pre + n_post);
+	write_row(g, i, &r);
+}
+
+/* Residuals at rounding level: the standard errors are rounding noise and
+ * would give t statistics of 1e15.  Report the fit as exact instead, as a
+ * constant series is (DESIGN.md): standard error 0, no test. */
+static void exact_fit(struct its_fit *fit, int *rc)
+{
+	for (int j = 0; j < ITS_TERMS; j++) {
+		struct regress_term *b = &fit->b[j];
+		b->std_error = 0;
+		b->statistic = b->p_value = NAN;
+		b->conf_low = b->conf_high = b->estimate;
+	}
+	*rc = REGRESS_CONSTANT_Y;
+}
+
+static void write_its(struct group_table *g, size_t i, const struct prepost_group *a,
+		      int *rc)
+{
+	static const char *terms[] = { "its_pre_slope", "its_level", "its_slope" };
+	static const int which[] = { ITS_PRE_SLOPE, ITS_LEVEL, ITS_SLOPE };
+	double *rel = xmalloc(3 * (a->n ? a->n : 1) * sizeof *rel);
+	double *post = rel + a->n, *y = post + a->n;
+	size_t lag = lag_arg >= 0 ? (size_t)lag_arg : newey_west_default_lag(a->n);
+	char method[64];
+	struct its_fit fit;
+
+	for (size_t k = 0; k < a->n; k++) {
+		rel[k] = a->o[k].rel;
+		post[k] = a->o[k].post;
+		y[k] = a->o[k].y;
+	}
+	*rc = its(rel, post, y, a->n, lag, opt.level, &fit);
+	if (*rc == REGRESS_OK && fit.r2 == 1)
+		exact_fit(&fit, rc);
+	snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
+	for (size_t t = 0; t < 3; t++) {
+		const struct regress_term *b = &fit.b[which[t]];
+		struct estimates_row r = estimates_row(terms[t], method);
+
+		r.estimate = b->estimate;
+		r.std_error = b->std_error;
+		r.statistic = b->statistic;
+		r.df = b->df;
+		r.p_value = b->p_value;
+		r.conf_low = b->conf_low;
+		r.conf_high = b->conf_high;
+		r.n = (long long)a->n;
+		write_row(g, i, &r);
+	}
+	free(rel);
+}
+
+static int all_equal(const struct prepost_group *a)
+{
+	for (size_t k = 1; k < a->n; k++)
+		if (a->o[k].y != a->o[0].y)
+			return 0;
+	return 1;
+}
+
+/* One warning per group that cannot have every term, saying why. */
+static void explain(struct group_table *g, size_t i, const struct prepost_group *a,
+		    size_t n_pre, size_t n_post, int welch_rc, int its_rc)
+{
+	const char *label = group_label(g, i);
+
+	if (n_pre == 0 || n_post == 0)
+		warn("%s: %zu pre and %zu post observations: no comparison", label, n_pre, n_post);
+	else if (n_pre < 2 || n_post < 2)
+		warn("%s: %zu pre and %zu post observations: no Welch test and no ITS "
+		     "(they need 2 and 3 on each side)", label, n_pre, n_post);
+	else if (n_pre < 3 || n_post < 3)
+		warn("%s: %zu pre and %zu post observations: no ITS (it needs 3 on each side)",
+		     label, n_pre, n_post);
+	else if (its_rc == REGRESS_SINGULAR)
+		warn("%s: the ITS regression is singular (repeated years?): no ITS", label);
+	else if (its_rc == REGRESS_CONSTANT_Y && !all_equal(a))
+		warn("%s: the ITS lines fit exactly: standard errors 0, no ITS tests", label);
+	if (n_pre && n_post && all_equal(a))
+		warn("%s: constant values: differences 0, no tests", label);
+	else if (welch_rc == HTEST_CONSTANT)
+		warn("%s: values constant before and after: no Welch test", label);
+	if (a->has_diff && a->mean_pre == 0)
+		warn("%s: mean_pre is 0: no pct_change", label);
+}
+
+/* Newey-West lags count observations, so a missing year shortens them and
+ * a repeated one (countries pooled in one group?) makes them meaningless. */
+static void check_spacing(struct group_table *g, size_t i, const struct prepost_group *a)
+{
+	for (size_t k = 1; k < a->n; k++) {
+		double lo = a->o[k - 1].rel, hi = a->o[k].rel;
+
+		if (hi == lo) {
+			warn("%s: several observations at rel_year %g (is a group column missing?): "
+			     "Newey-West lags count observations", group_label(g, i), lo);
+			return;
+		}
+	}
+	for (size_t k = 1; k < a->n; k++) {
+		double lo = a->o[k - 1].rel, hi = a->o[k].rel;
+
+		if (hi - lo <= 1 || (drop_event && lo == -1 && hi == 1))
+			continue;
+		warn("%s: no observation between rel_year %g and %g: Newey-West lags count "
+		     "observations, not years", group_label(g, i), lo, hi);
+		return;
+	}
+}
+
+static void prepost_group(struct group_table *g, size_t i, struct prepost_group *a)
+{
+	double *pre = xmalloc(2 * (a->n ? a->n : 1) * sizeof *pre), *post = pre + a->n;
+	size_t n_pre, n_post;
+	int welch_rc, its_rc;
+
+	if (a->n > 1)
+		qsort(a->o, a->n, sizeof *a->o, by_rel);
+	n_pre = side(a, 0, pre);
+	n_post = side(a, 1, post);
+	write_mean(g, i, "mean_pre", pre, n_pre);
+	write_mean(g, i, "mean_post", post, n_post);
+	welch_rc = write_welch(g, i, a, pre, n_pre, post, n_post);
+	write_mann_whitney(g, i, pre, n_pre, post, n_post);
+	write_its(g, i, a, &its_rc);
+	explain(g, i, a, n_pre, n_post, welch_rc, its_rc);
+	if (n_pre >= 3 && n_post >= 3)
+		check_spacing(g, i, a);
+	free(pre);
+}
+
+/* --pooled: the groups' differences, one set per value of the other group
+ * columns (per indicator, say), tested across groups. */
+static void write_pooled_set(struct group_table *strata, size_t s, const double *d,
+			     size_t m)
+{
+	struct mean_t_result t;
+	struct signed_rank_result sr;
+	struct sign_test_result st;
+	struct estimates_row r = estimates_row("pooled_diff", "one-sample-t");
+	int sr_rc;
+
+	one_sample_t(d, m, opt.level, &t);
+	r.estimate = t.mean;
+	r.std_error = t.std_error;
+	r.statistic = t.t;
+	r.df = t.df;
+	r.p_value = t.p_value;
+	r.conf_low = t.conf_low;
+	r.conf_high = t.conf_high;
+	r.n = (long long)m;
+	out_str("ALL");
+	group_write_key(strata, s);
+	estimates_write(&r, NULL);
+
+	sr_rc = signed_rank(d, m, &sr);
+	r = estimates_row("signed_rank", sr_rc == HTEST_OK ? signed_rank_method(&sr) : "signed-rank");
+	r.statistic = sr.v;
+	r.p_value = sr.p_value;
+	r.n = (long long)m;
+	out_str("ALL");
+	group_write_key(strata, s);
+	estimates_write(&r, NULL);
+
+	sign_test(d, m, opt.level, &st);
+	r = estimates_row("sign_test", "sign-test exact");
+	r.estimate = st.share;
+	r.statistic = st.n ? (double)st.n_pos : NAN;
+	r.p_value = st.p_value;
+	r.conf_low = st.conf_low;
+	r.conf_high = st.conf_high;
+	r.n = (long long)m;
+	out_str("ALL");
+	group_write_key(strata, s);
+	estimates_write(&r, NULL);
+}
+
+static void write_pooled(struct group_table *strata, const struct prepost_group *acc,
+			 size_t nacc)
+{
+	double *d = xmalloc((nacc ? nacc : 1) * sizeof *d);
+
+	for (size_t s = 0; s < group_count(strata); s++) {
+		size_t m = 0, treated = 0;
+		char label[4096];
+
+		for (size_t g = 0; g < nacc; g++) {
+			if (acc[g].stratum != s || acc[g].treated_rows == 0)
+				continue;
+			treated++;
+			if (acc[g].has_diff)
+				d[m++] = acc[g].diff;
+		}
+		if (treated == 0)
+			continue;
+		snprintf(label, sizeof label, "ALL%s%s", group_ncols(strata) ? ", " : "",
+			 group_ncols(strata) ? group_label(strata, s) : "");
+		if (m == 0)
+			warn("%s: no group has both pre and post observations: no pooled tests",
+			     label);
+		else if (m == 1)
+			warn("%s: 1 group has both pre and post observations: no pooled t test",
+			     label);
+		write_pooled_set(strata, s, d, m);
+	}
+	free(d);
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	const struct csv_header *h;
+	struct group_table *groups, *strata = NULL;
+	struct prepost_group *acc = NULL;
+	struct event_cols ec;
+	struct csv_row *row;
+	size_t ng, nacc = 0, cap = 0, never = 0;
+	long missing = 0;
+	int *gcols, vcol;
+
+	if (csv_read_header(r) != 0)
+		return EXIT_DATA;
+	h = csv_header(r);
+	vcol = col_require(h, csv_first_file(r), opt.value, "value column");
+	ec = find_event_cols(h, csv_first_file(r));
+	gcols = col_groups(h, csv_first_file(r), opt.groups, opt.all, &ng);
+	if (pooled && ng == 0)
+		die_usage("--pooled needs group columns, the first naming the unit (iso3)");
+	groups = group_new(gcols, ng);
+	if (pooled)
+		strata = group_new(gcols + 1, ng - 1);
+
+	while (csv_next(r, &row)) {
+		size_t g = group_of(groups, row);
+		struct prepost_group *a;
+		double rel, post, y;
+
+		if (g == nacc) {
+			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
+			memset(&acc[nacc++], 0, sizeof *acc);
+			if (pooled)
+				acc[g].stratum = group_of(strata, row);
+		}
+		a = &acc[g];
+		if (row_event(h, row, &ec, &rel, &post)) {
+			a->untreated_rows++;
+			continue;
+		}
+		a->treated_rows++;
+		if (!in_window(rel))
+			continue;
+		if (cell_number(h, row, vcol, &y)) {
+			missing++;
+			continue;
+		}
+		a->o = xgrow(a->o, &a->cap, a->n + 1, sizeof *a->o);
+		a->o[a->n] = (struct obs){ rel, post, y, a->n };
+		a->n++;
+	}
+
+	estimates_header(h, gcols, ng, NULL, NULL);
+	for (size_t g = 0; g < nacc; g++) {
+		if (acc[g].treated_rows == 0) {
+			never++;
+			continue;
+		}
+		if (acc[g].untreated_rows)
+			warn("%s: %ld row%s without an event skipped", group_label(groups, g),
+			     acc[g].untreated_rows, acc[g].untreated_rows == 1 ? "" : "s");
+		prepost_group(groups, g, &acc[g]);
+	}
+	if (pooled)
+		write_pooled(strata, acc, nacc);
+	if (never)
+		warn("%zu group%s never treated (no event): no rows", never, never == 1 ? "" : "s");
+	if (missing)
+		warn("%ld missing value%s skipped (not in n)", missing, missing == 1 ? "" : "s");
+	for (size_t g = 0; g < nacc; g++)
+		free(acc[g].o);
+	free(acc);
+	group_free(groups);
+	if (strata)
+		group_free(strata);
+	csv_close(r);
+	free(gcols);
+	return out_close();
+}

@@ -1,0 +1,271 @@
+/* tt-trend: the trend of the value over time per group, by least squares
+ * (optionally log-linear) or by Theil-Sen with the Mann-Kendall test. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "describe.h"
+#include "diag.h"
+#include "estimates.h"
+#include "group.h"
+#include "htest.h"
+#include "options.h"
+#include "regress.h"
+
+enum transform { RAW, LOG, LOG1P };
+
+static int use_sen;
+static enum transform transform = RAW;
+
+static const struct tt_opt options[] = {
+	{ "method", 0, "M", "ols (least squares, default) or sen (Theil-Sen slope, Mann-Kendall test)" },
+	{ "log", 0, NULL, "fit ln(value): slopes become growth rates; adds the term pct_change" },
+	{ "log1p", 0, NULL, "fit ln(1 + value), for counts that can be 0; adds pct_change" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static void handle(int idx, const char *arg)
+{
+	switch (idx) {
+	case 0:
+		if (strcmp(arg, "ols") == 0)
+			use_sen = 0;
+		else if (strcmp(arg, "sen") == 0)
+			use_sen = 1;
+		else
+			die_usage("option --method: '%s' is not ols or sen", arg);
+		break;
+	case 1:
+		if (transform == RAW)
+			transform = LOG;
+		break;
+	case 2: transform = LOG1P; break;
+	}
+}
+
+static const struct tool tool = {
+	"tt-trend", "[OPTION]... [FILE]...",
+	"Trend of the value column over the time column, per group: an estimates table.\n"
+	"ols: terms slope, intercept, r2 (and pct_change with --log);\n"
+	"sen: terms sen_slope, mk_s, mk_tau (and pct_change with --log).",
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL, options, handle,
+};
+
+/* The value to fit: ln(y) or ln(1 + y) refuse what has no logarithm, naming
+ * the cell, so that no row silently drops out of a growth rate. */
+static double transformed(const struct csv_header *h, const struct csv_row *row,
+			  int vcol, double y)
+{
+	if (transform == LOG) {
+		if (y <= 0)
+			die_at(row->file, row->line, vcol + 1,
+			       "column \"%s\": \"%s\" has no logarithm (--log needs values above 0; "
+			       "--log1p takes ln(1 + value))", h->name[vcol], row->f[vcol]);
+		return log(y);
+	}
+	if (transform == LOG1P) {
+		if (y <= -1)
+			die_at(row->file, row->line, vcol + 1,
+			       "column \"%s\": \"%s\" has no ln(1 + value) (--log1p needs values above -1)",
+			       h->name[vcol], row->f[vcol]);
+		return log1p(y);
+	}
+	return y;
+}
+
+static int all_equal(const double *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (a[i] != a[0])
+			return 0;
+	return 1;
+}
+
+/* estimate, standard error, t on df, p and CI of one coefficient; a
+ * standard error of 0 (an exact fit) has no test and the CI est..est */
+static void t_inference(struct estimates_row *r, double est, double se, double df)
+{
+	double q = regress_t_crit(opt.level, df);
+
+	r->estimate = est;
+	r->std_error = se;
+	if (df > 0 && se >= 0)
+		r->df = df;
+	if (se == 0) {
+		r->conf_low = r->conf_high = est;
+	} else if (se > 0 && df > 0) {
+		r->statistic = est / se;
+		r->p_value = regress_t_p_two_sided(r->statistic, df);
+		r->conf_low = est - q * se;
+		r->conf_high = est + q * se;
+	}
+}
+
+/* 100 (e^b - 1): the percent change per time unit of a log-linear slope */
+static double pct(double b)
+{
+	return 100 * expm1(b);
+}
+
+static void write_pct_change(struct group_table *g, size_t i, const struct estimates_row *slope,
+			     const char *method)
+{
+	struct estimates_row r = estimates_row("pct_change", method);
+
+	r.estimate = pct(slope->estimate);
+	r.conf_low = pct(slope->conf_low);
+	r.conf_high = pct(slope->conf_high);
+	r.n = slope->n;
+	group_write_key(g, i);
+	estimates_write(&r, NULL);
+}
+
+/* why a group has no (full) trend, for the warning; NULL when it has one */
+static const char *degenerate(const struct series *s, int constant)
+{
+	if (s->n == 0)
+		return "no observations (all values missing): no trend";
+	if (s->n == 1)
+		return "1 observation: no trend";
+	if (all_equal(s->t, s->n))
+		return "all observations at one time: no trend";
+	if (constant)
+		return "constant series: slope 0, no test";
+	return NULL;
+}
+
+static void ols_group(struct group_table *g, size_t i, const struct series *s)
+{
+	struct line_fit fit;
+	struct estimates_row slope = estimates_row("slope", "ols");
+	struct estimates_row icpt = estimates_row("intercept", "ols");
+	struct estimates_row r2 = estimates_row("r2", "ols");
+	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
+	const char *why = degenerate(s, constant);
+	int rc = ols_line(s->t, s->y, s->n, &fit);
+
+	slope.n = icpt.n = r2.n = (long long)s->n;
+	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y || rc == REGRESS_NO_DF) {
+		/* An exact fit, a constant series or residuals at rounding
+		 * level, has standard errors 0 and no test (rounding noise
+		 * would make t about 1e15). */
+		int exact = constant || (rc == REGRESS_OK && fit.r2 == 1);
+
+		t_inference(&slope, fit.slope, exact ? 0 : fit.se_slope, fit.df);
+		t_inference(&icpt, fit.intercept, exact ? 0 : fit.se_intercept, fit.df);
+		r2.estimate = fit.r2;
+		if (exact && !why)
+			why = "the line fits exactly: standard errors 0, no test";
+		if (rc == REGRESS_NO_DF && !constant)
+			why = "2 observations: no standard errors";
+	}
+	if (why)
+		warn("%s: %s", group_label(g, i), why);
+	group_write_key(g, i);
+	estimates_write(&slope, NULL);
+	group_write_key(g, i);
+	estimates_write(&icpt, NULL);
+	group_write_key(g, i);
+	estimates_write(&r2, NULL);
+	if (transform != RAW)
+		write_pct_change(g, i, &slope, "ols");
+}
+
+static void sen_group(struct group_table *g, size_t i, const struct series *s)
+{
+	struct theil_sen_result ts;
+	struct mann_kendall_result mk;
+	struct estimates_row sen = estimates_row("sen_slope", "theil-sen");
+	struct estimates_row ms = estimates_row("mk_s", "mann-kendall(ties)");
+	struct estimates_row tau = estimates_row("mk_tau", "kendall(tau-b)");
+	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
+	const char *why = degenerate(s, constant);
+	int ts_rc = theil_sen(s->t, s->y, s->n, opt.level, &ts);
+	int mk_rc = mann_kendall(s->t, s->y, s->n, &mk);
+
+	sen.n = ms.n = tau.n = (long long)s->n;
+	if (ts_rc == HTEST_OK || ts_rc == HTEST_NO_CI) {
+		sen.estimate = ts.slope;
+		sen.conf_low = ts.conf_low;
+		sen.conf_high = ts.conf_high;
+		if (ts_rc == HTEST_NO_CI && !why)
+			why = "too few observations for a confidence interval of sen_slope at this level";
+	}
+	if (mk_rc == HTEST_OK || (mk_rc == HTEST_CONSTANT && constant)) {
+		ms.estimate = mk.s;
+		ms.std_error = sqrt(mk.var_s);
+		ms.statistic = mk.z;
+		ms.p_value = mk.p_value;
+		tau.estimate = mk.tau_b;
+	}
+	if (why)
+		warn("%s: %s", group_label(g, i), why);
+	group_write_key(g, i);
+	estimates_write(&sen, NULL);
+	group_write_key(g, i);
+	estimates_write(&ms, NULL);
+	group_write_key(g, i);
+	estimates_write(&tau, NULL);
+	if (transform != RAW)
+		write_pct_change(g, i, &sen, "theil-sen");
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	const struct csv_header *h;
+	struct group_table *groups;
+	struct series *acc = NULL;
+	struct csv_row *row;
+	size_t ng, nacc = 0, cap = 0;
+	long missing = 0;
+	int *gcols, vcol, tcol;
+
+	if (csv_read_header(r) != 0)
+		return EXIT_DATA;
+	h = csv_header(r);
+	vcol = col_require(h, csv_first_file(r), opt.value, "value column");
+	tcol = col_require(h, csv_first_file(r), opt.time, "time column");
+	gcols = col_groups(h, csv_first_file(r), opt.groups, opt.all, &ng);
+	groups = group_new(gcols, ng);
+
+	while (csv_next(r, &row)) {
+		size_t g = group_of(groups, row);
+		double y, t;
+
+		if (g == nacc) {
+			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
+			memset(&acc[nacc++], 0, sizeof *acc);
+		}
+		if (cell_number(h, row, vcol, &y)) {
+			missing++;
+			continue;
+		}
+		if (cell_number(h, row, tcol, &t))
+			die_at(row->file, row->line, tcol + 1,
+			       "column \"%s\": the time is missing", h->name[tcol]);
+		series_add(&acc[g], t, transformed(h, row, vcol, y));
+	}
+
+	estimates_header(h, gcols, ng, NULL, NULL);
+	for (size_t g = 0; g < nacc; g++) {
+		series_sort_by_time(&acc[g]);
+		if (use_sen)
+			sen_group(groups, g, &acc[g]);
+		else
+			ols_group(groups, g, &acc[g]);
+		series_free(&acc[g]);
+	}
+	if (missing)
+		warn("%ld missing value%s skipped (not in n)", missing, missing == 1 ? "" : "s");
+	free(acc);
+	group_free(groups);
+	csv_close(r);
+	free(gcols);
+	return out_close();
+}
