@@ -100,6 +100,8 @@ static void write_normal(const struct csv_header *h, const struct csv_row *row,
 			out_field(s, len);
 		else if (is_missing(s, len))
 			out_empty();
+		else if ((int)i == tcol && parse_number(s, len, &v) == NUM_OK && v == (long long)v)
+			out_int((long long)v);      /* a year is never rounded by -p */
 		else if (!is_date[i] && parse_number(s, len, &v) == NUM_OK)
 			out_num(v);
 		else
@@ -142,6 +144,8 @@ int main(int argc, char **argv)
 	}
 	vcol = col_find(h, opt.value);
 	tcol = col_find(h, opt.time);
+	if (tcol < 0 && opt.time_given)
+		problem(file, 1, 0, "time column \"%s\" is missing", opt.time);
 	is_date = date_columns(h, file);
 	gcols = col_groups(h, file, opt.groups, opt.all, &ng);
 	if (tcol >= 0 && (ng > 0 || opt.all)) {

@@ -75,6 +75,13 @@ int main(int argc, char **argv)
 	}
 	if (!key_arg)
 		key_arg = years ? "year" : "indicator";
+	if (strcmp(key_arg, opt.value) == 0)
+		die_usage("the key column and the value column are both named \"%s\"", key_arg);
+	for (size_t i = 0; i < h->n; i++)
+		if (!melt[i] && (strcmp(h->name[i], key_arg) == 0 || strcmp(h->name[i], opt.value) == 0))
+			die_at(file, 1, (long)i + 1,
+			       "column \"%s\" is kept and would be written twice; name the new columns with -k and -v",
+			       h->name[i]);
 	for (size_t i = 0; i < h->n; i++)
 		if (!melt[i])
 			out_field(h->name[i], h->len[i]);

@@ -33,6 +33,8 @@ static void handle(int idx, const char *arg)
 {
 	switch (idx) {
 	case 0:
+		if (!strchr(arg, '=') || arg[0] == '=' || (arg[0] == '!' && arg[1] == '='))
+			die_usage("option --where: '%s' is not COL=LIST or COL!=LIST", arg);
 		conds = xgrow(conds, &condcap, nconds + 1, sizeof *conds);
 		memset(&conds[nconds], 0, sizeof *conds);
 		conds[nconds++].text = arg;
@@ -46,7 +48,7 @@ static void handle(int idx, const char *arg)
 static const struct tool tool = {
 	"tt-select", "[OPTION]... [FILE]...",
 	"Keep rows by column values and time range; choose and reorder columns.",
-	C_TABLE | C_TIME, options, handle,
+	C_DELIM | C_NA | C_TIME, options, handle,
 };
 
 static void parse_cond(struct cond *c, const struct csv_header *h, const char *file)

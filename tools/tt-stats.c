@@ -166,7 +166,8 @@ int main(int argc, char **argv)
 	h = csv_header(r);
 	vcol = col_require(h, csv_first_file(r), opt.value, "value column");
 	if (timed)
-		tcol = col_find(h, opt.time);
+		tcol = opt.time_given ? col_require(h, csv_first_file(r), opt.time, "time column")
+				      : col_find(h, opt.time);
 	gcols = col_groups(h, csv_first_file(r), opt.groups, opt.all, &ng);
 	groups = group_new(gcols, ng);
 

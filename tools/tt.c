@@ -33,6 +33,9 @@ static void list(void)
 	       "The tools of tt, the trafficking trends toolkit:\n");
 	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++)
 		printf("  %-9s %s\n", tools[i].name, tools[i].about);
+	printf("\nOptions:\n"
+	       "  -h, --help                show this help and exit\n"
+	       "  -V, --version             show the version and exit\n");
 }
 
 int main(int argc, char **argv)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 extern int out_precision;   /* 0: shortest round-trip form */
-extern char out_delim;
+extern char out_delim;      /* ',': output is CSV whatever the input */
 
 void out_init(void);
 void out_field(const char *s, size_t len);   /* quoted when needed */

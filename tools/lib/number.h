@@ -1,7 +1,9 @@
 /* Numbers, missing values and dates as they appear in CSV cells.
  * Numbers are read in the C locale: an optional sign, digits, one decimal
  * point, an optional exponent.  Hex, inf, nan, thousands separators and
- * surrounding blanks are refused, so "12a", "1,234" and " 3" are errors. */
+ * blanks are refused, so "12a", "1,234" and "3 4" are errors.  (The CSV
+ * reader has already trimmed blanks around unquoted fields, as libcsv does;
+ * a quoted " 3" arrives here with its blank and is refused.) */
 #ifndef TT_NUMBER_H
 #define TT_NUMBER_H
 #include <stddef.h>

@@ -15,7 +15,7 @@
 #define TT_VERSION "0"
 #endif
 
-struct common_opts opt = { ',', NULL, 0, "year", "value", 0.95 };
+struct common_opts opt = { ',', NULL, 0, "year", 0, "value", 0.95 };
 
 static const struct {
 	unsigned bit;
@@ -83,13 +83,14 @@ static void common_option(const char *name, const char *arg)
 	if (strcmp(name, "delimiter") == 0) {
 		if (csv_delim_from(arg, &opt.delim) != 0)
 			die_usage("option --delimiter: '%s' is not one character or 'tab'", arg);
-		out_delim = opt.delim;
+		/* the output stays CSV whatever the input was */
 	} else if (strcmp(name, "group") == 0) {
 		opt.groups = arg;
 	} else if (strcmp(name, "all") == 0) {
 		opt.all = 1;
 	} else if (strcmp(name, "time") == 0) {
 		opt.time = arg;
+		opt.time_given = 1;
 	} else if (strcmp(name, "value") == 0) {
 		opt.value = arg;
 	} else if (strcmp(name, "na") == 0) {

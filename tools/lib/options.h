@@ -23,6 +23,7 @@ struct common_opts {
 	const char *groups;   /* -g, or NULL for the default */
 	int all;
 	const char *time;     /* "year" */
+	int time_given;       /* -t was given: the column must exist */
 	const char *value;    /* "value" */
 	double level;         /* 0.95 */
 };
