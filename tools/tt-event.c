@@ -1,0 +1,907 @@
+/* tt-event: event study and staggered difference-in-differences after
+ * Callaway & Sant'Anna (2021), with a cluster bootstrap over units.
+ *
+ * Reads a table joined by tt-join (one row per unit and year, the unit's
+ * event year in every row), splits it by the --by columns (default
+ * indicator), hands each part to did_estimate (tools/lib/did.h) and writes
+ * the estimates table with rel_year before term and the sup-t band after
+ * method.  Every part is estimated before anything is written, so a part
+ * that cannot be estimated fails the run with no table. */
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "did.h"
+#include "diag.h"
+#include "estimates.h"
+#include "group.h"
+#include "number.h"
+#include "options.h"
+#include "strlist.h"
+
+static const char *unit_arg = "iso3", *by_arg, *cohort_arg = "event_year";
+static int window_lo = DID_WINDOW_ALL_LO, window_hi = DID_WINDOW_ALL_HI;
+static const char *window_text;
+static enum did_control control = DID_CONTROL_NOTYET;
+static enum did_base base = DID_BASE_VARYING;
+static long reps = 999;
+static unsigned long seed = 1;
+static int balance, detail;
+
+static const struct tt_opt options[] = {
+	{ "group", 'g', "COLS", "the column(s) naming the unit, e.g. the country (default 'iso3')" },
+	{ "by", 0, "COLS", "a separate analysis per value of these columns (default 'indicator' when present; '' for none)" },
+	{ "cohort", 0, "COL", "the unit's event year; empty or 0 = never treated (default 'event_year')" },
+	{ "window", 0, "A:B", "relative years to report, A or B may be left out (default all)" },
+	{ "control", 0, "WHICH", "never: never-treated units; notyet: also those treated later (default notyet)" },
+	{ "base", 0, "WHICH", "varying or universal base year of the pre-treatment effects (default varying)" },
+	{ "reps", 0, "N", "bootstrap replications, 0 for none (default 999)" },
+	{ "seed", 0, "S", "seed of the bootstrap's random numbers (default 1)" },
+	{ "balance", 0, NULL, "first drop units missing any year with data (R did's default)" },
+	{ "detail", 0, NULL, "add rows att_cohort and att_gt, and the columns cohort,year" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* "A:B", either end may be left out */
+static void parse_window(const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	long v[2] = { DID_WINDOW_ALL_LO, DID_WINDOW_ALL_HI };
+	const char *part[2];
+	size_t len[2];
+
+	if (!colon || strchr(colon + 1, ':'))
+		die_usage("option --window: '%s' is not A:B (relative years, e.g. -5:5)", arg);
+	part[0] = arg;
+	len[0] = (size_t)(colon - arg);
+	part[1] = colon + 1;
+	len[1] = strlen(colon + 1);
+	for (int i = 0; i < 2; i++) {
+		double x;
+		if (len[i] == 0)
+			continue;
+		if (parse_number(part[i], len[i], &x) != NUM_OK || x != floor(x) ||
+		    fabs(x) > 1000000)
+			die_usage("option --window: '%.*s' is not a whole number of years",
+				  (int)len[i], part[i]);
+		v[i] = (long)x;
+	}
+	if (v[0] > v[1])
+		die_usage("option --window: the start %ld is after the end %ld", v[0], v[1]);
+	window_lo = (int)v[0];
+	window_hi = (int)v[1];
+	window_text = arg;
+}
+
+static void handle(int idx, const char *arg)
+{
+	switch (idx) {
+	case 0: unit_arg = arg; break;
+	case 1: by_arg = arg; break;
+	case 2: cohort_arg = arg; break;
+	case 3: parse_window(arg); break;
+	case 4:
+		if (strcmp(arg, "never") == 0)
+			control = DID_CONTROL_NEVER;
+		else if (strcmp(arg, "notyet") == 0)
+			control = DID_CONTROL_NOTYET;
+		else
+			die_usage("option --control: '%s' is not never or notyet", arg);
+		break;
+	case 5:
+		if (strcmp(arg, "varying") == 0)
+			base = DID_BASE_VARYING;
+		else if (strcmp(arg, "universal") == 0)
+			base = DID_BASE_UNIVERSAL;
+		else
+			die_usage("option --base: '%s' is not varying or universal", arg);
+		break;
+	case 6: reps = opt_long("reps", arg, 0, 1000000); break;
+	case 7: seed = (unsigned long)opt_long("seed", arg, 0, 4294967295L); break;
+	case 8: balance = 1; break;
+	case 9: detail = 1; break;
+	}
+}
+
+static const struct tool tool = {
+	"tt-event", "[OPTION]... [FILE]...",
+	"Event study and staggered difference-in-differences (Callaway & Sant'Anna) on a table\n"
+	"joined by tt-join: ATT(g,t) per cohort and year, aggregated by relative year (term att)\n"
+	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend), and\n"
+	"bootstrap standard errors, confidence intervals and sup-t bands clustered by unit.",
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL, options, handle,
+};
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+
+struct obs {
+	size_t unit;            /* index in the unit table */
+	int year;
+	double y;               /* NaN: missing */
+	const char *file;
+	long line;
+};
+
+struct unit {
+	size_t part;            /* the --by group */
+	int cohort;             /* DID_NEVER when never treated */
+	int local;              /* index in its part's panel */
+	size_t n_values;
+	const char *file;       /* where its cohort was first read */
+	long line;
+};
+
+/* one --by group: its rows, its units, and what did_estimate made of them */
+struct part {
+	struct obs *o;
+	size_t n, cap;
+	size_t *units;          /* unit table indexes; sorted by key before use */
+	size_t n_units, cap_units;
+	struct did_result res;
+	int failed;
+};
+
+struct columns {
+	int *by, *unit;
+	size_t n_by, n_unit;
+	int time, value, cohort;
+};
+
+struct input {
+	struct columns c;
+	struct group_table *parts, *units;
+	struct part *part;
+	size_t n_parts, cap_parts;
+	struct unit *unit;
+	size_t n_units, cap_units;
+};
+
+static int has_column(const int *cols, size_t n, int c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cols[i] == c)
+			return 1;
+	return 0;
+}
+
+static struct columns find_columns(const struct csv_header *h, const char *file)
+{
+	struct columns c;
+
+	c.unit = col_require_list(h, file, unit_arg, "unit column", &c.n_unit);
+	if (c.n_unit == 0)
+		die_usage("option --group: no column named");
+	if (by_arg) {
+		c.by = col_require_list(h, file, by_arg, "--by column", &c.n_by);
+	} else {
+		c.by = xmalloc(sizeof *c.by);
+		c.by[0] = col_find(h, "indicator");
+		c.n_by = c.by[0] >= 0;
+	}
+	for (size_t i = 0; i < c.n_by; i++)
+		if (has_column(c.unit, c.n_unit, c.by[i]))
+			die_usage("--by and --group both name the column \"%s\"", h->name[c.by[i]]);
+	c.time = col_require(h, file, opt.time, "time column");
+	c.value = col_require(h, file, opt.value, "value column");
+	c.cohort = col_find(h, cohort_arg);
+	if (c.cohort < 0)
+		die_at(file, 1, 0, "cohort column \"%s\" not found (join the event dates "
+		       "first: tt-join -e EVENTS, or name the column with --cohort)", cohort_arg);
+	return c;
+}
+
+/* a whole number in a cell that must hold one */
+static int whole_number(const struct csv_header *h, const struct csv_row *row, int col,
+			const char *what, double *x)
+{
+	if (cell_number(h, row, col, x))
+		return 1;
+	if (*x != floor(*x) || fabs(*x) > 1000000)
+		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole %s",
+		       h->name[col], row->f[col], what);
+	return 0;
+}
+
+static int row_year(const struct csv_header *h, const struct csv_row *row, int col)
+{
+	double t;
+	if (whole_number(h, row, col, "year", &t))
+		die_at(row->file, row->line, col + 1, "column \"%s\": the time is missing",
+		       h->name[col]);
+	return (int)t;
+}
+
+static int row_cohort(const struct csv_header *h, const struct csv_row *row, int col)
+{
+	double g;
+	if (whole_number(h, row, col, "year", &g))
+		return DID_NEVER;
+	return g == 0 ? DID_NEVER : (int)g;
+}
+
+/* "line 5", or "a.csv:5" when it is in another file than `here` */
+static const char *other_line(const char *file, long line, const char *here)
+{
+	static char buf[4096];
+	if (strcmp(file, here) == 0)
+		snprintf(buf, sizeof buf, "line %ld", line);
+	else
+		snprintf(buf, sizeof buf, "%s:%ld", strcmp(file, "-") ? file : "(stdin)", line);
+	return buf;
+}
+
+static const char *cohort_text(int g, char *buf, size_t size)
+{
+	if (g == DID_NEVER)
+		return "none";
+	snprintf(buf, size, "%d", g);
+	return buf;
+}
+
+/* the unit columns of unit u, blank-separated */
+static char *unit_name(const struct input *in, size_t u)
+{
+	size_t need = 1, n = 0;
+	for (size_t k = 0; k < in->c.n_unit; k++) {
+		size_t len;
+		group_key(in->units, u, in->c.n_by + k, &len);
+		need += len + 1;
+	}
+	char *s = xmalloc(need);
+	for (size_t k = 0; k < in->c.n_unit; k++) {
+		size_t len;
+		const char *p = group_key(in->units, u, in->c.n_by + k, &len);
+		if (k)
+			s[n++] = ' ';
+		memcpy(s + n, p, len);
+		n += len;
+	}
+	s[n] = '\0';
+	return s;
+}
+
+static void add_unit(struct input *in, size_t part, const struct csv_row *row, int cohort)
+{
+	struct part *p = &in->part[part];
+
+	in->unit = xgrow(in->unit, &in->cap_units, in->n_units + 1, sizeof *in->unit);
+	in->unit[in->n_units] = (struct unit){ part, cohort, -1, 0, row->file, row->line };
+	p->units = xgrow(p->units, &p->cap_units, p->n_units + 1, sizeof *p->units);
+	p->units[p->n_units++] = in->n_units++;
+}
+
+static void check_cohort(const struct input *in, size_t u, const struct csv_header *h,
+			 const struct csv_row *row, int cohort)
+{
+	const struct unit *un = &in->unit[u];
+	char a[32], b[32];
+
+	if (un->cohort == cohort)
+		return;
+	char *name = unit_name(in, u);
+	die_at(row->file, row->line, in->c.cohort + 1,
+	       "column \"%s\": unit %s has event year %s here but %s at %s", h->name[in->c.cohort],
+	       name, cohort_text(cohort, a, sizeof a), cohort_text(un->cohort, b, sizeof b),
+	       other_line(un->file, un->line, row->file));
+}
+
+static void read_input(struct csv_reader *r, struct input *in)
+{
+	const struct csv_header *h = csv_header(r);
+	struct csv_row *row;
+	size_t nk = in->c.n_by + in->c.n_unit;
+	int *keys = xmalloc(nk * sizeof *keys);
+
+	memcpy(keys, in->c.by, in->c.n_by * sizeof *keys);
+	memcpy(keys + in->c.n_by, in->c.unit, in->c.n_unit * sizeof *keys);
+	in->parts = group_new(in->c.by, in->c.n_by);
+	in->units = group_new(keys, nk);
+	free(keys);
+	while (csv_next(r, &row)) {
+		size_t b = group_of(in->parts, row), u = group_of(in->units, row);
+		int cohort = row_cohort(h, row, in->c.cohort);
+		int year = row_year(h, row, in->c.time);
+		double y;
+
+		if (b == in->n_parts) {
+			in->part = xgrow(in->part, &in->cap_parts, b + 1, sizeof *in->part);
+			memset(&in->part[in->n_parts++], 0, sizeof *in->part);
+		}
+		if (u == in->n_units)
+			add_unit(in, b, row, cohort);
+		else
+			check_cohort(in, u, h, row, cohort);
+		if (cell_number(h, row, in->c.value, &y))
+			y = NAN;
+		else
+			in->unit[u].n_values++;
+		struct part *p = &in->part[b];
+		p->o = xgrow(p->o, &p->cap, p->n + 1, sizeof *p->o);
+		p->o[p->n++] = (struct obs){ u, year, y, row->file, row->line };
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks and the panel of one part                                     */
+
+static const struct input *sort_in;
+static const struct part *sort_part;
+
+static int by_unit_year(const void *a, const void *b)
+{
+	const struct obs *p = &sort_part->o[*(const size_t *)a];
+	const struct obs *q = &sort_part->o[*(const size_t *)b];
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (p->unit != q->unit)
+		return p->unit < q->unit ? -1 : 1;
+	if (p->year != q->year)
+		return p->year < q->year ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/* A (unit, year) pair twice is an error naming both lines, whether or
+ * not the values are missing: the panel would be ambiguous. */
+static void check_duplicates(const struct input *in, const struct part *p,
+			     const struct csv_header *h)
+{
+	size_t *idx = xmalloc((p->n + 1) * sizeof *idx), worst = SIZE_MAX, first = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		idx[i] = i;
+	sort_part = p;
+	qsort(idx, p->n, sizeof *idx, by_unit_year);
+	for (size_t i = 1; i < p->n; i++) {
+		const struct obs *a = &p->o[idx[i - 1]], *b = &p->o[idx[i]];
+		if (a->unit == b->unit && a->year == b->year && idx[i] < worst) {
+			worst = idx[i];
+			first = idx[i - 1];
+		}
+	}
+	free(idx);
+	if (worst == SIZE_MAX)
+		return;
+	const struct obs *a = &p->o[first], *b = &p->o[worst];
+	char *name = unit_name(in, b->unit);
+	die_at(b->file, b->line, in->c.time + 1, "column \"%s\": unit %s has year %d twice (also at %s)",
+	       h->name[in->c.time], name, b->year, other_line(a->file, a->line, b->file));
+}
+
+/* units ordered by their key, so that the bootstrap's draws do not depend
+ * on the order of the rows */
+static int by_key(const void *a, const void *b)
+{
+	size_t u = *(const size_t *)a, v = *(const size_t *)b;
+	size_t nk = group_ncols(sort_in->units);
+
+	for (size_t k = 0; k < nk; k++) {
+		size_t lu, lv;
+		const char *pu = group_key(sort_in->units, u, k, &lu);
+		const char *pv = group_key(sort_in->units, v, k, &lv);
+		int c = memcmp(pu, pv, lu < lv ? lu : lv);
+		if (c)
+			return c;
+		if (lu != lv)
+			return lu < lv ? -1 : 1;
+	}
+	return 0;
+}
+
+struct panel_buf {
+	int *unit, *year, *cohort;
+	double *y;
+	struct did_panel p;
+};
+
+static void build_panel(struct input *in, struct part *p, struct panel_buf *b)
+{
+	sort_in = in;
+	qsort(p->units, p->n_units, sizeof *p->units, by_key);
+	b->cohort = xmalloc((p->n_units + 1) * sizeof *b->cohort);
+	for (size_t i = 0; i < p->n_units; i++) {
+		in->unit[p->units[i]].local = (int)i;
+		b->cohort[i] = in->unit[p->units[i]].cohort;
+	}
+	b->unit = xmalloc((p->n + 1) * sizeof *b->unit);
+	b->year = xmalloc((p->n + 1) * sizeof *b->year);
+	b->y = xmalloc((p->n + 1) * sizeof *b->y);
+	for (size_t i = 0; i < p->n; i++) {
+		b->unit[i] = in->unit[p->o[i].unit].local;
+		b->year[i] = p->o[i].year;
+		b->y[i] = p->o[i].y;
+	}
+	b->p = (struct did_panel){ p->n, b->unit, b->year, b->y, p->n_units, b->cohort };
+}
+
+static void free_panel(struct panel_buf *b)
+{
+	free(b->unit);
+	free(b->year);
+	free(b->cohort);
+	free(b->y);
+}
+
+/* ------------------------------------------------------------------ */
+/* Progress on a terminal                                               */
+
+struct progress {
+	struct timespec start;
+	const char *label;
+	int shown, width;
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* Shown only when the bootstrap, timed on its first replicates, looks like
+ * taking more than about a second; one line, rewritten in place. */
+static void progress(int done, int total, void *ctx)
+{
+	struct progress *pr = ctx;
+	double t = seconds_since(&pr->start);
+
+	if (!pr->shown && (done <= 0 || t * total / done < 1.0 || done == total))
+		return;
+	pr->shown = 1;
+	int n = fprintf(stderr, "\r%s: %s%sbootstrap %d of %d (%.0f s left)", progname,
+			pr->label, *pr->label ? ": " : "", done, total,
+			ceil(t * (total - done) / done));
+	if (n > pr->width)
+		pr->width = n;
+	else
+		fprintf(stderr, "%*s", pr->width - n, "");
+	fflush(stderr);
+}
+
+static void progress_end(const struct progress *pr)
+{
+	if (pr->shown) {
+		fprintf(stderr, "\r%*s\r", pr->width, "");
+		fflush(stderr);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Notes about one part                                                 */
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *s)
+{
+	size_t n = strlen(s);
+	t->s = xgrow(t->s, &t->cap, t->len + n + 1, 1);
+	memcpy(t->s + t->len, s, n + 1);
+	t->len += n;
+}
+
+/* More countries than the world has: a real panel's notes name every
+ * unit, a synthetic one's stay readable. */
+enum { MAX_NAMED = 250 };
+
+/* "A, B, C" of the part's units (local indexes) */
+static char *unit_list(const struct input *in, const struct part *p, const int *local, size_t n)
+{
+	struct text t = { 0 };
+	char more[64];
+
+	text_add(&t, "");
+	for (size_t i = 0; i < n && i < MAX_NAMED; i++) {
+		char *name = unit_name(in, p->units[local[i]]);
+		if (i)
+			text_add(&t, ", ");
+		text_add(&t, name);
+		free(name);
+	}
+	if (n > MAX_NAMED) {
+		snprintf(more, sizeof more, " and %zu more", n - MAX_NAMED);
+		text_add(&t, more);
+	}
+	return t.s;
+}
+
+static const char *label_of(const struct input *in, size_t b)
+{
+	return in->c.n_by ? group_label(in->parts, b) : "";
+}
+
+static void note(const struct input *in, size_t b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *msg = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
+	if (in->c.n_by)
+		warn("%s: %s", label_of(in, b), msg);
+	else
+		warn("%s", msg);
+	free(msg);
+}
+
+static void note_units(const struct input *in, size_t b, const int *local, size_t n,
+		       const char *what)
+{
+	char *list = unit_list(in, &in->part[b], local, n);
+	note(in, b, "%zu unit%s %s: %s", n, n == 1 ? "" : "s", what, list);
+	free(list);
+}
+
+/* units whose every value is missing, and units treated after the data end */
+static void note_units_by_rule(const struct input *in, size_t b)
+{
+	const struct part *p = &in->part[b];
+	const struct did_result *r = &p->res;
+	int *sel = xmalloc((p->n_units + 1) * sizeof *sel);
+	size_t n = 0;
+	char what[128];
+
+	for (size_t i = 0; i < p->n_units; i++)
+		if (in->unit[p->units[i]].n_values == 0)
+			sel[n++] = (int)i;
+	if (n)
+		note_units(in, b, sel, n, "without any value, left out");
+	if (r->n_years < 2) {
+		free(sel);
+		return;
+	}
+	n = 0;
+	for (size_t i = 0; i < p->n_units; i++) {
+		const struct unit *u = &in->unit[p->units[i]];
+		if (u->n_values && u->cohort != DID_NEVER && u->cohort > r->last_year)
+			sel[n++] = (int)i;
+	}
+	snprintf(what, sizeof what, "with an event after the last year with data (%d), "
+		 "counted as never treated", r->last_year);
+	if (n)
+		note_units(in, b, sel, n, what);
+	free(sel);
+}
+
+/* cohorts of one unit: their effects rest on a single country */
+static void note_small_cohorts(const struct input *in, size_t b)
+{
+	const struct part *p = &in->part[b];
+	const struct did_result *r = &p->res;
+	int *dropped = xcalloc(p->n_units + 1, sizeof *dropped);
+
+	for (size_t i = 0; i < r->n_dropped_early; i++)
+		dropped[r->dropped_early[i]] = 1;
+	for (size_t i = 0; i < r->n_dropped_unbalanced; i++)
+		dropped[r->dropped_unbalanced[i]] = 1;
+	for (size_t k = 0; k < r->n_cells; k++) {
+		int g = r->cells[k].cohort, n = 0, who = -1;
+		if (k > 0 && r->cells[k - 1].cohort == g)
+			continue;
+		for (size_t i = 0; i < p->n_units; i++) {
+			const struct unit *u = &in->unit[p->units[i]];
+			if (u->cohort == g && u->n_values && !dropped[i]) {
+				n++;
+				who = (int)i;
+			}
+		}
+		if (n == 1) {
+			char *name = unit_name(in, p->units[who]);
+			note(in, b, "cohort %d has a single unit (%s): its effects rest on it alone",
+			     g, name);
+			free(name);
+		}
+	}
+	free(dropped);
+}
+
+static void note_empty_cells(const struct input *in, size_t b)
+{
+	const struct did_result *r = &in->part[b].res;
+	const struct did_cell *first = NULL;
+	size_t n = 0;
+
+	for (size_t k = 0; k < r->n_cells; k++)
+		if (isnan(r->cells[k].est.estimate)) {
+			if (!first)
+				first = &r->cells[k];
+			n++;
+		}
+	if (!first)
+		return;
+	note(in, b, "%zu of %zu ATT(g,t) cannot be estimated and are left out (the first: "
+	     "cohort %d, year %d, %s)%s", n, r->n_cells, first->cohort, first->year,
+	     did_cell_empty_str(first->empty), detail ? "" : "; --detail lists them");
+}
+
+/* Resampling units cannot vary a mean over one unit: a cell with a single
+ * treated (or control) unit loses that side's variance in the bootstrap,
+ * all of it when both sides are single. */
+static void note_thin_cells(const struct input *in, size_t b)
+{
+	const struct did_result *r = &in->part[b].res;
+	size_t n = 0, used = 0;
+
+	for (size_t k = 0; k < r->n_cells; k++) {
+		const struct did_cell *c = &r->cells[k];
+		int e = c->rel_year;
+		if (isnan(c->est.estimate) || c->reference)
+			continue;
+		if (!((e >= window_lo && e <= window_hi) || (e >= 0 && e <= window_hi)))
+			continue;
+		used++;
+		n += c->n_treated == 1 || c->n_control == 1;
+	}
+	if (n)
+		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: the "
+		     "bootstrap understates their uncertainty (standard error 0 when both are "
+		     "single) and that of the estimates built on them", n, used);
+}
+
+static void notes(const struct input *in, size_t b)
+{
+	const struct part *p = &in->part[b];
+	const struct did_result *r = &p->res;
+	char what[128];
+
+	note_units_by_rule(in, b);
+	if (r->n_dropped_early) {
+		snprintf(what, sizeof what, "treated in or before the first year with data (%d), dropped",
+			 r->first_year);
+		note_units(in, b, r->dropped_early, r->n_dropped_early, what);
+	}
+	if (r->n_dropped_unbalanced)
+		note_units(in, b, r->dropped_unbalanced, r->n_dropped_unbalanced,
+			   "missing some year, dropped (--balance)");
+	if (r->status != DID_OK)
+		return;
+	note_small_cohorts(in, b);
+	note_empty_cells(in, b);
+	if (reps > 0)
+		note_thin_cells(in, b);
+	if ((r->warnings & DID_WNOPRE) && window_lo < 0)
+		note(in, b, "%s", did_warning_str(DID_WNOPRE));
+	if (r->warnings & DID_WNOPOST)
+		note(in, b, "%s", did_warning_str(DID_WNOPOST));
+	if (r->warnings & DID_WSINGULAR)
+		note(in, b, "the bootstrap covariance of the pre-treatment effects is singular: "
+		     "the pre-trend test uses its rank, df %d", r->pretrend.df);
+	if (r->warnings & DID_WBOOTNAN)
+		note(in, b, "%s", did_warning_str(DID_WBOOTNAN));
+}
+
+/* ------------------------------------------------------------------ */
+/* Estimating                                                           */
+
+/* the relative years the cells span, for a message */
+static void rel_range(const struct did_result *r, int *lo, int *hi)
+{
+	*lo = INT_MAX;
+	*hi = INT_MIN;
+	for (size_t k = 0; k < r->n_cells; k++) {
+		if (isnan(r->cells[k].est.estimate))
+			continue;
+		if (r->cells[k].rel_year < *lo)
+			*lo = r->cells[k].rel_year;
+		if (r->cells[k].rel_year > *hi)
+			*hi = r->cells[k].rel_year;
+	}
+}
+
+/* why a part has no estimates; 1 when it has none */
+static int explain_failure(const struct input *in, size_t b)
+{
+	const struct did_result *r = &in->part[b].res;
+	int lo, hi;
+
+	switch (r->status) {
+	case DID_OK:
+		break;
+	case DID_ENONEVER:
+		note(in, b, "no never-treated units to serve as controls (try --control notyet)");
+		return 1;
+	case DID_ENOCELL:
+		if (r->n_never == 0 && r->n_cells && r->cells[0].cohort == r->cells[r->n_cells - 1].cohort)
+			note(in, b, "every unit is treated in %d and none is never treated: "
+			     "there is no one to compare with", r->cells[0].cohort);
+		else
+			note(in, b, "%s", did_strerror(r->status));
+		return 1;
+	case DID_ENOYEARS:
+		note(in, b, "fewer than two years with values: nothing to compare");
+		return 1;
+	default:
+		note(in, b, "%s", did_strerror(r->status));
+		return 1;
+	}
+	if (r->n_events == 0) {
+		rel_range(r, &lo, &hi);
+		note(in, b, "no relative year of the data lies inside the window %s "
+		     "(the data have %d to %d)", window_text, lo, hi);
+		return 1;
+	}
+	return 0;
+}
+
+static int estimate_part(struct input *in, size_t b, const struct did_options *o0,
+			 const struct csv_header *h)
+{
+	struct part *p = &in->part[b];
+	struct did_options o = *o0;
+	struct panel_buf pb;
+	struct progress pr = { .label = label_of(in, b) };
+
+	check_duplicates(in, p, h);
+	build_panel(in, p, &pb);
+	if (isatty(2)) {
+		pr.label = xstrdup(pr.label);
+		o.progress = progress;
+		o.progress_ctx = &pr;
+		clock_gettime(CLOCK_MONOTONIC, &pr.start);
+	}
+	did_estimate(&pb.p, &o, &p->res);
+	progress_end(&pr);
+	if (o.progress)
+		free((char *)pr.label);
+	free_panel(&pb);
+	notes(in, b);
+	p->failed = explain_failure(in, b);
+	return p->failed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+
+static char method[128];
+
+static void set_method(void)
+{
+	int n = snprintf(method, sizeof method, "cs-did(%s,%s%s",
+			 control == DID_CONTROL_NEVER ? "never" : "notyet",
+			 base == DID_BASE_VARYING ? "varying" : "universal",
+			 balance ? ",balanced" : "");
+	if (reps > 0)
+		snprintf(method + n, sizeof method - (size_t)n, ",bootstrap=%ld,seed=%lu)", reps, seed);
+	else
+		snprintf(method + n, sizeof method - (size_t)n, ")");
+}
+
+static struct estimates_row from_estimate(const char *term, const struct did_estimate *e)
+{
+	struct estimates_row r = estimates_row(term, method);
+	r.estimate = e->estimate;
+	r.std_error = e->std_error;
+	r.statistic = e->statistic;
+	r.p_value = e->p_value;
+	r.conf_low = e->conf_low;
+	r.conf_high = e->conf_high;
+	r.n = (long long)e->n;
+	return r;
+}
+
+/* by columns, rel_year, the row, band_low,band_high[,cohort,year] */
+static void write_row(const struct input *in, size_t b, double rel,
+		      const struct estimates_row *r, double band_lo, double band_hi,
+		      double cohort, double year)
+{
+	double trail[4] = { band_lo, band_hi, cohort, year };
+	group_write_key(in->parts, b);
+	out_num(rel);
+	estimates_write(r, trail);
+}
+
+static void write_part(const struct input *in, size_t b)
+{
+	const struct did_result *r = &in->part[b].res;
+
+	for (size_t e = 0; e < r->n_events; e++) {
+		const struct did_event *ev = &r->events[e];
+		struct estimates_row row = from_estimate("att", &ev->est);
+		write_row(in, b, ev->rel_year, &row, ev->est.band_low, ev->est.band_high, NAN, NAN);
+	}
+	static const char *const terms[] = { "att_simple", "att_dynamic", "att_group" };
+	const struct did_estimate *overall[] = { &r->simple, &r->dynamic, &r->group };
+	for (int i = 0; i < 3; i++) {
+		struct estimates_row row = from_estimate(terms[i], overall[i]);
+		write_row(in, b, NAN, &row, NAN, NAN, NAN, NAN);
+	}
+	struct estimates_row row = estimates_row("pretrend", method);
+	row.statistic = r->pretrend.statistic;
+	row.df = r->pretrend.df > 0 ? r->pretrend.df : NAN;
+	row.p_value = r->pretrend.p_value;
+	row.n = (long long)r->n_units;
+	write_row(in, b, NAN, &row, NAN, NAN, NAN, NAN);
+	if (!detail)
+		return;
+	for (size_t g = 0; g < r->n_groups; g++) {
+		const struct did_group *gr = &r->groups[g];
+		row = from_estimate("att_cohort", &gr->est);
+		write_row(in, b, NAN, &row, gr->est.band_low, gr->est.band_high, gr->cohort, NAN);
+	}
+	for (size_t k = 0; k < r->n_cells; k++) {
+		const struct did_cell *c = &r->cells[k];
+		if (c->rel_year < window_lo || c->rel_year > window_hi)
+			continue;
+		row = from_estimate("att_gt", &c->est);
+		write_row(in, b, c->rel_year, &row, c->est.band_low, c->est.band_high,
+			  c->cohort, c->year);
+	}
+}
+
+static void write_table(const struct input *in, const struct csv_header *h)
+{
+	static const char *const lead[] = { "rel_year", NULL };
+	static const char *const trail[] = { "band_low", "band_high", NULL };
+	static const char *const trail_detail[] = { "band_low", "band_high", "cohort", "year", NULL };
+
+	set_method();
+	estimates_header(h, in->c.by, in->c.n_by, lead, detail ? trail_detail : trail);
+	for (size_t b = 0; b < in->n_parts; b++)
+		write_part(in, b);
+}
+
+static void free_input(struct input *in)
+{
+	for (size_t b = 0; b < in->n_parts; b++) {
+		free(in->part[b].o);
+		free(in->part[b].units);
+		did_result_free(&in->part[b].res);
+	}
+	free(in->part);
+	free(in->unit);
+	free(in->c.by);
+	free(in->c.unit);
+	group_free(in->parts);
+	group_free(in->units);
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct input in = { 0 };
+	struct did_options o;
+	int failed = 0;
+
+	if (csv_read_header(r) != 0)
+		return EXIT_DATA;
+	in.c = find_columns(csv_header(r), csv_first_file(r));
+	read_input(r, &in);
+
+	did_options_init(&o);
+	o.control = control;
+	o.base = base;
+	o.window_lo = window_lo;
+	o.window_hi = window_hi;
+	o.balance = balance;
+	o.reps = (int)reps;
+	o.seed = seed;
+	o.level = opt.level;
+	if (in.n_parts == 0)
+		die_at(csv_first_file(r), 0, 0, "no rows below the header: nothing to estimate");
+	for (size_t b = 0; b < in.n_parts; b++)
+		failed |= estimate_part(&in, b, &o, csv_header(r));
+	if (!failed)
+		write_table(&in, csv_header(r));
+	free_input(&in);
+	csv_close(r);
+	if (failed)
+		return EXIT_DATA;
+	return out_close();
+}
