@@ -325,7 +325,7 @@ void gp_write_header(FILE *out, const struct gp_page *page)
 	      "data inline\n", out);
 	fputs("set encoding utf8\n", out);
 	write_terminal(out, page);
-	if (page->output && page->term != GP_TERM_DUMB) {
+	if (page->output) {
 		char *q = gp_quote_path(page->output);
 		fprintf(out, "set output %s\n", q);
 		free(q);
@@ -348,7 +348,9 @@ static void write_style(FILE *out)
 	      "set border 3 lc rgb '#555555'\n"
 	      "set tics nomirror out scale 0.5\n"
 	      "set grid lc rgb '#d9d9d9' lw 1 dt solid\n"
-	      "set key nobox top left\n"
+	      /* below the chart, where it hides no data; `height 1` keeps
+	       * it clear of the x label (gnuplot 5.4 sets them touching) */
+	      "set key below Left reverse nobox samplen 2.5 height 1\n"
 	      "set style fill solid 0.85 noborder\n", out);
 	for (int i = 0; i < NCOLOURS; i++)
 		fprintf(out, "set linetype %d lc rgb '%s' lw 2 pt %d ps 0.7\n",
@@ -430,6 +432,55 @@ static size_t series_lines(struct lines *l, const double *x, const double *y,
 	return kept;
 }
 
+static void widen(double x, double *lo, double *hi, int *whole)
+{
+	if (x < *lo)
+		*lo = x;
+	if (x > *hi)
+		*hi = x;
+	*whole &= x == floor(x);
+}
+
+/* The x range ends at the first and last point plus a small margin, not
+ * at the next tic (2010..2022 would become 2008..2024), so that no point
+ * sits on the frame; a little room above the highest point and below the
+ * lowest, except where that room would reach below 0 for values that are
+ * not negative (counts): there the axis starts at a tic at or above 0.
+ * Whole numbers (years) spanning less than 10 get a tic each, where gnuplot
+ * would label 2001.2, 2001.4, ...  A single x or a single y value would be
+ * an empty range, which gnuplot widens with a warning (to 40 years around
+ * one year): give it one of our own. */
+static void write_margins(FILE *out, const struct gp_chart *c)
+{
+	double lo = INFINITY, hi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+	int whole = 1, ywhole = 1;
+	char a[32], b[32];
+
+	for (size_t i = 0; i < c->nseries; i++)
+		for (size_t j = 0; j < c->series[i].n; j++)
+			if (isfinite(c->series[i].x[j]) && isfinite(c->series[i].y[j])) {
+				widen(c->series[i].x[j], &lo, &hi, &whole);
+				widen(c->series[i].y[j], &ylo, &yhi, &ywhole);
+			}
+	for (size_t i = 0; c->kind == GP_EVENT && i < c->nrows; i++)
+		if (isfinite(c->rows[i].rel_year) && isfinite(c->rows[i].estimate))
+			widen(c->rows[i].rel_year, &lo, &hi, &whole);
+	if (lo == hi)
+		fprintf(out, "set xrange [%s:%s]\n", num(a, lo - 1), num(b, hi + 1));
+	else
+		fputs("set autoscale xfix\n", out);
+	fprintf(out, "set offsets graph 0.03, graph 0.03, graph 0.05, %s\n",
+		c->kind != GP_EVENT && ylo <= yhi && ylo >= 0 &&
+		ylo - 0.03 * (yhi - ylo) < 0 ? "0" : "graph 0.03");
+	if (ylo == yhi && c->kind != GP_EVENT) {
+		double d = ylo != 0 ? fabs(ylo) / 2 : 1;
+		double bottom = ylo >= 0 && ylo - d < 0 ? 0 : ylo - d;
+		fprintf(out, "set yrange [%s:%s]\n", num(a, bottom), num(b, yhi + d));
+	}
+	if (whole && lo <= hi && hi - lo < 10)
+		fputs("set xtics 1\n", out);
+}
+
 /* One data block per series ($tt_s0, $tt_s1, ...), then one plot clause per
  * series that has points. */
 static const char *write_series_plot(FILE *out, const struct gp_chart *c,
@@ -452,8 +503,9 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 		free(has);
 		return "nothing to plot: no series has a point with finite x and y";
 	}
-	if (nplotted > NCOLOURS)
-		fputs("set key outside right top\n", out);
+	write_margins(out, c);
+	if (c->kind == GP_STEP)
+		fputs("set yrange [0:*]\n", out);
 	fputs("plot", out);
 	for (size_t i = 0; i < c->nseries; i++) {
 		if (!has[i])
@@ -506,6 +558,7 @@ static const char *write_prepost(FILE *out, const struct gp_chart *c)
 	post = segment_lines(&l, &c->fit_post);
 	lines_put(out, "tt_post", &l);
 	write_event_line(out, c);
+	write_margins(out, c);
 
 	fputs("plot $tt_s0 using 1:2 with linespoints lt 1", out);
 	put_title(out, s->name);
@@ -595,6 +648,7 @@ static const char *write_event(FILE *out, const struct gp_chart *c)
 	lines_put(out, "tt_est", &est);
 	lines_put(out, "tt_band", &band);
 	write_event_line(out, c);
+	write_margins(out, c);
 	fputs("set xzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
 	fputs("set yrange [*<0:0<*]\n", out);
 	fputs("plot ", out);
@@ -691,6 +745,8 @@ static const char *write_bar(FILE *out, const struct gp_chart *c)
 	fprintf(out, "set xrange [-0.6:%zu.6]\n", n - 1);
 	fputs("set yrange [*<0:0<*]\n", out);
 	fputs("set boxwidth 0.7\n", out);
+	/* gnuplot sizes the right margin by the last tic label unrotated */
+	fputs("set rmargin 4\n", out);
 	fprintf(out, "set xtics scale 0%s\n",
 		long_labels(r, n) ? " rotate by 45 right" : "");
 	write_tic_labels(out, "xtics", r, n, 0);
@@ -1001,6 +1057,32 @@ static void not_started(struct run *run, int code, char *message)
 	run->message = message;
 }
 
+/* gnuplot runs in the C.UTF-8 locale whatever ours is: in "C" or "POSIX"
+ * its `set encoding utf8` warns ("iconv failed to convert degree sign"),
+ * and the same data should give the same chart for every user.  The
+ * variable is set around fork (setenv is not safe between fork and exec)
+ * and put back at once; tt never calls setlocale, so only gnuplot sees it. */
+static pid_t fork_in_utf8_locale(void)
+{
+	const char *was = getenv("LC_ALL");
+	char *saved = was ? xstrdup(was) : NULL;
+	pid_t pid;
+	int err;
+
+	setenv("LC_ALL", "C.UTF-8", 1);
+	pid = fork();
+	if (pid == 0)
+		return 0;	/* the child goes on to exec at once */
+	err = errno;
+	if (saved)
+		setenv("LC_ALL", saved, 1);
+	else
+		unsetenv("LC_ALL");
+	free(saved);
+	errno = err;
+	return pid;
+}
+
 static void run_gnuplot(const char *script, size_t len, const struct target *t,
 			struct run *run)
 {
@@ -1016,7 +1098,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 	}
 	fflush(stdout);		/* gnuplot may write to the same stdout */
 	fflush(stderr);
-	pid = fork();
+	pid = fork_in_utf8_locale();
 	if (pid < 0) {
 		not_started(run, GP_SYSTEM,
 			    msgf("cannot start gnuplot: %s", strerror(errno)));
@@ -1185,7 +1267,7 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 
 	if (message)
 		*message = NULL;
-	if (page->output && page->term != GP_TERM_DUMB) {
+	if (page->output) {
 		if (target_open(&t, page->output, &m) != 0) {
 			set_message(message, m);
 			target_free(&t);

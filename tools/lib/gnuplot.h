@@ -66,7 +66,7 @@ struct gp_page {
 	enum gp_terminal term;
 	int width, height;	/* pixels; 0 = default.  pdf: 96 px per inch;
 				 * dumb: 10 px per column, 20 px per row */
-	const char *output;	/* file name; NULL for dumb on stdout */
+	const char *output;	/* file name; NULL: dumb on stdout */
 };
 
 /* .png pngcairo, .svg svg, .pdf pdfcairo (extension case-insensitive);
@@ -157,8 +157,10 @@ enum gp_status {
  * renamed over page->output only when gnuplot succeeded, and removed
  * otherwise; an SVG has "]]>" escaped (gnuplot leaves it, which is not
  * well-formed XML) and a PDF's creation date fixed, so the same data give
- * the same bytes.  With GP_TERM_DUMB or no output, gnuplot draws on our
- * standard output.  gnuplot's error text names
+ * the same bytes.  A GP_TERM_DUMB page with an output file gets its text
+ * chart there in the same way (so a caller can check writing it); with no
+ * output, gnuplot draws a dumb chart on our standard output.  gnuplot's
+ * error text names
  * "/dev/stdin" line N: line N of what gp_write_script writes for the same
  * page.  Returns a gp_status; *message (may be NULL) receives a malloc'd
  * text: the error, or on GP_OK gnuplot's warnings if it printed any. */

@@ -1,0 +1,1163 @@
+/* tt-plot: charts of tt tables through gnuplot.
+ *
+ * Each chart kind reads its table into a struct gp_chart
+ * (tools/lib/gnuplot.h); the library writes the gnuplot script, which is
+ * printed (--script) or fed to gnuplot.  Every string that reaches gnuplot
+ * (labels from the data and the options, the file name) passes the
+ * library's quoting helper; here text is only made valid UTF-8, so that an
+ * SVG stays well-formed.  The data never reach a shell. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "diag.h"
+#include "gnuplot.h"
+#include "group.h"
+#include "number.h"
+#include "options.h"
+#include "regress.h"
+#include "strlist.h"
+#include "utf8.h"
+
+enum {
+	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
+	O_TERM, O_BAND, O_DATE, O_KEY,
+};
+
+static const struct tt_opt options[] = {
+	[O_OUTPUT] = { "output", 'o', "FILE", "write the chart to FILE, by its extension .png, .svg or .pdf (default: text on standard output)" },
+	[O_SCRIPT] = { "script", 0, NULL, "print the complete gnuplot script instead of running gnuplot" },
+	[O_TITLE] = { "title", 0, "TEXT", "chart title (default none)" },
+	[O_XLABEL] = { "xlabel", 0, "TEXT", "x axis label; '' for none (default depends on KIND)" },
+	[O_YLABEL] = { "ylabel", 0, "TEXT", "y axis label; '' for none (default depends on KIND)" },
+	[O_SIZE] = { "size", 0, "WxH", "chart size in pixels (default 800x500; forest and bar grow with their rows)" },
+	[O_TERM] = { "term", 0, "TERM", "event, forest, bar: the term to draw (event: att; others: the first term)" },
+	[O_BAND] = { "band", 0, "TYPE", "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)" },
+	[O_DATE] = { "date", 0, "COL", "step: the events' date column (default 'ratified')" },
+	[O_KEY] = { "key", 'k', "COL", "step: the unit column, each unit counted once per series (default 'iso3' if present)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const char *output_arg, *term_arg, *date_arg = "ratified", *key_arg;
+static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default */
+static int script_only, band_uniform, width, height;
+static unsigned given;			/* bit per option of ours */
+
+static void handle(int idx, const char *arg)
+{
+	given |= 1u << idx;
+	switch (idx) {
+	case O_OUTPUT: output_arg = arg; break;
+	case O_SCRIPT: script_only = 1; break;
+	case O_TITLE: case O_XLABEL: case O_YLABEL: label_arg[idx - O_TITLE] = arg; break;
+	case O_SIZE:
+		if (gp_parse_size(arg, &width, &height) != 0)
+			die_usage("option --size: '%s' is not WxH, each 1 to %d (e.g. 800x500)",
+				  arg, GP_MAX_SIDE);
+		break;
+	case O_TERM: term_arg = arg; break;
+	case O_BAND:
+		if (strcmp(arg, "uniform") != 0 && strcmp(arg, "pointwise") != 0)
+			die_usage("option --band: '%s' is not pointwise or uniform", arg);
+		band_uniform = strcmp(arg, "uniform") == 0;
+		break;
+	case O_DATE: date_arg = arg; break;
+	case O_KEY: key_arg = arg; break;
+	}
+}
+
+static const struct tool tool = {
+	"tt-plot", "KIND [OPTION]... [FILE]...",
+	"Draw a chart of a tt table with gnuplot.  KIND is one of\n"
+	"  line     a long table: one line per group over time\n"
+	"  prepost  a joined table of one group: the series, the event, the segmented fit\n"
+	"  event    tt-event's estimates: effect by rel_year with its band\n"
+	"  forest   an estimates table: one term per group, with its interval\n"
+	"  bar      one bar per group: value (or estimate) with its interval if given\n"
+	"  step     an events table: cumulative count of units by the year of their date\n"
+	"Groups: -g, else the columns before term (or rel_year) of an estimates table,\n"
+	"else those of iso3,indicator present; step: instrument if present.",
+	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE, options, handle,
+};
+
+/* ---- what everything here allocates lives until the end ----------------- */
+
+static void **kept;
+static size_t nkept, capkept;
+
+static void *keep(void *p)
+{
+	kept = xgrow(kept, &capkept, nkept + 1, sizeof *kept);
+	kept[nkept++] = p;
+	return p;
+}
+
+static void release_all(void)
+{
+	for (size_t i = 0; i < nkept; i++)
+		free(kept[i]);
+	free(kept);
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+/* A copy with every byte that is not valid UTF-8 replaced by U+FFFD, so
+ * that gnuplot's SVG stays well-formed XML. */
+static char *clean_text(const char *s, size_t len)
+{
+	char *out = keep(xmalloc(3 * len + 1));
+	size_t o = 0;
+
+	while (len > 0) {
+		size_t ok = utf8_invalid_at(s, len);
+		memcpy(out + o, s, ok);
+		o += ok;
+		s += ok;
+		len -= ok;
+		if (len > 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			s++;
+			len--;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int field_is(const struct csv_row *row, int col, const char *s)
+{
+	return row->len[col] == strlen(s) && memcmp(row->f[col], s, row->len[col]) == 0;
+}
+
+/* ---- the input ------------------------------------------------------------ */
+
+struct input {
+	struct csv_reader *r;
+	const struct csv_header *h;
+	const char *file;
+	int *gcols;
+	size_t ng;
+	struct group_table *groups;
+};
+
+/* An estimates table (tt-trend, tt-prepost, tt-event) has an estimate
+ * column after its group columns and term (and tt-event's rel_year). */
+static int lead_columns(const struct csv_header *h)
+{
+	int term = col_find(h, "term"), rel = col_find(h, "rel_year");
+
+	if (col_find(h, "estimate") < 0 || (term < 0 && rel < 0))
+		return -1;
+	if (term < 0 || (rel >= 0 && rel < term))
+		return rel;
+	return term;
+}
+
+/* -g or --all; else an estimates table's leading columns; else, when a
+ * fallback column is named (step: instrument), that column if the table has
+ * it and none otherwise; else those of iso3,indicator present. */
+static void find_groups(struct input *in, const char *fallback)
+{
+	int lead = lead_columns(in->h);
+
+	if (opt.groups || opt.all || (lead < 0 && !fallback)) {
+		in->gcols = col_groups(in->h, in->file, opt.groups, opt.all, &in->ng);
+	} else if (lead >= 0) {
+		in->gcols = xmalloc((size_t)(lead ? lead : 1) * sizeof *in->gcols);
+		for (int k = 0; k < lead; k++)
+			in->gcols[k] = k;
+		in->ng = (size_t)lead;
+	} else {
+		int c = col_find(in->h, fallback);
+		in->gcols = xmalloc(sizeof *in->gcols);
+		in->ng = c >= 0;
+		in->gcols[0] = c;
+	}
+	keep(in->gcols);
+	in->groups = group_new(in->gcols, in->ng);
+}
+
+/* The legend or tic text of each group: the values of the group columns
+ * that differ between the groups, joined by ", " (all of them when there is
+ * only one group); NULL for every group when there are no group columns. */
+static const char **group_labels(struct group_table *g)
+{
+	size_t n = group_count(g), nc = group_ncols(g);
+	const char **label = keep(xcalloc(n ? n : 1, sizeof *label));
+	int *varies = xcalloc(nc ? nc : 1, sizeof *varies);
+	int any = 0;
+
+	for (size_t k = 0; k < nc; k++)
+		for (size_t i = 1; i < n && !varies[k]; i++) {
+			size_t l0, li;
+			const char *v0 = group_key(g, 0, k, &l0), *vi = group_key(g, i, k, &li);
+			varies[k] = l0 != li || memcmp(v0, vi, l0) != 0;
+			any |= varies[k];
+		}
+	for (size_t i = 0; i < n && nc > 0; i++) {
+		char *s = NULL;
+		size_t len = 0, cap = 0;
+		for (size_t k = 0; k < nc; k++) {
+			size_t l;
+			const char *v = group_key(g, i, k, &l);
+			if (any && !varies[k])
+				continue;
+			s = xgrow(s, &cap, len + l + 3, 1);
+			if (len) {
+				memcpy(s + len, ", ", 2);
+				len += 2;
+			}
+			memcpy(s + len, v, l);
+			len += l;
+		}
+		label[i] = clean_text(s ? s : "", len);
+		free(s);
+	}
+	free(varies);
+	return label;
+}
+
+/* a group in messages */
+static const char *group_name(struct group_table *g, size_t i)
+{
+	return group_ncols(g) ? group_label(g, i) : "the input";
+}
+
+/* prepost and event draw one group: say which ones there are, and how to
+ * keep one (tt-select -w COL=VALUE for each group column). */
+static void require_one_group(const struct input *in, const char *kind)
+{
+	size_t n = group_count(in->groups);
+	char hint[512] = "", *p = hint;
+	size_t room = sizeof hint;
+
+	if (n <= 1)
+		return;
+	for (size_t k = 0; k < in->ng; k++) {
+		size_t l;
+		const char *v = group_key(in->groups, 0, k, &l);
+		int w = snprintf(p, room, " -w %s=%.*s", in->h->name[in->gcols[k]],
+				 (int)(l > 40 ? 40 : l), v);
+		if (w < 0 || (size_t)w >= room)
+			break;
+		p += w;
+		room -= (size_t)w;
+	}
+	die_at(in->file, 0, 0, "%s charts draw one group; the input has %zu "
+	       "(the first is \"%s\"): keep one first, e.g. tt-select%s",
+	       kind, n, group_label(in->groups, 0), hint);
+}
+
+static double time_of(const struct input *in, const struct csv_row *row, int tcol)
+{
+	double t;
+
+	if (cell_number(in->h, row, tcol, &t))
+		die_at(row->file, row->line, tcol + 1, "column \"%s\": the time is missing",
+		       in->h->name[tcol]);
+	return t;
+}
+
+/* ---- points of a series ---------------------------------------------------- */
+
+struct point {
+	double x, y;
+	size_t order;
+};
+
+struct points {
+	struct point *p;
+	size_t n, cap;
+};
+
+static void points_add(struct points *s, double x, double y)
+{
+	s->p = xgrow(s->p, &s->cap, s->n + 1, sizeof *s->p);
+	s->p[s->n] = (struct point){ x, y, s->n };
+	s->n++;
+}
+
+static int by_x(const void *a, const void *b)
+{
+	const struct point *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+/* Sorted by x into the series' arrays; warns (once) when an x repeats. */
+static void points_to_series(struct points *s, struct gp_series *out,
+			     const char *who, const char *xname)
+{
+	double *x = keep(xmalloc((s->n ? s->n : 1) * sizeof *x));
+	double *y = keep(xmalloc((s->n ? s->n : 1) * sizeof *y));
+
+	qsort(s->p, s->n, sizeof *s->p, by_x);
+	for (size_t i = 0; i < s->n; i++) {
+		x[i] = s->p[i].x;
+		y[i] = s->p[i].y;
+	}
+	for (size_t i = 1; i < s->n; i++)
+		if (x[i] == x[i - 1]) {
+			warn("%s: several rows at %s %g (is a group column missing?)",
+			     who, xname, x[i]);
+			break;
+		}
+	out->x = x;
+	out->y = y;
+	out->n = s->n;
+	free(s->p);
+}
+
+/* ---- line -------------------------------------------------------------------- */
+
+static void build_line(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int tcol = col_require(h, in->file, opt.time, "time column");
+	int vcol = col_require(h, in->file, opt.value, "value column");
+	struct points *acc = NULL;
+	struct gp_series *series;
+	const char **label;
+	struct csv_row *row;
+	size_t nacc = 0, cap = 0;
+
+	find_groups(in, NULL);
+	while (csv_next(in->r, &row)) {
+		size_t g = group_of(in->groups, row);
+		double t, y;
+
+		if (g == nacc) {
+			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
+			memset(&acc[nacc++], 0, sizeof *acc);
+		}
+		/* a missing value is a gap in the line; without a time it
+		 * has no place, and no gap to make */
+		if (cell_number(h, row, vcol, &y)) {
+			if (!is_missing(row->f[tcol], row->len[tcol]))
+				points_add(&acc[g], time_of(in, row, tcol), NAN);
+			continue;
+		}
+		t = time_of(in, row, tcol);
+		points_add(&acc[g], t, y);
+	}
+	label = group_labels(in->groups);
+	series = keep(xcalloc(nacc ? nacc : 1, sizeof *series));
+	for (size_t g = 0; g < nacc; g++) {
+		points_to_series(&acc[g], &series[g], group_name(in->groups, g), h->name[tcol]);
+		series[g].name = label[g];
+	}
+	free(acc);
+	c->series = series;
+	c->nseries = nacc;
+	c->xlabel = h->name[tcol];
+	c->ylabel = h->name[vcol];
+}
+
+/* ---- prepost ------------------------------------------------------------------ */
+
+/* where the event comes from, as in tt-prepost: rel_year (and post), or
+ * event_year and the time */
+struct event_cols {
+	int rel, post, event;
+};
+
+struct its_obs {
+	double rel, post, y;
+	size_t order;
+};
+
+static int by_rel(const void *a, const void *b)
+{
+	const struct its_obs *p = a, *q = b;
+
+	if (p->rel != q->rel)
+		return p->rel < q->rel ? -1 : 1;
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+/* rel_year and post of a row; 1 when the row has no event */
+static int row_event(const struct input *in, const struct csv_row *row,
+		     const struct event_cols *ec, double t, double *rel, double *post)
+{
+	double ev;
+
+	if (ec->rel >= 0) {
+		if (cell_number(in->h, row, ec->rel, rel))
+			return 1;
+	} else {
+		if (cell_number(in->h, row, ec->event, &ev))
+			return 1;
+		*rel = t - ev;
+	}
+	*post = *rel >= 0;
+	if (ec->post >= 0 && !cell_number(in->h, row, ec->post, post) &&
+	    *post != 0 && *post != 1)
+		die_at(row->file, row->line, ec->post + 1, "column \"%s\": \"%s\" is not 0 or 1",
+		       in->h->name[ec->post], row->f[ec->post]);
+	return 0;
+}
+
+/* A fitted value to 12 significant digits: far below what a chart can
+ * show, and the script no longer carries the last bits of rounding noise
+ * (37.500000000000185), which may differ between machines. */
+static double drawn(double y)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%.12g", y);
+	return strtod(buf, NULL);
+}
+
+/* The segmented regression y = b0 + b1 r + b2 D + b3 D r of tt-prepost
+ * (regress.h its()); only the coefficients are drawn, so the lag and level
+ * do not matter.  The segments span the observed pre and post rel_years. */
+static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_chart *c,
+			 const char *who)
+{
+	double *rel = xmalloc(3 * (n ? n : 1) * sizeof *rel), *post = rel + n, *y = post + n;
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+	size_t count[2] = { 0, 0 };
+	struct its_fit fit;
+	int rc;
+
+	qsort(o, n, sizeof *o, by_rel);
+	for (size_t i = 0; i < n; i++) {
+		int side = o[i].post == 1;
+		rel[i] = o[i].rel;
+		post[i] = o[i].post;
+		y[i] = o[i].y;
+		lo[side] = fmin(lo[side], o[i].rel);
+		hi[side] = fmax(hi[side], o[i].rel);
+		count[side]++;
+	}
+	rc = its(rel, post, y, n, 0, 0.95, &fit);
+	free(rel);
+	if (rc != REGRESS_OK && rc != REGRESS_CONSTANT_Y && rc != REGRESS_NO_DF) {
+		if (rc == REGRESS_TOO_FEW)
+			warn("%s: %zu pre and %zu post observations: no segmented fit "
+			     "(it needs 3 on each side)", who, count[0], count[1]);
+		else
+			warn("%s: no segmented fit: %s", who, regress_status_str(rc));
+		return;
+	}
+	{
+		double b0 = fit.b[ITS_INTERCEPT].estimate, b1 = fit.b[ITS_PRE_SLOPE].estimate;
+		double b2 = fit.b[ITS_LEVEL].estimate, b3 = fit.b[ITS_SLOPE].estimate;
+
+		c->fit_pre = (struct gp_segment){
+			event_x + lo[0], drawn(b0 + b1 * lo[0]),
+			event_x + hi[0], drawn(b0 + b1 * hi[0]) };
+		c->fit_post = (struct gp_segment){
+			event_x + lo[1], drawn(b0 + b2 + (b1 + b3) * lo[1]),
+			event_x + hi[1], drawn(b0 + b2 + (b1 + b3) * hi[1]) };
+	}
+}
+
+static struct event_cols find_event_cols(const struct input *in)
+{
+	struct event_cols ec = { col_find(in->h, "rel_year"), col_find(in->h, "post"),
+				 col_find(in->h, "event_year") };
+
+	if (ec.rel < 0 && ec.event < 0)
+		die_at(in->file, 1, 0, "a prepost chart needs the columns rel_year and post, "
+		       "or event_year (join the event dates first: tt-join -e EVENTS)");
+	return ec;
+}
+
+static void build_prepost(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int tcol = col_require(h, in->file, opt.time, "time column");
+	int vcol = col_require(h, in->file, opt.value, "value column");
+	struct event_cols ec = find_event_cols(in);
+	struct points pts = { 0 };
+	struct its_obs *o = NULL;
+	struct gp_series *series = keep(xcalloc(1, sizeof *series));
+	double event_x = NAN;
+	long event_line = 0;
+	size_t n = 0, cap = 0;
+	struct csv_row *row;
+
+	find_groups(in, NULL);
+	while (csv_next(in->r, &row)) {
+		double t, y, rel, post;
+		int missing;
+
+		group_of(in->groups, row);
+		missing = cell_number(h, row, vcol, &y);
+		if (missing && is_missing(row->f[tcol], row->len[tcol]))
+			continue;
+		t = time_of(in, row, tcol);
+		points_add(&pts, t, missing ? NAN : y);
+		if (row_event(in, row, &ec, t, &rel, &post))
+			continue;
+		if (event_line && t - rel != event_x)
+			die_at(row->file, row->line, 0, "the event falls in %g here but in %g "
+			       "on line %ld: a prepost chart draws one event", t - rel, event_x,
+			       event_line);
+		if (!event_line) {
+			event_x = t - rel;
+			event_line = row->line;
+		}
+		if (missing)
+			continue;
+		o = xgrow(o, &cap, n + 1, sizeof *o);
+		o[n] = (struct its_obs){ rel, post, y, n };
+		n++;
+	}
+	require_one_group(in, "prepost");
+	if (group_count(in->groups) == 1) {
+		series->name = group_labels(in->groups)[0];
+		points_to_series(&pts, series, group_name(in->groups, 0), h->name[tcol]);
+	} else {
+		free(pts.p);
+	}
+	if (event_line) {
+		char *label = keep(xmalloc(48));
+		snprintf(label, 48, "event %g", event_x);
+		c->event_x = event_x;
+		c->event_label = label;
+		fit_segments(o, n, event_x, c, group_name(in->groups, 0));
+	} else if (group_count(in->groups) == 1) {
+		warn("%s: no row has an event (rel_year or event_year): no event line, no fit",
+		     group_name(in->groups, 0));
+	}
+	free(o);
+	c->series = series;
+	c->nseries = group_count(in->groups) == 1;
+	c->xlabel = h->name[tcol];
+	c->ylabel = h->name[vcol];
+}
+
+/* ---- estimates tables: event, forest, bar --------------------------------------- */
+
+/* The rows of one term (and the columns they come from). */
+struct term_rows {
+	int term_col;		/* -1: the table has no term column */
+	const char *term;	/* the term drawn (NULL: every row) */
+	struct strlist seen;	/* every term in the input */
+	int first_seen;		/* term is the first one seen, by default */
+};
+
+/* 1 when the row is of the term to draw; the first term seen is taken
+ * when none was asked for. */
+static int term_matches(struct term_rows *t, const struct csv_row *row)
+{
+	const char *s;
+	size_t len;
+
+	if (t->term_col < 0)
+		return 1;
+	s = row->f[t->term_col];
+	len = row->len[t->term_col];
+	if (strlist_find(&t->seen, s, len) < 0)
+		strlist_push(&t->seen, s, len);
+	if (!t->term) {
+		t->term = t->seen.v[0];
+		t->first_seen = 1;
+	}
+	return field_is(row, t->term_col, t->term);
+}
+
+static char *join_terms(const struct strlist *l, size_t most)
+{
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+
+	for (size_t i = 0; i < l->n && i < most; i++) {
+		s = xgrow(s, &cap, len + l->len[i] + 8, 1);
+		len += (size_t)sprintf(s + len, "%s%s", i ? ", " : "", l->v[i]);
+	}
+	if (l->n > most)
+		len += (size_t)sprintf(s + len, ", ...");
+	return keep(s ? s : xstrdup(""));
+}
+
+/* After the rows: the term asked for must exist; a term taken by default
+ * from several is named in a note. */
+static void check_term(const struct input *in, struct term_rows *t, size_t matched,
+		       const char *kind)
+{
+	if (t->term_col < 0)
+		return;
+	if (t->seen.n == 0)
+		die_at(in->file, 0, 0, "nothing to plot: the table has no rows");
+	if (matched == 0)
+		die_at(in->file, 0, 0, "no row has term \"%s\"; the terms are: %s",
+		       t->term, join_terms(&t->seen, 20));
+	if (t->first_seen && t->seen.n > 1)
+		warn("%s of term \"%s\", the first of %zu terms (%s): choose one with --term",
+		     kind, t->term, t->seen.n, join_terms(&t->seen, 8));
+}
+
+static void term_rows_init(struct term_rows *t, const struct input *in, const char *dflt)
+{
+	memset(t, 0, sizeof *t);
+	t->term_col = col_find(in->h, "term");
+	t->term = term_arg ? term_arg : dflt;
+	if (t->term_col < 0 && term_arg)
+		col_require(in->h, in->file, "term", "term column");
+}
+
+/* Keeps the term (it points into the strlist) past strlist_free. */
+static void term_rows_done(struct term_rows *t)
+{
+	if (t->term && t->term != term_arg)
+		t->term = keep(xstrdup(t->term));
+	strlist_free(&t->seen);
+}
+
+static double cell_or_nan(const struct input *in, const struct csv_row *row, int col)
+{
+	double v;
+
+	if (col < 0 || cell_number(in->h, row, col, &v))
+		return NAN;
+	return v;
+}
+
+/* ---- event ---- */
+
+struct event_row {
+	struct gp_estimate e;
+	long line;
+};
+
+static int by_rel_year(const void *a, const void *b)
+{
+	const struct event_row *p = a, *q = b;
+
+	if (p->e.rel_year != q->e.rel_year)
+		return p->e.rel_year < q->e.rel_year ? -1 : 1;
+	return (p->line > q->line) - (p->line < q->line);
+}
+
+/* rel_year twice means two series in one (a group column left out) */
+static void check_rel_years(const struct input *in, struct event_row *r, size_t n)
+{
+	qsort(r, n, sizeof *r, by_rel_year);
+	for (size_t i = 1; i < n; i++)
+		if (r[i].e.rel_year == r[i - 1].e.rel_year)
+			die_at(in->file, r[i].line, 0, "rel_year %g also on line %ld: an event "
+			       "chart draws one estimate per rel_year (is a group column missing?)",
+			       r[i].e.rel_year, r[i - 1].line);
+}
+
+static void note_left_out_rel(const struct event_row *r, size_t n)
+{
+	char buf[256] = "";
+	size_t len = 0, count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isnan(r[i].e.estimate))
+			continue;
+		if (count++ < 10 && len < sizeof buf - 40)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%g",
+						len ? ", " : "", r[i].e.rel_year);
+	}
+	if (count)
+		warn("left out, no estimate (%zu): rel_year %s%s", count, buf,
+		     count > 10 ? ", ..." : "");
+}
+
+static void build_event(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int rcol = col_require(h, in->file, "rel_year", "column");
+	int ecol = col_require(h, in->file, "estimate", "column");
+	int lcol, hcol;
+	struct term_rows t;
+	struct event_row *rows = NULL;
+	struct gp_estimate *est;
+	size_t n = 0, cap = 0;
+	struct csv_row *row;
+
+	if (band_uniform) {
+		lcol = col_require(h, in->file, "band_low", "uniform band column");
+		hcol = col_require(h, in->file, "band_high", "uniform band column");
+	} else {
+		lcol = col_find(h, "conf_low");
+		hcol = col_find(h, "conf_high");
+	}
+	term_rows_init(&t, in, "att");
+	find_groups(in, NULL);
+	while (csv_next(in->r, &row)) {
+		double rel;
+
+		if (!term_matches(&t, row) || cell_number(h, row, rcol, &rel))
+			continue;
+		group_of(in->groups, row);
+		rows = xgrow(rows, &cap, n + 1, sizeof *rows);
+		rows[n].e = (struct gp_estimate){ NULL, rel, cell_or_nan(in, row, ecol),
+						  cell_or_nan(in, row, lcol),
+						  cell_or_nan(in, row, hcol) };
+		rows[n++].line = row->line;
+	}
+	check_term(in, &t, n, "event chart");
+	require_one_group(in, "event");
+	check_rel_years(in, rows, n);
+	note_left_out_rel(rows, n);
+	est = keep(xcalloc(n ? n : 1, sizeof *est));
+	for (size_t i = 0; i < n; i++)
+		est[i] = rows[i].e;
+	free(rows);
+	c->rows = est;
+	c->nrows = n;
+	c->band_label = band_uniform ? "uniform (sup-t) band" : "confidence interval";
+	c->xlabel = h->name[rcol];
+	term_rows_done(&t);
+	c->ylabel = t.term ? t.term : h->name[ecol];
+}
+
+/* ---- forest and bar: one row per group ---- */
+
+struct group_row {
+	struct gp_estimate e;
+	long line;
+	int seen;
+};
+
+/* Rows whose estimate (or value) is missing are named in one note. */
+static void note_left_out(const struct group_row *r, const char **label, size_t n,
+			  const char *what)
+{
+	char buf[512] = "";
+	size_t len = 0, count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isnan(r[i].e.estimate))
+			continue;
+		if (count++ < 10 && len < sizeof buf - 80)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s\"%.60s\"",
+						len ? ", " : "", label[i] ? label[i] : "");
+	}
+	if (count)
+		warn("left out, no %s (%zu): %s%s", what, count, buf, count > 10 ? ", ..." : "");
+}
+
+/* Reads one row per group of the term drawn: value column vcol, interval
+ * columns lcol and hcol (or -1).  Returns the rows, by group. */
+static struct gp_estimate *read_group_rows(struct input *in, struct term_rows *t,
+					   int vcol, int lcol, int hcol, const char *kind,
+					   size_t *nrows)
+{
+	struct group_row *rows = NULL;
+	struct gp_estimate *est;
+	const char **label;
+	size_t n = 0, cap = 0, matched = 0;
+	struct csv_row *row;
+
+	while (csv_next(in->r, &row)) {
+		size_t g;
+
+		if (!term_matches(t, row))
+			continue;
+		matched++;
+		g = group_of(in->groups, row);
+		if (g == n) {
+			rows = xgrow(rows, &cap, n + 1, sizeof *rows);
+			memset(&rows[n++], 0, sizeof *rows);
+		} else if (in->ng == 0) {
+			die_at(row->file, row->line, 0, "another row like line %ld: with no "
+			       "group columns %s charts draw one row (name them with -g)",
+			       rows[g].line, kind);
+		} else {
+			die_at(row->file, row->line, 0, "group \"%s\" also on line %ld: %s "
+			       "charts draw one row per group (keep one first, e.g. one year "
+			       "with tt-select --from Y --to Y, or name more group columns "
+			       "with -g)", group_label(in->groups, g), rows[g].line, kind);
+		}
+		rows[g].e = (struct gp_estimate){ NULL, NAN, cell_or_nan(in, row, vcol),
+						  cell_or_nan(in, row, lcol),
+						  cell_or_nan(in, row, hcol) };
+		rows[g].line = row->line;
+	}
+	check_term(in, t, matched, kind);
+	label = group_labels(in->groups);
+	note_left_out(rows, label, n, in->h->name[vcol]);
+	est = keep(xcalloc(n ? n : 1, sizeof *est));
+	for (size_t i = 0; i < n; i++) {
+		est[i] = rows[i].e;
+		est[i].label = label[i] ? label[i] : "";
+	}
+	free(rows);
+	*nrows = n;
+	return est;
+}
+
+static void build_forest(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int ecol = col_require(h, in->file, "estimate", "column");
+	int lcol = col_find(h, "conf_low"), hcol = col_find(h, "conf_high");
+	struct term_rows t;
+
+	if (lcol < 0 || hcol < 0)
+		lcol = hcol = -1;
+	term_rows_init(&t, in, NULL);
+	find_groups(in, NULL);
+	c->rows = read_group_rows(in, &t, ecol, lcol, hcol, "forest", &c->nrows);
+	term_rows_done(&t);
+	c->xlabel = t.term ? t.term : h->name[ecol];
+}
+
+/* bar: the value column, or estimate in an estimates table */
+static void build_bar(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int vcol, lcol = col_find(h, "conf_low"), hcol = col_find(h, "conf_high");
+	struct term_rows t;
+
+	if (strcmp(opt.value, "value") == 0 && col_find(h, "value") < 0 &&
+	    col_find(h, "estimate") >= 0)
+		vcol = col_find(h, "estimate");
+	else
+		vcol = col_require(h, in->file, opt.value, "value column");
+	if (lcol < 0 || hcol < 0)
+		lcol = hcol = -1;
+	term_rows_init(&t, in, NULL);
+	find_groups(in, NULL);
+	if (in->ng == 0)
+		die_at(in->file, 1, 0, "a bar chart needs group columns to name its bars "
+		       "(-g COLS; the default is those of iso3,indicator present)");
+	c->rows = read_group_rows(in, &t, vcol, lcol, hcol, "bar", &c->nrows);
+	term_rows_done(&t);
+	c->ylabel = t.term ? t.term : h->name[vcol];
+}
+
+/* ---- step ----------------------------------------------------------------------- */
+
+struct dated {
+	size_t series;
+	int year;
+	const char *key;	/* kept */
+	size_t keylen;
+	long line;
+};
+
+static int by_series_key(const void *a, const void *b)
+{
+	const struct dated *p = a, *q = b;
+	size_t m = p->keylen < q->keylen ? p->keylen : q->keylen;
+	int c;
+
+	if (p->series != q->series)
+		return p->series < q->series ? -1 : 1;
+	if ((c = memcmp(p->key, q->key, m)) != 0)
+		return c;
+	if (p->keylen != q->keylen)
+		return p->keylen < q->keylen ? -1 : 1;
+	return (p->line > q->line) - (p->line < q->line);
+}
+
+/* A unit counted twice would inflate the count: as tt-join, refuse it. */
+static void check_units(const struct input *in, struct dated *d, size_t n, int kcol)
+{
+	qsort(d, n, sizeof *d, by_series_key);
+	for (size_t i = 1; i < n; i++)
+		if (d[i].series == d[i - 1].series && d[i].keylen == d[i - 1].keylen &&
+		    memcmp(d[i].key, d[i - 1].key, d[i].keylen) == 0)
+			die_at(in->file, d[i].line, kcol + 1, "key \"%s\" also on line %ld%s%s: "
+			       "a step chart counts each unit once per series", d[i].key,
+			       d[i - 1].line, in->ng ? " in series " : "",
+			       in->ng ? group_label(in->groups, d[i].series) : "");
+}
+
+/* Cumulative counts per series, one point per year: the count at the end
+ * of year Y is drawn from Y to Y + 1, so a line rises at the year of each
+ * date.  The points run from the year before the first date (count 0) to
+ * the year after the last, which closes the last year's step. */
+static void step_series(struct dated *d, size_t n, struct gp_chart *c,
+			const char **label, size_t nseries)
+{
+	int first = d[0].year, last = d[0].year;
+	struct gp_series *s = keep(xcalloc(nseries ? nseries : 1, sizeof *s));
+	size_t years;
+
+	for (size_t i = 1; i < n; i++) {
+		if (d[i].year < first)
+			first = d[i].year;
+		if (d[i].year > last)
+			last = d[i].year;
+	}
+	first--;
+	last++;
+	years = (size_t)(last - first) + 1;
+	for (size_t k = 0; k < nseries; k++) {
+		double *x = keep(xmalloc(years * sizeof *x));
+		double *y = keep(xcalloc(years, sizeof *y));
+		for (size_t j = 0; j < years; j++)
+			x[j] = first + (double)j;
+		for (size_t i = 0; i < n; i++)
+			if (d[i].series == k)
+				y[d[i].year - first]++;
+		for (size_t j = 1; j < years; j++)
+			y[j] += y[j - 1];
+		s[k] = (struct gp_series){ label[k], x, y, years };
+	}
+	c->series = s;
+	c->nseries = nseries;
+}
+
+static void build_step(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int dcol = col_require(h, in->file, date_arg, "date column");
+	int kcol = key_arg ? col_require(h, in->file, key_arg, "key column")
+			   : col_find(h, "iso3");
+	struct dated *d = NULL;
+	size_t n = 0, cap = 0, undated = 0;
+	struct csv_row *row;
+
+	find_groups(in, "instrument");
+	while (csv_next(in->r, &row)) {
+		int year;
+
+		/* a series of undated rows only would be a flat line at 0 */
+		if (is_missing(row->f[dcol], row->len[dcol])) {
+			undated++;
+			continue;
+		}
+		if (!parse_date(row->f[dcol], row->len[dcol], &year, NULL, NULL))
+			die_at(row->file, row->line, dcol + 1, "column \"%s\": \"%s\" is not a "
+			       "date (YYYY-MM-DD, YYYY-MM or YYYY)", h->name[dcol], row->f[dcol]);
+		d = xgrow(d, &cap, n + 1, sizeof *d);
+		d[n] = (struct dated){ group_of(in->groups, row), year, NULL, 0, row->line };
+		if (kcol >= 0) {
+			d[n].key = keep(xstrndup(row->f[kcol], row->len[kcol]));
+			d[n].keylen = row->len[kcol];
+		}
+		n++;
+	}
+	if (n == 0) {
+		free(d);
+		die_at(in->file, 0, 0, "nothing to plot: no row has a date in column \"%s\"",
+		       h->name[dcol]);
+	}
+	if (kcol >= 0)
+		check_units(in, d, n, kcol);
+	if (undated)
+		warn("%zu row%s without a date in column \"%s\" not counted", undated,
+		     undated == 1 ? "" : "s", h->name[dcol]);
+	step_series(d, n, c, group_labels(in->groups), group_count(in->groups));
+	free(d);
+	c->xlabel = "year";
+	c->ylabel = "cumulative count";
+}
+
+/* ---- the chart kinds -------------------------------------------------------------- */
+
+static const struct kind {
+	const char *name;
+	enum gp_kind gp;
+	unsigned opts;		/* which of our kind-specific options it takes */
+	void (*build)(struct input *, struct gp_chart *);
+} kinds[] = {
+	{ "line", GP_LINE, 0, build_line },
+	{ "prepost", GP_PREPOST, 0, build_prepost },
+	{ "event", GP_EVENT, 1u << O_TERM | 1u << O_BAND, build_event },
+	{ "forest", GP_FOREST, 1u << O_TERM, build_forest },
+	{ "bar", GP_BAR, 1u << O_TERM, build_bar },
+	{ "step", GP_STEP, 1u << O_DATE | 1u << O_KEY, build_step },
+};
+
+static const struct kind *find_kind(const char *name)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(name, kinds[i].name) == 0)
+			return &kinds[i];
+	die_usage("unknown chart kind '%s' (line, prepost, event, forest, bar or step)", name);
+}
+
+static void check_options(const struct kind *k, struct gp_page *page)
+{
+	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY };
+
+	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
+		unsigned bit = 1u << specific[i];
+		if ((given & bit) && !(k->opts & bit))
+			die_usage("option --%s does not apply to %s charts",
+				  options[specific[i]].lname, k->name);
+	}
+	if (output_arg && gp_terminal_for_path(output_arg, &page->term) != 0)
+		die_usage("option --output: '%s' does not end in .png, .svg or .pdf", output_arg);
+	page->output = output_arg;
+	page->width = width;
+	page->height = height;
+}
+
+/* Without --size, a forest grows with its rows and a bar chart with its
+ * bars, so that every label keeps room to be read. */
+static void fit_page(const struct gp_chart *c, struct gp_page *page)
+{
+	size_t n = 0;
+
+	if (given & 1u << O_SIZE)
+		return;
+	for (size_t i = 0; i < c->nrows; i++)
+		n += isfinite(c->rows[i].estimate) != 0;
+	if (c->kind == GP_FOREST && 120 + 18 * n > GP_DEFAULT_HEIGHT)
+		page->height = (int)(120 + 18 * (n < 1000 ? n : 1000));
+	if (c->kind == GP_BAR && 160 + 22 * n > GP_DEFAULT_WIDTH)
+		page->width = (int)(160 + 22 * (n < 800 ? n : 800));
+}
+
+/* --title, --xlabel, --ylabel replace the kind's defaults; '' removes */
+static void set_labels(struct gp_chart *c)
+{
+	const char **text[] = { &c->title, &c->xlabel, &c->ylabel };
+
+	for (int i = 0; i < 3; i++) {
+		if (label_arg[i])
+			*text[i] = label_arg[i];
+		if (*text[i])
+			*text[i] = clean_text(*text[i], strlen(*text[i]));
+	}
+}
+
+static char *chart_text(const struct gp_chart *c, const char *file)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	const char *err;
+
+	if (!f)
+		die(EXIT_DATA, "out of memory");
+	err = gp_write_chart(f, c);
+	if (fclose(f) != 0)
+		die(EXIT_DATA, "out of memory");
+	keep(text);
+	if (err)
+		die_at(file, 0, 0, "%s", err);
+	return text;
+}
+
+static void print_script(const struct gp_page *page, const char *chart)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		die(EXIT_DATA, "out of memory");
+	gp_write_header(f, page);
+	if (fclose(f) != 0)
+		die(EXIT_DATA, "out of memory");
+	out_raw(text, len);
+	out_raw(chart, strlen(chart));
+	free(text);
+}
+
+static void draw(const struct gp_page *page, const char *chart)
+{
+	char *message = NULL;
+	int status = gnuplot_run(chart, page, &message);
+
+	keep(message);
+	if (status != GP_OK)
+		die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
+	if (message)
+		warn("gnuplot: %s", message);
+}
+
+/* Copies a file to standard output through the CSV writer, which reports
+ * a full disk and ends quietly on a closed pipe. */
+static int copy_out(const char *path)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int bad;
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		out_raw(buf, n);
+	bad = ferror(f);
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* The text chart (no -o): gnuplot writes it into a private directory and
+ * we copy it out, so that a write error on standard output is ours to
+ * see, as with every tool. */
+static void draw_text(struct gp_page *page, const char *chart)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = keep(xmalloc(strlen(tmp && *tmp ? tmp : "/tmp") + 32));
+	char *file;
+	int copied;
+
+	sprintf(dir, "%s/tt-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		die(EXIT_DATA, "cannot make a temporary directory in %s: %s",
+		    tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	file = keep(xmalloc(strlen(dir) + 16));
+	sprintf(file, "%s/chart.txt", dir);
+	page->output = file;
+	{
+		char *message = NULL;
+		int status = gnuplot_run(chart, page, &message);
+
+		keep(message);
+		if (status != GP_OK) {
+			rmdir(dir);
+			die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
+		}
+		if (message)
+			warn("gnuplot: %s", message);
+	}
+	copied = copy_out(file);
+	unlink(file);
+	rmdir(dir);
+	if (copied != 0)
+		die(EXIT_DATA, "cannot read the chart gnuplot wrote: %s", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL };
+	struct gp_chart chart;
+	const struct kind *k;
+	struct input in = { 0 };
+	char *text;
+
+	if (first >= argc)
+		die_usage("no chart kind given (line, prepost, event, forest, bar or step)");
+	k = find_kind(argv[first]);
+	check_options(k, &page);
+	in.r = csv_open(argv + first + 1, argc - first - 1, opt.delim);
+	if (csv_read_header(in.r) != 0)
+		return EXIT_DATA;
+	in.h = csv_header(in.r);
+	in.file = csv_first_file(in.r);
+
+	gp_chart_init(&chart, k->gp);
+	k->build(&in, &chart);
+	set_labels(&chart);
+	fit_page(&chart, &page);
+	text = chart_text(&chart, in.file);
+	if (script_only)
+		print_script(&page, text);
+	else if (page.output)
+		draw(&page, text);
+	else
+		draw_text(&page, text);
+
+	group_free(in.groups);
+	csv_close(in.r);
+	release_all();
+	return out_close();
+}
