@@ -27,6 +27,7 @@
 #include "group.h"
 #include "number.h"
 #include "options.h"
+#include "strbuf.h"
 #include "strlist.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cohort_arg = "event_year";
@@ -479,19 +480,6 @@ static void progress_end(const struct progress *pr)
 /* ------------------------------------------------------------------ */
 /* Notes about one part                                                 */
 
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *s)
-{
-	size_t n = strlen(s);
-	t->s = xgrow(t->s, &t->cap, t->len + n + 1, 1);
-	memcpy(t->s + t->len, s, n + 1);
-	t->len += n;
-}
-
 /* More countries than the world has: a real panel's notes name every
  * unit, a synthetic one's stay readable. */
 enum { MAX_NAMED = 250 };
@@ -499,22 +487,21 @@ enum { MAX_NAMED = 250 };
 /* "A, B, C" of the part's units (local indexes) */
 static char *unit_list(const struct input *in, const struct part *p, const int *local, size_t n)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 	char more[64];
 
-	text_add(&t, "");
 	for (size_t i = 0; i < n && i < MAX_NAMED; i++) {
 		char *name = unit_name(in, p->units[local[i]]);
 		if (i)
-			text_add(&t, ", ");
-		text_add(&t, name);
+			sb_puts(&t, ", ");
+		sb_puts(&t, name);
 		free(name);
 	}
 	if (n > MAX_NAMED) {
 		snprintf(more, sizeof more, " and %zu more", n - MAX_NAMED);
-		text_add(&t, more);
+		sb_puts(&t, more);
 	}
-	return t.s;
+	return sb_take(&t);
 }
 
 static const char *label_of(const struct input *in, size_t b)

@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "columns.h"
 #include "diag.h"
+#include "strbuf.h"
 #include "number.h"
 
 int col_find(const struct csv_header *h, const char *spec)
@@ -28,17 +29,14 @@ int col_require(const struct csv_header *h, const char *file, const char *spec,
 		const char *what)
 {
 	int c = col_find(h, spec);
-	char *list = NULL;
-	size_t len = 0, cap = 0;
+	struct strbuf list = { 0 };
 
 	if (c >= 0)
 		return c;
-	for (size_t i = 0; i < h->n; i++) {
-		list = xgrow(list, &cap, len + h->len[i] + 3, 1);
-		len += (size_t)sprintf(list + len, "%s%s", i ? ", " : "", h->name[i]);
-	}
+	for (size_t i = 0; i < h->n; i++)
+		sb_printf(&list, "%s%s", i ? ", " : "", h->name[i]);
 	die_at(file, 1, 0, "%s \"%s\" not found; the header has: %s", what, spec,
-	       list ? list : "");
+	       sb_take(&list));
 }
 
 int *col_require_list(const struct csv_header *h, const char *file, const char *list,

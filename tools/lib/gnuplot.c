@@ -30,33 +30,7 @@
 
 #include "alloc.h"
 #include "gnuplot.h"
-
-/* ---- a growing string --------------------------------------------------- */
-
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *s, size_t n)
-{
-	t->s = xgrow(t->s, &t->cap, t->len + n + 1, 1);
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
-static void text_addc(struct text *t, char c)
-{
-	text_add(t, &c, 1);
-}
-
-static char *text_take(struct text *t)
-{
-	if (!t->s)
-		return xstrdup("");
-	return t->s;
-}
+#include "strbuf.h"
 
 /* a malloc'd string from a printf format */
 static char *format_va(const char *fmt, va_list ap)
@@ -82,35 +56,35 @@ static int is_control(unsigned char c)
 
 char *gp_quote(const char *text)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 	int piece_empty = 1;	/* nothing since the piece's opening quote */
 	int after_quote = 0;	/* the last content byte was a ' */
 
-	text_addc(&t, '\'');
+	sb_addc(&t, '\'');
 	for (; *p; p++) {
 		if (*p == '\\' && p[1] == 'U' && p[2] == '+') {
 			/* gnuplot 6 documents \U+XXXX escapes in single
 			 * quotes too: split the piece so none forms */
-			text_add(&t, "\\'.'", 4);
+			sb_add(&t, "\\'.'", 4);
 			piece_empty = 1;
 			after_quote = 0;
 		} else if (*p != '\'') {
-			text_addc(&t, is_control(*p) ? ' ' : (char)*p);
+			sb_addc(&t, is_control(*p) ? ' ' : (char)*p);
 			piece_empty = after_quote = 0;
 		} else if (!piece_empty && !after_quote) {
-			text_add(&t, "''", 2);
+			sb_add(&t, "''", 2);
 			after_quote = 1;
 		} else {
 			/* the scanner would end the string here: close the
 			 * piece and concatenate the quote from octal */
-			text_add(&t, "'.\"\\047\".'", 10);
+			sb_add(&t, "'.\"\\047\".'", 10);
 			piece_empty = 1;
 			after_quote = 0;
 		}
 	}
-	text_addc(&t, '\'');
-	return text_take(&t);
+	sb_addc(&t, '\'');
+	return sb_take(&t);
 }
 
 void gp_put_quoted(FILE *out, const char *text)
@@ -931,7 +905,7 @@ static void child_exec(const char *dir, int in_fd, int err_fd, int report_fd,
  * the other on a full pipe.  A gnuplot that stopped early closes its end:
  * we stop writing (SIGPIPE is ignored around this) and keep reading. */
 static void exchange(int in_fd, int err_fd, const char *script, size_t len,
-		     struct text *err_text)
+		     struct strbuf *err_text)
 {
 	size_t sent = 0;
 	struct pollfd p[2];
@@ -965,7 +939,7 @@ static void exchange(int in_fd, int err_fd, const char *script, size_t len,
 			char buf[4096];
 			ssize_t n = read(err_fd, buf, sizeof buf);
 			if (n > 0 && err_text->len < 65536)
-				text_add(err_text, buf, (size_t)n);
+				sb_add(err_text, buf, (size_t)n);
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 				close(err_fd);
 				err_fd = -1;
@@ -979,7 +953,7 @@ static void exchange(int in_fd, int err_fd, const char *script, size_t len,
 }
 
 /* gnuplot's messages without the blank lines around them */
-static char *trimmed_copy(const struct text *t)
+static char *trimmed_copy(const struct strbuf *t)
 {
 	const char *s = t->s ? t->s : "";
 	size_t n;
@@ -1025,7 +999,7 @@ static char *report_message(const struct child_report *r, const char *dir)
 struct run {
 	int status;	/* wait status, or -1 */
 	int started;	/* gnuplot was exec'd */
-	struct text err;
+	struct strbuf err;
 	char *message;	/* set when it did not start */
 	int code;	/* gp_status when it did not start */
 };
@@ -1131,7 +1105,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 
 /* ---- after gnuplot: the file it wrote ---------------------------------------- */
 
-static int read_file(const char *path, struct text *t)
+static int read_file(const char *path, struct strbuf *t)
 {
 	char buf[65536];
 	size_t n;
@@ -1140,11 +1114,11 @@ static int read_file(const char *path, struct text *t)
 	if (!f)
 		return -1;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		text_add(t, buf, n);
+		sb_add(t, buf, n);
 	n = (size_t)ferror(f);
 	fclose(f);
 	if (!t->s)
-		text_add(t, "", 0);
+		sb_add(t, "", 0);
 	return n ? -1 : 0;
 }
 
@@ -1162,20 +1136,20 @@ static int write_file(const char *path, const char *s, size_t len)
 
 /* gnuplot's svg terminal escapes < and & in text but not >, so a label
  * holding "]]>" makes the file ill-formed XML; its output has no CDATA. */
-static void fix_svg(struct text *t, int *changed)
+static void fix_svg(struct strbuf *t, int *changed)
 {
-	struct text out = { 0 };
+	struct strbuf out = { 0 };
 	const char *p = t->s, *hit;
 
 	while ((hit = strstr(p, "]]>")) != NULL) {
-		text_add(&out, p, (size_t)(hit - p));
-		text_add(&out, "]]&gt;", 6);
+		sb_add(&out, p, (size_t)(hit - p));
+		sb_add(&out, "]]&gt;", 6);
 		p = hit + 3;
 		*changed = 1;
 	}
 	if (!*changed)
 		return;
-	text_add(&out, p, strlen(p));
+	sb_add(&out, p, strlen(p));
 	free(t->s);
 	*t = out;
 }
@@ -1183,7 +1157,7 @@ static void fix_svg(struct text *t, int *changed)
 /* cairo 1.16 stamps the PDF with the time of day and ignores
  * SOURCE_DATE_EPOCH; overwrite the 14 digits in place (same length, so the
  * cross-reference offsets stay right). */
-static void fix_pdf(struct text *t, int *changed)
+static void fix_pdf(struct strbuf *t, int *changed)
 {
 	static const char key[] = "/CreationDate (D:";
 	const size_t klen = sizeof key - 1;
@@ -1203,7 +1177,7 @@ static void fix_pdf(struct text *t, int *changed)
 /* Returns -1 (with *message) when the file is missing, empty or unreadable. */
 static int finish_file(const char *tmp, enum gp_terminal term, char **message)
 {
-	struct text t = { 0 };
+	struct strbuf t = { 0 };
 	int changed = 0;
 
 	if (read_file(tmp, &t) != 0 || t.len == 0) {
@@ -1260,7 +1234,7 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 	struct target t = { 0 };
 	struct gp_page tmp_page = *page;
 	struct run run = { .status = -1 };
-	struct text script = { 0 };
+	struct strbuf script = { 0 };
 	char *m = NULL;
 	FILE *f;
 	int code = GP_OK;

@@ -1,0 +1,19 @@
+/* A growing string, for messages and scripts built in pieces. */
+#ifndef TT_STRBUF_H
+#define TT_STRBUF_H
+#include <stddef.h>
+
+struct strbuf {
+	char *s;          /* NUL-terminated once anything was added; NULL before */
+	size_t len, cap;
+};
+
+void sb_add(struct strbuf *b, const char *s, size_t n);
+void sb_puts(struct strbuf *b, const char *s);
+void sb_addc(struct strbuf *b, char c);
+void sb_printf(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* the string (malloc'd, "" when empty); the buffer is left empty */
+char *sb_take(struct strbuf *b);
+
+#endif
