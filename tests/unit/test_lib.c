@@ -1,0 +1,142 @@
+/* The small topics of tools/lib: UTF-8, strings, columns, moments, quantiles. */
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "describe.h"
+#include "strbuf.h"
+#include "utf8.h"
+#include "unit.h"
+
+static size_t bad_at(const char *s) { return utf8_invalid_at(s, strlen(s)); }
+
+static void test_utf8(void)
+{
+	CHECK(bad_at("plain") == 5);
+	CHECK(bad_at("C\xC3\xB4te d\xE2\x80\x99Ivoire") == 16);
+	CHECK(bad_at("\xF0\x9F\x98\x80") == 4);            /* U+1F600 */
+	CHECK(bad_at("a\xFF") == 1);
+	CHECK(bad_at("\xC0\xAF") == 0);                     /* overlong '/' */
+	CHECK(bad_at("\xE0\x80\xAF") == 0);                 /* overlong */
+	CHECK(bad_at("\xED\xA0\x80") == 0);                 /* surrogate */
+	CHECK(bad_at("\xF4\x90\x80\x80") == 0);             /* above U+10FFFF */
+	CHECK(bad_at("ab\xE2\x80") == 2);                   /* truncated */
+	CHECK(bad_at("\x80") == 0);                         /* lone continuation */
+}
+
+static void test_strbuf(void)
+{
+	struct strbuf b = { 0 };
+	char *s = sb_take(&b);
+	CHECK_STR(s, "");
+	free(s);
+	sb_puts(&b, "iso3");
+	sb_addc(&b, ',');
+	sb_add(&b, "yearXX", 4);
+	sb_printf(&b, ",%d%s", 7, "x");
+	s = sb_take(&b);
+	CHECK_STR(s, "iso3,year,7x");
+	CHECK(b.s == NULL && b.len == 0);
+	free(s);
+}
+
+static void test_columns(void)
+{
+	char *names[] = { "iso3", "country", "year", "2001", "value" };
+	size_t lens[] = { 4, 7, 4, 4, 5 };
+	struct csv_header h = { names, lens, 5 };
+	size_t n, a, b;
+	int *g;
+
+	CHECK(col_find(&h, "year") == 2);
+	CHECK(col_find(&h, "2") == 1);          /* by number */
+	CHECK(col_find(&h, "2001") == 3);       /* a name wins over a number */
+	CHECK(col_find(&h, "6") == -1);
+	CHECK(col_find(&h, "0") == -1);
+	CHECK(col_find(&h, "region") == -1);
+	g = col_groups(&h, "f", NULL, 0, &n);
+	CHECK(n == 1 && g[0] == 0);             /* iso3 only: no indicator column */
+	free(g);
+	g = col_groups(&h, "f", NULL, 1, &n);
+	CHECK(n == 0);
+	free(g);
+	g = col_groups(&h, "f", "country,1", 0, &n);
+	CHECK(n == 2 && g[0] == 1 && g[1] == 0);
+	free(g);
+	CHECK(!header_duplicate(&h, &a, &b));
+	names[4] = "year";
+	lens[4] = 4;
+	CHECK(header_duplicate(&h, &a, &b) && a == 2 && b == 4);
+}
+
+/* moments against values worked by hand; NIST and R cases run through tt-stats */
+static void test_moments(void)
+{
+	struct moments m = { 0 };
+	double x[] = { 2, 4, 4, 4, 5, 5, 7, 9 };       /* mean 5, sum of squares 32 */
+	for (size_t i = 0; i < 8; i++)
+		moments_add(&m, x[i]);
+	CHECK(m.n == 8);
+	CHECK_REL(moments_mean(&m), 5, 1e-15);
+	CHECK_REL(moments_var(&m), 32.0 / 7, 1e-15);
+	CHECK(m.min == 2 && m.max == 9);
+	CHECK_REL(moments_sum(&m), 40, 0);
+	/* compensated: 1e16 + 1 + 1 - 1e16 is 2, not 0 */
+	struct moments c = { 0 };
+	moments_add(&c, 1e16);
+	moments_add(&c, 1);
+	moments_add(&c, 1);
+	moments_add(&c, -1e16);
+	CHECK(moments_sum(&c) == 2);
+	struct moments e = { 0 };
+	CHECK(isnan(moments_mean(&e)) && isnan(moments_var(&e)));
+	moments_add(&e, 3);
+	CHECK(isnan(moments_var(&e)));
+}
+
+static void test_quantiles(void)
+{
+	double s[] = { 1, 2, 3, 4, 10 };
+	/* type 7: h = (n-1)p; 0.3 -> 1.2 -> 2 + 0.2 * 1 */
+	CHECK_REL(quantile_sorted(s, 5, 0.3), 2.2, 1e-15);
+	CHECK_REL(quantile_sorted(s, 5, 0.5), 3, 0);
+	CHECK_REL(quantile_sorted(s, 5, 1), 10, 0);
+	CHECK(isnan(quantile_sorted(s, 0, 0.5)));
+	/* mad: median 3, deviations 2 1 0 1 7 -> median 1, times 1.4826 */
+	double y[] = { 10, 1, 3, 2, 4 };
+	CHECK_REL(mad(y, 5), 1.4826, 1e-15);
+	struct series t = { 0 };
+	series_add(&t, 2003, 1);
+	series_add(&t, 2001, 2);
+	series_add(&t, 2003, 3);
+	series_add(&t, 2002, 4);
+	series_sort_by_time(&t);
+	CHECK(t.y[0] == 2 && t.y[1] == 4 && t.y[2] == 1 && t.y[3] == 3);   /* ties stable */
+	series_free(&t);
+}
+
+static void test_alloc(void)
+{
+	size_t cap = 0;
+	int *v = NULL;
+	v = xgrow(v, &cap, 1, sizeof *v);
+	CHECK(cap >= 8);
+	v = xgrow(v, &cap, 1000, sizeof *v);
+	CHECK(cap >= 1000);
+	v[999] = 1;
+	free(v);
+	char *d = xstrndup("abcdef", 3);
+	CHECK_STR(d, "abc");
+	free(d);
+}
+
+int main(void)
+{
+	test_utf8();
+	test_strbuf();
+	test_columns();
+	test_moments();
+	test_quantiles();
+	test_alloc();
+	return unit_summary();
+}
