@@ -636,9 +636,10 @@ static void note_thin_cells(const struct input *in, size_t b)
 		n += c->n_treated == 1 || c->n_control == 1;
 	}
 	if (n)
-		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: the "
-		     "bootstrap understates their uncertainty (standard error 0 when both are "
-		     "single) and that of the estimates built on them", n, used);
+		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
+		     "resampling countries cannot measure their uncertainty, so their standard "
+		     "errors are left empty, and those of the estimates built on them are too small",
+		     n, used);
 }
 
 static void notes(const struct input *in, size_t b)

@@ -118,6 +118,7 @@ const char *did_warning_str(unsigned bit)
 	case DID_WDROPEARLY: return "units treated in or before the first year were dropped";
 	case DID_WUNBALANCED: return "units missing some year were dropped to balance the panel";
 	case DID_WNOPOST: return "no post-treatment effect inside the window: no overall estimates";
+	case DID_WNOVARIATION: return "some estimates rest on a single unit on one side: their standard errors are left empty";
 	}
 	return "unknown warning";
 }
@@ -838,6 +839,15 @@ static void set_estimate(struct did_estimate *e, double est, double se,
 	e->band_low = e->band_high = NAN;
 }
 
+/* A bootstrap that resamples countries cannot vary a mean over one country:
+ * an estimate that rests on a single treated or control unit, or whose
+ * replicates never vary, has no standard error to report (not 0). */
+static void no_error(struct did_estimate *e)
+{
+	e->std_error = e->statistic = e->p_value = NAN;
+	e->conf_low = e->conf_high = NAN;
+}
+
 static void set_band(struct did_estimate *e, double crit)
 {
 	if (isnan(crit) || isnan(e->std_error))
@@ -869,6 +879,11 @@ static void fill_cells(const struct did_work *w, const double *est,
 			     c->n_treated + c->n_control);
 		if (isnan(est[k]))
 			r->warnings |= DID_WEMPTYCELL;
+		else if (!c->reference && !isnan(se[k]) &&
+			 (c->n_treated < 2 || c->n_control < 2 || se[k] == 0)) {
+			no_error(&c->est);
+			r->warnings |= DID_WNOVARIATION;
+		}
 	}
 }
 
@@ -890,6 +905,10 @@ static void fill_aggregates(const struct did_work *w, const double *est,
 		}
 		size_t k = w->k_ev + e;
 		set_estimate(&ev->est, est[k], se[k], nb[k], z, n);
+		if (!ev->reference && se[k] == 0) {
+			no_error(&ev->est);
+			r->warnings |= DID_WNOVARIATION;
+		}
 	}
 	r->n_groups = w->grp.n;
 	r->groups = xcalloc(w->grp.n + 1, sizeof *r->groups);

@@ -94,8 +94,9 @@ enum did_warning {
 	DID_WDROPEARLY   = 1 << 6, /* units treated in or before the first year */
 	DID_WUNBALANCED  = 1 << 7, /* balance: units missing a year were dropped */
 	DID_WNOPOST      = 1 << 8, /* no post cell in the window: no overall */
+	DID_WNOVARIATION = 1 << 9, /* estimates on one unit a side: no standard error */
 };
-#define DID_NWARNINGS 9
+#define DID_NWARNINGS 10
 
 /* Why a cell is NaN (did_cell.empty). */
 enum did_cell_empty { DID_CELL_OK, DID_CELL_NOTREATED, DID_CELL_NOCONTROL };
