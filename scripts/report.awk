@@ -1,0 +1,813 @@
+# report.awk: writes report.html from the tables and charts that
+# scripts/demo leaves in its output directory.  Run by scripts/report:
+#
+#	awk -v out=DIR -f scripts/report.awk > DIR/report.html
+#
+# Every number in the text is read from those tables, never written here;
+# every string that comes from data is escaped for HTML (esc).  No dates and
+# no randomness, so the same tables give the same bytes.  POSIX awk only.
+
+# ---- reading CSV ------------------------------------------------------------
+
+# Splits one RFC 4180 record (no line breaks inside fields: the demo's
+# tables have none) into f[1..n]; returns n.  Splits at every comma first,
+# then joins the pieces of a quoted field back together: much faster in awk
+# than reading a character at a time.
+function csvsplit(line, f,    n, m, i, p, part) {
+	m = split(line, part, ",")
+	if (index(line, "\"") == 0) {
+		for (i = 1; i <= m; i++)
+			f[i] = part[i]
+		return m
+	}
+	n = 0
+	for (i = 1; i <= m; i++) {
+		p = part[i]
+		if (substr(p, 1, 1) == "\"") {
+			# a quoted field ends in an odd run of quotes
+			while (!closed(p) && i < m)
+				p = p "," part[++i]
+			p = substr(p, 2, length(p) - 2)
+			gsub(/""/, "\"", p)
+		}
+		f[++n] = p
+	}
+	return n
+}
+
+# whether a piece that opens a quoted field also closes it
+function closed(p,    q) {
+	if (length(p) < 2)
+		return 0
+	match(p, /"+$/)
+	q = RSTART ? RLENGTH : 0
+	if (RSTART == 1)	# the piece is only quotes: the opening one too
+		q--
+	return q % 2 == 1
+}
+
+# Loads out/FILE as table NAME: ROWS[NAME] data rows, COL[NAME, header] the
+# column number, CELL[NAME, row, column] the fields; with KEEPCOL, only the
+# rows whose KEEPCOL matches the regular expression KEEPRE (big tables hold
+# far more than the page needs).  A missing file is an empty table (the
+# section then says so), so a half-finished demo still gives a page.
+function load(name, file, keepcol, keepre,    path, line, f, n, i, r, k) {
+	path = out "/" file
+	ROWS[name] = 0
+	if ((getline line < path) <= 0) {
+		MISSING[name] = file
+		return 0
+	}
+	sub(/\r$/, "", line)
+	n = csvsplit(line, f)
+	for (i = 1; i <= n; i++)
+		COL[name, f[i]] = i
+	k = (keepcol != "" && (name, keepcol) in COL) ? COL[name, keepcol] : 0
+	r = 0
+	while ((getline line < path) > 0) {
+		sub(/\r$/, "", line)
+		n = csvsplit(line, f)
+		if (k && f[k] !~ keepre)
+			continue
+		r++
+		for (i = 1; i <= n; i++)
+			CELL[name, r, i] = f[i]
+	}
+	close(path)
+	ROWS[name] = r
+	return r
+}
+
+function get(name, r, col) {
+	if (!((name, col) in COL))
+		return ""
+	return CELL[name, r, COL[name, col]]
+}
+
+function has(name) { return ROWS[name] > 0 }
+
+# ---- writing HTML and numbers -----------------------------------------------
+
+function esc(s) {
+	gsub(/&/, "\\&amp;", s)
+	gsub(/</, "\\&lt;", s)
+	gsub(/>/, "\\&gt;", s)
+	gsub(/"/, "\\&quot;", s)
+	gsub(/'/, "\\&#39;", s)
+	return s
+}
+
+function commas(digits,    s) {
+	s = ""
+	while (length(digits) > 3) {
+		s = "," substr(digits, length(digits) - 2) s
+		digits = substr(digits, 1, length(digits) - 3)
+	}
+	return digits s
+}
+
+# A number for reading: whole numbers from 100 up, fewer decimals as the
+# size grows, a typographic minus.  Empty stays empty (written as a dash).
+function num(x,    a, s) {
+	if (x == "")
+		return "–"
+	x += 0
+	a = x < 0 ? -x : x
+	if (a == int(a) && a < 1e15)
+		s = commas(sprintf("%.0f", a))
+	else if (a >= 100)
+		s = commas(sprintf("%.0f", a))
+	else if (a >= 10)
+		s = sprintf("%.1f", a)
+	else if (a >= 1)
+		s = sprintf("%.2f", a)
+	else if (a >= 0.01)
+		s = sprintf("%.2f", a)
+	else if (a == 0)
+		s = "0"
+	else
+		s = sprintf("%.1g", a)
+	if (x < 0 && s !~ /^[0.,]+$/)
+		s = "−" s
+	return s
+}
+
+# unsigned size of a difference: "12.3 higher" reads better than "−12.3 lower"
+function mag(x) { x += 0; return num(x < 0 ? -x : x) }
+
+function ci(lo, hi) {
+	if (lo == "" || hi == "")
+		return "–"
+	return num(lo) " to " num(hi)
+}
+
+function pval(p) {
+	if (p == "")
+		return "–"
+	p += 0
+	if (p < 0.001)
+		return "&lt; 0.001"
+	if (p < 0.1)
+		return sprintf("%.3f", p)
+	return sprintf("%.2f", p)
+}
+
+# "p = 0.29" or "p < 0.001"
+function pis(p) {
+	p = pval(p)
+	return (substr(p, 1, 1) == "&" ? "p " : "p = ") p
+}
+
+function pct(x) { return sprintf("%.0f", 100 * x) "%" }
+
+function plural(n, one, many) { return (n + 0 == 1) ? one : many }
+
+# ---- charts and commands ----------------------------------------------------
+
+# Inlines out/FILE (an SVG written by gnuplot): drops the XML declaration
+# and doctype, puts the chart's own prefix on every id and reference to an
+# id (each gnuplot SVG defines the same ids, and ids must be unique in one
+# page), and gives the chart a title.
+function svg(file, short, label,    path, line, p, n) {
+	path = out "/" file
+	p = "c" ++NSVG "-"
+	n = 0
+	printf "<figure id=\"fig-%s\">\n", esc(substr(file, 1, length(file) - 4))
+	while ((getline line < path) > 0) {
+		n++
+		if (line ~ /^<\?xml/ || line ~ /^<!DOCTYPE/)
+			continue
+		gsub(/id='/, "id='" p, line)
+		gsub(/id="/, "id=\"" p, line)
+		gsub(/href='#/, "href='#" p, line)
+		gsub(/href="#/, "href=\"#" p, line)
+		gsub(/url\(#/, "url(#" p, line)
+		if (line ~ /^<title>Gnuplot<\/title>$/)
+			line = "<title>" esc(label) "</title>"
+		print line
+	}
+	close(path)
+	if (n == 0)
+		printf "<p class=\"missing\">(chart %s was not made)</p>\n", esc(file)
+	printf "<figcaption>%s <a href=\"#cmd-%s\">How it was made</a>.</figcaption>\n</figure>\n",
+	       esc(label), esc(substr(file, 1, length(file) - 4))
+	CHARTS[++NCHARTS] = file
+	CHARTLABEL[NCHARTS] = short
+}
+
+# The commands behind each chart, kept by scripts/demo in cmd_NAME.txt.
+function commands(   i, name, path, line, n) {
+	for (i = 1; i <= NCHARTS; i++) {
+		name = substr(CHARTS[i], 1, length(CHARTS[i]) - 4)
+		path = out "/cmd_" name ".txt"
+		printf "<h3 id=\"cmd-%s\">%s <span class=\"file\">(%s)</span></h3>\n<pre>",
+		       esc(name), esc(CHARTLABEL[i]), esc(CHARTS[i])
+		n = 0
+		while ((getline line < path) > 0) {
+			print esc(line)
+			n++
+		}
+		close(path)
+		if (n == 0)
+			print "(no commands recorded)"
+		print "</pre>"
+	}
+}
+
+# ---- the series ---------------------------------------------------------------
+
+function series_setup() {
+	NSER = split("prosecution protection prevention persons_convicted persons_prosecuted detected_victims", SER, " ")
+	for (i = 1; i <= 3; i++) {
+		SRC[SER[i]] = "3p"
+		NAME[SER[i]] = "3P " SER[i] " score"
+		SUBJ[SER[i]] = "the 3P " SER[i] " score"
+		UNIT[SER[i]] = " points"
+		SOURCE[SER[i]] = "policy_3p.csv"
+	}
+	for (i = 4; i <= 6; i++) {
+		SRC[SER[i]] = "glotip"
+		UNIT[SER[i]] = ""
+		SOURCE[SER[i]] = "glotip_country_year.csv"
+	}
+	NAME["persons_convicted"] = "persons convicted"
+	NAME["persons_prosecuted"] = "persons prosecuted"
+	NAME["detected_victims"] = "detected victims"
+	SUBJ["persons_convicted"] = "the yearly number of persons convicted"
+	SUBJ["persons_prosecuted"] = "the yearly number of persons prosecuted"
+	SUBJ["detected_victims"] = "the yearly number of detected victims"
+}
+
+# the size of a difference in the series' own unit: "0.76 points", "12.3"
+function amount(x, s) { return mag(x) UNIT[s] }
+
+# Country names and ratification years by iso3, from a joined table (the
+# GLOTIP names are UNODC's, the 3P names ISO's: each series keeps its own
+# source's names); for GLOTIP also the suppressed rows of the three series.
+# Read here line by line: the tables are large, and little of them is needed.
+function names(file, src,    path, line, f, n, i, C, iso) {
+	path = out "/" file
+	if ((getline line < path) <= 0)
+		return
+	n = csvsplit(line, f)
+	for (i = 1; i <= n; i++)
+		C[f[i]] = i
+	while ((getline line < path) > 0) {
+		csvsplit(line, f)
+		iso = f[C["iso3"]]
+		if (!((src, iso) in COUNTRY)) {
+			COUNTRY[src, iso] = f[C["country"]]
+			EVENTYEAR[src, iso] = f[C["event_year"]]
+		}
+		if (("value_flag" in C) && f[C["indicator"]] ~ /^(persons_convicted|persons_prosecuted|detected_victims)$/) {
+			NSERIESROWS++
+			if (f[C["value_flag"]] == "<5")
+				NSUPPRESSED++
+		}
+	}
+	close(path)
+}
+
+function country(s, iso) {
+	if ((SRC[s], iso) in COUNTRY)
+		return COUNTRY[SRC[s], iso]
+	return iso
+}
+
+# ---- sections -------------------------------------------------------------------
+
+function head() {
+	print "<!DOCTYPE html>"
+	print "<html lang=\"en\">"
+	print "<head>"
+	print "<meta charset=\"utf-8\">"
+	print "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	print "<title>Trafficking in persons: trends and the Palermo Protocol (tt demo report)</title>"
+	print "<style>"
+	print "body { margin: 0; background: #fff; color: #1a1a1a; font: 16px/1.55 system-ui, -apple-system, \"Segoe UI\", Roboto, \"Noto Sans\", \"Liberation Sans\", Arial, sans-serif; }"
+	print "main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }"
+	print "h1 { font-size: 1.9rem; line-height: 1.25; margin: 0 0 .5rem; color: #123; }"
+	print "h2 { font-size: 1.4rem; margin: 2.8rem 0 .6rem; padding-top: .6rem; border-top: 1px solid #ccd3da; color: #123; }"
+	print "h3 { font-size: 1.1rem; margin: 1.8rem 0 .4rem; color: #123; }"
+	print "p, li { max-width: 46rem; }"
+	print ".lede { font-size: 1.08rem; color: #333; }"
+	print ".reading { border-left: 4px solid #4a7fb0; background: #f3f7fb; padding: .6rem 1rem; max-width: 44rem; }"
+	print ".note, figcaption, .file { color: #555; font-size: .9rem; }"
+	print "nav ol { columns: 2; padding-left: 1.2rem; }"
+	print "figure { margin: 1.2rem 0 1.8rem; }"
+	print "figure svg { display: block; width: 100%; max-width: 56rem; height: auto; border: 1px solid #e3e7eb; }"
+	print "figcaption { margin-top: .35rem; }"
+	print "table { border-collapse: collapse; margin: .8rem 0 1.4rem; font-size: .92rem; }"
+	print "caption { text-align: left; font-weight: 600; padding-bottom: .35rem; color: #123; }"
+	print "th, td { border: 1px solid #d5dbe1; padding: .3rem .6rem; vertical-align: top; }"
+	print "th { background: #eef2f6; text-align: left; font-weight: 600; }"
+	print "td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }"
+	print "tr.sub th { background: #f7f9fb; font-weight: 500; font-style: italic; }"
+	print "pre { background: #f6f7f8; border: 1px solid #e1e4e8; padding: .7rem .9rem; overflow-x: auto; font-size: .82rem; line-height: 1.4; }"
+	print "code { font-size: .9em; }"
+	print "a { color: #1f5c99; }"
+	print ".missing { color: #a33; }"
+	print "@media print { h2 { break-before: auto; } figure, table { break-inside: avoid; } }"
+	print "</style>"
+	print "</head>"
+	print "<body>"
+	print "<main>"
+}
+
+function intro() {
+	print "<h1>Trafficking in persons: trends, and the years before and after the Palermo Protocol</h1>"
+	printf "<p class=\"lede\">What the data shipped with tt show about the spread of the UN Trafficking in Persons Protocol (&ldquo;Palermo Protocol&rdquo;, 2000), about worldwide law-enforcement totals, and about prosecutions, convictions, identified victims and anti-trafficking policy before and after each country ratified. Every number and every sentence of reading below is computed from the tables by the commands shown at the end (<code>make demo</code>, %s); nothing is typed in by hand.</p>\n", esc(VERSION)
+	print "<p class=\"note\">Read the results with the limits in <a href=\"#limits\">What these charts cannot show</a>: counts of prosecutions, convictions and identified victims measure what states did and reported, not how much trafficking there is, and a change after ratification is not by itself an effect of ratification.</p>"
+	print "<nav><ol>"
+	print "<li><a href=\"#data\">The data and their checks</a></li>"
+	print "<li><a href=\"#diffusion\">The Protocol's spread</a></li>"
+	print "<li><a href=\"#global\">Worldwide law-enforcement totals</a></li>"
+	print "<li><a href=\"#prepost\">Before and after ratification</a></li>"
+	print "<li><a href=\"#event\">Event studies: ratifiers against countries not yet party</a></li>"
+	print "<li><a href=\"#cases\">Two countries up close</a></li>"
+	print "<li><a href=\"#limits\">What these charts cannot show</a></li>"
+	print "<li><a href=\"#sources\">Sources and caveats</a></li>"
+	print "<li><a href=\"#commands\">How each chart was made</a></li>"
+	print "</ol></nav>"
+}
+
+function data_section(   r, total, nfiles, bad) {
+	print "<h2 id=\"data\">1. The data and their checks</h2>"
+	if (!has("check")) {
+		print "<p class=\"missing\">(check.csv was not made)</p>"
+		return
+	}
+	total = 0; bad = 0
+	print "<table id=\"table-checks\">"
+	print "<caption>The shipped tables and <code>tt-check</code></caption>"
+	print "<tr><th>file</th><th>rows</th><th>problems found by tt-check</th></tr>"
+	for (r = 1; r <= ROWS["check"]; r++) {
+		printf "<tr><td><code>data/%s</code></td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+		       esc(get("check", r, "file")), num(get("check", r, "rows")),
+		       num(get("check", r, "problems"))
+		total += get("check", r, "rows")
+		bad += get("check", r, "problems")
+	}
+	print "</table>"
+	nfiles = ROWS["check"]
+	if (bad == 0)
+		printf "<p class=\"reading\">All %d shipped %s (%s rows) %s <code>tt-check</code>: well-formed CSV, numbers where numbers belong, years in range, ISO dates, and no country, indicator and year twice.</p>\n",
+		       nfiles, plural(nfiles, "table", "tables"), num(total), plural(nfiles, "passes", "pass")
+	else
+		printf "<p class=\"reading\">tt-check found %s %s in the %d shipped tables; see <code>notes.txt</code>. The results below may be affected.</p>\n",
+		       num(bad), plural(bad, "problem", "problems"), nfiles
+}
+
+# Parties by year: consents per instrument, cumulated.
+function diffusion_section(   r, ins, name, y, c, first, last, half, busy, busyn, total, at2003, at2013) {
+	print "<h2 id=\"diffusion\">2. The Protocol's spread</h2>"
+	svg("diffusion.svg", "The Protocol's spread", "Parties to the Palermo Protocol and to the Convention against Transnational Organized Crime (UNTOC), cumulative, by year of ratification or accession.")
+	if (!has("parties")) {
+		print "<p class=\"missing\">(parties_by_year.csv was not made)</p>"
+		return
+	}
+	s = ""
+	for (ins = 1; ins <= 2; ins++) {
+		name = ins == 1 ? "palermo" : "untoc"
+		total = 0; busyn = 0; first = ""; at2003 = 0; at2013 = 0
+		for (r = 1; r <= ROWS["parties"]; r++) {
+			if (get("parties", r, "instrument") != name)
+				continue
+			y = get("parties", r, "year"); c = get("parties", r, "consents")
+			if (first == "")
+				first = y
+			last = y
+			total = get("parties", r, "parties")
+			if (y <= 2003) at2003 = total
+			if (y <= 2013) at2013 = total
+			if (c + 0 > busyn) { busyn = c + 0; busy = y }
+		}
+		# the year by which half of the parties in the file had joined
+		half = ""
+		for (r = 1; r <= ROWS["parties"]; r++)
+			if (get("parties", r, "instrument") == name && half == "" &&
+			    2 * get("parties", r, "parties") >= total)
+				half = get("parties", r, "year")
+		N[name] = total; AT2003[name] = at2003; AT2013[name] = at2013
+		BUSY[name] = busy; BUSYN[name] = busyn; HALF[name] = half
+		FIRST[name] = first; LAST[name] = last
+	}
+	printf "<p class=\"reading\">The file lists %s states and organisations that became party to the Protocol, the first in %s and the latest in %s. %s were party by the end of 2003, the year the Protocol entered into force, and %s by the end of 2013, the last year for which the UN record here is complete; half of all the parties listed had joined by %s, and the busiest year was %s, with %s new parties. The parent Convention (UNTOC)%s: %s parties by the end of 2003, %s by 2013, %s in the file.</p>\n",
+	       num(N["palermo"]), esc(FIRST["palermo"]), esc(LAST["palermo"]), num(AT2003["palermo"]),
+	       num(AT2013["palermo"]), esc(HALF["palermo"]), esc(BUSY["palermo"]), num(BUSYN["palermo"]),
+	       (AT2003["untoc"] > AT2003["palermo"] && AT2013["untoc"] > AT2013["palermo"]) ? " was ahead of it at both dates" : "",
+	       num(AT2003["untoc"]), num(AT2013["untoc"]), num(N["untoc"])
+	print "<p class=\"note\">After mid-2014 the list is incomplete: acts were added one by one from official and news pages, and at least 8 Protocol parties are missing and not identified (data/README.md). The flattening of the curve after 2014 is partly an artefact of that.</p>"
+}
+
+function global_section(   r, ind, i, nind, IND, LBL, fy, fv, ly, lv, mx, mxy, s, t) {
+	print "<h2 id=\"global\">3. Worldwide law-enforcement totals</h2>"
+	svg("global_trends.svg", "Worldwide law-enforcement totals", "Trafficking prosecutions, convictions and victims identified worldwide, as reported to the US State Department (TIP Report global law-enforcement data).")
+	if (!has("global")) {
+		print "<p class=\"missing\">(global_law_enforcement.csv was not made)</p>"
+		return
+	}
+	nind = split("prosecutions convictions victims_identified", IND, " ")
+	LBL["prosecutions"] = "prosecutions"
+	LBL["convictions"] = "convictions"
+	LBL["victims_identified"] = "identified victims"
+	s = ""
+	for (i = 1; i <= nind; i++) {
+		ind = IND[i]; fy = ""; mx = -1
+		for (r = 1; r <= ROWS["global"]; r++) {
+			if (get("global", r, "indicator") != ind || get("global", r, "value") == "")
+				continue
+			if (fy == "") { fy = get("global", r, "year"); fv = get("global", r, "value") }
+			ly = get("global", r, "year"); lv = get("global", r, "value")
+			if (get("global", r, "value") + 0 > mx) { mx = get("global", r, "value") + 0; mxy = ly }
+		}
+		if (fy == "")
+			continue
+		t = ""
+		for (r = 1; r <= ROWS["trend"]; r++)
+			if (get("trend", r, "indicator") == ind && get("trend", r, "term") == "pct_change")
+				t = sprintf(" On a log-linear trend (OLS on the logarithm, %d years) that is %s%% a year (95%% CI %s%% to %s%%).",
+					    get("trend", r, "n"), num(get("trend", r, "estimate")),
+					    num(get("trend", r, "conf_low")), num(get("trend", r, "conf_high")))
+		s = s sprintf(" Reported %s went from %s in %s to %s in %s%s.%s",
+			      LBL[ind], num(fv), esc(fy), num(lv), esc(ly),
+			      mxy == ly ? ", the highest of the series" : sprintf(" (highest: %s in %s)", num(mx), esc(mxy)), t)
+	}
+	printf "<p class=\"reading\">%s</p>\n", substr(s, 2)
+	print "<p class=\"note\">These are sums of what governments chose to report to the State Department in each year. More countries reporting, or reporting more completely, raises them as surely as more enforcement does; the series cannot separate the two.</p>"
+}
+
+# Per-country differences of series s from table name: counts of rises and
+# falls, kept in D_* for the readings and the top/bottom tables.
+function diffs(name, s,    r, d, i, j, t) {
+	NDIFF = 0; ROSE = 0; FELL = 0; SAME = 0
+	for (r = 1; r <= ROWS[name]; r++) {
+		if (get(name, r, "indicator") != s || get(name, r, "term") != "diff" ||
+		    get(name, r, "iso3") == "ALL" || get(name, r, "estimate") == "")
+			continue
+		d = get(name, r, "estimate") + 0
+		NDIFF++
+		D_ISO[NDIFF] = get(name, r, "iso3")
+		D_EST[NDIFF] = d
+		D_LO[NDIFF] = get(name, r, "conf_low")
+		D_HI[NDIFF] = get(name, r, "conf_high")
+		D_N[NDIFF] = get(name, r, "n")
+		if (d > 0) ROSE++
+		else if (d < 0) FELL++
+		else SAME++
+	}
+	# largest rise first; ties by iso3, so the order never depends on input order
+	for (i = 2; i <= NDIFF; i++)
+		for (j = i; j > 1 && (D_EST[j] > D_EST[j - 1] ||
+		     (D_EST[j] == D_EST[j - 1] && D_ISO[j] < D_ISO[j - 1])); j--) {
+			t = D_ISO[j]; D_ISO[j] = D_ISO[j - 1]; D_ISO[j - 1] = t
+			t = D_EST[j]; D_EST[j] = D_EST[j - 1]; D_EST[j - 1] = t
+			t = D_LO[j]; D_LO[j] = D_LO[j - 1]; D_LO[j - 1] = t
+			t = D_HI[j]; D_HI[j] = D_HI[j - 1]; D_HI[j - 1] = t
+			t = D_N[j]; D_N[j] = D_N[j - 1]; D_N[j - 1] = t
+		}
+}
+
+function pooled_row(name, s, term,    r) {
+	for (r = 1; r <= ROWS[name]; r++)
+		if (get(name, r, "iso3") == "ALL" && get(name, r, "indicator") == s &&
+		    get(name, r, "term") == term)
+			return r
+	return 0
+}
+
+function prepost_table(   i, s, name, r, sr, st) {
+	print "<table id=\"table-prepost-pooled\">"
+	printf "<caption>Before and after ratification, pooled across countries (%s)</caption>\n", esc(WINDOW)
+	print "<tr><th>series</th><th>countries</th><th>mean difference after − before</th><th>95% CI</th><th>t-test p</th><th>rose / fell / unchanged</th><th>sign test p</th><th>signed-rank p</th></tr>"
+	for (i = 1; i <= NSER; i++) {
+		s = SER[i]; name = "prepost_" SRC[s]
+		r = pooled_row(name, s, "pooled_diff")
+		sr = pooled_row(name, s, "signed_rank")
+		st = pooled_row(name, s, "sign_test")
+		diffs(name, s)
+		if (!r) {
+			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no pooled rows</td></tr>\n", esc(NAME[s])
+			continue
+		}
+		printf "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%d / %d / %d</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+		       esc(NAME[s]), num(get(name, r, "n")), num(get(name, r, "estimate")),
+		       ci(get(name, r, "conf_low"), get(name, r, "conf_high")), pval(get(name, r, "p_value")),
+		       ROSE, FELL, SAME, pval(get(name, st, "p_value")), pval(get(name, sr, "p_value"))
+	}
+	print "</table>"
+}
+
+function prepost_reading(s,    name, r, st, sr, n, d, lo, hi, p, txt) {
+	name = "prepost_" SRC[s]
+	r = pooled_row(name, s, "pooled_diff")
+	st = pooled_row(name, s, "sign_test")
+	sr = pooled_row(name, s, "signed_rank")
+	diffs(name, s)
+	if (!r) {
+		printf "<p class=\"missing\">(no pooled result for %s)</p>\n", esc(NAME[s])
+		return
+	}
+	n = get(name, r, "n"); d = get(name, r, "estimate")
+	lo = get(name, r, "conf_low"); hi = get(name, r, "conf_high"); p = get(name, r, "p_value")
+	txt = sprintf("Across %s countries with %s on both sides of ratification (%s), %s was on average %s after ratification than before (95%% CI %s; %s). ",
+		      num(n), (SRC[s] == "3p" ? "a " : "a count of ") esc(NAME[s]), esc(WINDOW_SHORT), SUBJ[s],
+		      d + 0 == 0 ? "the same" : amount(d, s) (d + 0 < 0 ? " lower" : " higher"),
+		      ci(lo, hi), pis(p))
+	txt = txt sprintf("%d of %d rose, %d fell%s (sign test %s; signed-rank test %s). ",
+			  ROSE, NDIFF, FELL, SAME ? sprintf(", %d did not change", SAME) : "",
+			  pis(get(name, st, "p_value")), pis(get(name, sr, "p_value")))
+	if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0) && get(name, st, "p_value") + 0 < 0.05)
+		txt = txt "The change leans clearly one way across countries. It is a comparison of earlier with later years, though: anything else that changed over the same years moves it too (see the event studies below)."
+	else if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0))
+		txt = txt "The average moved, but the countries do not lean one way as clearly: a few large changes carry the mean."
+	else if (get(name, st, "p_value") != "" && get(name, st, "p_value") + 0 < 0.05)
+		txt = txt "Most countries moved the same way, but the average change is uncertain: a few large changes in the other direction weigh on it."
+	else
+		txt = txt "The data do not show a consistent change: the interval includes zero and rises and falls are close to balanced."
+	if (SRC[s] == "glotip" && NDIFF > 0)
+		txt = txt sprintf(" The largest rise was %s (%s), the largest fall %s (%s); with counts, a few large countries weigh heavily on the mean.",
+				  esc(country(s, D_ISO[1])), (D_EST[1] > 0 ? "+" : "") num(D_EST[1]),
+				  esc(country(s, D_ISO[NDIFF])), num(D_EST[NDIFF]))
+	printf "<p class=\"reading\">%s</p>\n", txt
+}
+
+function topbottom_table(s,    i, k, name, r, lim) {
+	name = "prepost_" SRC[s]
+	diffs(name, s)
+	if (NDIFF == 0)
+		return
+	k = NDIFF < 10 ? int((NDIFF + 1) / 2) : 5
+	printf "<table id=\"table-topbottom-%s\">\n", esc(s)
+	printf "<caption>%s: %s (difference of means, after − before; ties in alphabetical order)</caption>\n",
+	       esc(NAME[s]), k == 1 ? "the largest rise and the largest fall" : "the " k " largest rises and falls"
+	print "<tr><th></th><th>country</th><th>ratified</th><th>difference</th><th>95% CI</th><th>years (before + after)</th></tr>"
+	print "<tr class=\"sub\"><th colspan=\"6\">largest rises</th></tr>"
+	for (i = 1; i <= k; i++)
+		topbottom_row(s, i)
+	print "<tr class=\"sub\"><th colspan=\"6\">largest falls</th></tr>"
+	lim = NDIFF - k + 1
+	if (lim <= k) lim = k + 1
+	for (i = NDIFF; i >= lim; i--)
+		topbottom_row(s, i)
+	print "</table>"
+}
+
+function topbottom_row(s, i) {
+	printf "<tr><td class=\"n\">%d</td><td>%s <span class=\"file\">%s</span></td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+	       i, esc(country(s, D_ISO[i])), esc(D_ISO[i]), esc(EVENTYEAR[SRC[s], D_ISO[i]]),
+	       num(D_EST[i]), ci(D_LO[i], D_HI[i]), num(D_N[i])
+}
+
+function prepost_section(   i, s) {
+	print "<h2 id=\"prepost\">4. Before and after ratification</h2>"
+	printf "<p>For each country and series, <code>tt-prepost</code> compares the mean of the years before ratification with the mean of the years from ratification on (%s), with Welch's t test. With <code>--pooled</code> it then asks whether these per-country differences lean one way across countries: their mean with a t interval, a sign test of rises against falls, and a Wilcoxon signed-rank test. Countries that never ratified, or whose data begin after they ratified, have no difference and do not count.</p>\n", esc(WINDOW)
+	prepost_table()
+	for (i = 1; i <= NSER; i++) {
+		s = SER[i]
+		printf "<h3>%s</h3>\n", esc(NAME[s]) (SRC[s] == "3p" ? " (1 = no compliance, 5 = full)" : "")
+		prepost_reading(s)
+		svg("forest_" s ".svg", "Before and after ratification: " NAME[s], "Change in " NAME[s] " after ratification, by country: difference of means (after − before) with its 95% confidence interval (Welch). Source: " SOURCE[s] ".")
+		topbottom_table(s)
+	}
+}
+
+function event_row(name, s, term,    r) {
+	for (r = 1; r <= ROWS[name]; r++)
+		if (get(name, r, "indicator") == s && get(name, r, "term") == term)
+			return r
+	return 0
+}
+
+function event_table(   i, s, name, a, dy, g, pt) {
+	print "<table id=\"table-event-aggregates\">"
+	printf "<caption>Event studies (Callaway–Sant'Anna, %s): overall effects and the pre-trend test</caption>\n", esc(EWINDOW)
+	print "<tr><th>series</th><th>countries</th><th>ATT, all post-ratification years</th><th>95% CI</th><th>p</th><th>ATT by years since ratification</th><th>ATT by cohort</th><th>pre-trend test</th></tr>"
+	for (i = 1; i <= NSER; i++) {
+		s = SER[i]; name = "event_" SRC[s]
+		a = event_row(name, s, "att_simple"); dy = event_row(name, s, "att_dynamic")
+		g = event_row(name, s, "att_group"); pt = event_row(name, s, "pretrend")
+		if (!a) {
+			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no estimate</td></tr>\n", esc(NAME[s])
+			continue
+		}
+		printf "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s<br><span class=\"file\">%s</span></td><td class=\"n\">%s<br><span class=\"file\">%s</span></td><td class=\"n\">%s</td></tr>\n",
+		       esc(NAME[s]), num(get(name, a, "n")), num(get(name, a, "estimate")),
+		       ci(get(name, a, "conf_low"), get(name, a, "conf_high")), pval(get(name, a, "p_value")),
+		       num(get(name, dy, "estimate")), ci(get(name, dy, "conf_low"), get(name, dy, "conf_high")),
+		       num(get(name, g, "estimate")), ci(get(name, g, "conf_low"), get(name, g, "conf_high")),
+		       pt ? sprintf("χ² %s, df %s, %s", num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value"))) : "–"
+	}
+	print "</table>"
+}
+
+function event_reading(s,    name, a, pt, r, e, lo, hi, p, txt, nrel, nsig) {
+	name = "event_" SRC[s]
+	a = event_row(name, s, "att_simple"); pt = event_row(name, s, "pretrend")
+	if (!a) {
+		printf "<p class=\"missing\">(no event-study result for %s)</p>\n", esc(NAME[s])
+		return
+	}
+	e = get(name, a, "estimate"); lo = get(name, a, "conf_low"); hi = get(name, a, "conf_high")
+	p = get(name, a, "p_value")
+	nrel = 0; nsig = 0
+	for (r = 1; r <= ROWS[name]; r++)
+		if (get(name, r, "indicator") == s && get(name, r, "term") == "att" &&
+		    get(name, r, "rel_year") != "" && get(name, r, "rel_year") + 0 >= 0 &&
+		    get(name, r, "estimate") != "") {
+			nrel++
+			if (get(name, r, BANDLO) != "" && (get(name, r, BANDLO) + 0 > 0 || get(name, r, BANDHI) + 0 < 0))
+				nsig++
+		}
+	txt = sprintf("Comparing each country's change since the year before ratification with the change among countries not yet party in the same years (%s countries in the analysis), %s was on average %s in the years from ratification on (95%% CI %s; %s); in %d of the %d years shown after ratification, the chart's band excludes zero. ",
+		      num(get(name, a, "n")), SUBJ[s],
+		      e + 0 == 0 ? "no different" : amount(e, s) (e + 0 < 0 ? " lower" : " higher"),
+		      ci(lo, hi), pis(p), nsig, nrel)
+	if (pt && get(name, pt, "p_value") != "" && get(name, pt, "p_value") + 0 < 0.05)
+		txt = txt sprintf("But the pre-trend test rejects parallel trends (χ² = %s, df %s, %s): the ratifiers were already moving differently from the comparison countries before they ratified, so this estimate cannot be read as an effect of ratification.",
+				  num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value")))
+	else if (pt && get(name, pt, "p_value") != "")
+		txt = txt sprintf("The years before ratification are jointly compatible with no difference (pre-trend test χ² = %s, df %s, %s), which a causal reading needs but does not prove.",
+				  num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value")))
+	if (SRC[s] == "glotip")
+		txt = txt " With counts, a cell resting on one or two large countries can dominate the average, and few countries report in the years before they ratified: treat the estimate as fragile."
+	printf "<p class=\"reading\">%s</p>\n", txt
+}
+
+function event_section(   i, s) {
+	print "<h2 id=\"event\">5. Event studies: ratifiers against countries not yet party</h2>"
+	printf "<p>A before/after difference mixes the effect of ratifying with everything else that changed over the same years. <code>tt-event</code> estimates, for each group of countries that ratified in the same year and each later year, the change since the year before ratification minus the change among countries that had not yet ratified (Callaway and Sant'Anna's staggered difference-in-differences, with not-yet-treated controls), and averages these by years since ratification. Intervals come from a bootstrap over countries (%s). The shaded band in each chart is the %s; the estimates before ratification (left of the dashed line) should hover around zero if the comparison is fair. Years: %s.</p>\n", esc(EBOOT), BANDTEXT, esc(EWINDOW)
+	event_table()
+	for (i = 1; i <= NSER; i++) {
+		s = SER[i]
+		printf "<h3>%s</h3>\n", esc(NAME[s])
+		event_reading(s)
+		svg("event_" s ".svg", "Event study: " NAME[s], "Event study of " NAME[s] ": average effect by years since ratification, with the " BANDTEXT " (Callaway–Sant'Anna, not-yet-treated controls). Source: " SOURCE[s] ".")
+	}
+}
+
+function case_reading(k,    name, iso, r, s, mp, mq, d, lv, sl, np, nq, txt) {
+	mp = mq = d = lv = sl = 0
+	name = "case" k
+	s = "persons_convicted"
+	iso = get("cases", k, "iso3")
+	for (r = 1; r <= ROWS[name]; r++) {
+		if (get(name, r, "term") == "mean_pre") { mp = r; np = get(name, r, "n") }
+		if (get(name, r, "term") == "mean_post") { mq = r; nq = get(name, r, "n") }
+		if (get(name, r, "term") == "diff") d = r
+		if (get(name, r, "term") == "its_level") lv = r
+		if (get(name, r, "term") == "its_slope") sl = r
+	}
+	txt = sprintf("%s ratified in %s. In the %s %s with a number before, it convicted on average %s persons a year; in the %s %s from ratification on, %s: %s %s%s. ",
+		      esc(country(s, iso)), esc(get("cases", k, "event_year")),
+		      num(np), plural(np, "year", "years"), num(get(name, mp, "estimate")),
+		      num(nq), plural(nq, "year", "years"), num(get(name, mq, "estimate")),
+		      mag(get(name, d, "estimate")), get(name, d, "estimate") + 0 < 0 ? "fewer" : "more",
+		      get(name, d, "conf_low") == "" ? "" : sprintf(" (95%% CI %s, Welch %s)",
+			ci(get(name, d, "conf_low"), get(name, d, "conf_high")), pis(get(name, d, "p_value"))))
+	if (lv && get(name, lv, "estimate") != "")
+		txt = txt sprintf("The segmented regression (the two fitted lines) puts a jump of %s at ratification (95%% CI %s) and a change of trend of %s a year (95%% CI %s), with Newey–West errors.",
+				  num(get(name, lv, "estimate")), ci(get(name, lv, "conf_low"), get(name, lv, "conf_high")),
+				  num(get(name, sl, "estimate")), ci(get(name, sl, "conf_low"), get(name, sl, "conf_high")))
+	txt = txt " One country's series can jump when its law or its way of counting changes; read it against the country's own reports."
+	printf "<p class=\"reading\">%s</p>\n", txt
+}
+
+function cases_section(   k, r) {
+	print "<h2 id=\"cases\">6. Two countries up close</h2>"
+	if (!has("cases")) {
+		print "<p class=\"missing\">(cases.csv was not made)</p>"
+		return
+	}
+	print "<p>Pooled numbers hide what single countries did. The demo picks, from the data, the two countries with the longest balanced record of persons convicted around ratification: the most years with a number on the shorter side (before or after), then the most years in all. All their years are shown, not only the window used above.</p>"
+	print "<table id=\"table-cases\">"
+	print "<caption>The countries with the longest balanced record of persons convicted</caption>"
+	print "<tr><th>country</th><th>ratified</th><th>years with a number before</th><th>after</th></tr>"
+	for (r = 1; r <= ROWS["cases"]; r++)
+		printf "<tr><td>%s <span class=\"file\">%s</span></td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+		       esc(country("persons_convicted", get("cases", r, "iso3"))), esc(get("cases", r, "iso3")), esc(get("cases", r, "event_year")),
+		       num(get("cases", r, "years_before")), num(get("cases", r, "years_after"))
+	print "</table>"
+	for (k = 1; k <= ROWS["cases"] && k <= 2; k++) {
+		printf "<h3>%s</h3>\n", esc(country("persons_convicted", get("cases", k, "iso3")))
+		case_reading(k)
+		svg("case" k ".svg", "Case " k ": " country("persons_convicted", get("cases", k, "iso3")), "Persons convicted in " country("persons_convicted", get("cases", k, "iso3")) ", by year, with the ratification of the Palermo Protocol (dashed) and the segmented regression before and after it. Source: glotip_country_year.csv.")
+	}
+}
+
+function coverage_sentence(ind, label,    r, y, c, lo, hi, ylo, yhi) {
+	lo = ""; hi = ""
+	for (r = 1; r <= ROWS["coverage"]; r++) {
+		if (get("coverage", r, "indicator") != ind)
+			continue
+		y = get("coverage", r, "year"); c = get("coverage", r, "count")
+		if (lo == "" || c + 0 < lo + 0) { lo = c; ylo = y }
+		if (hi == "" || c + 0 > hi + 0) { hi = c; yhi = y }
+	}
+	if (lo == "")
+		return ""
+	return sprintf("%s from %s countries (%s) to %s (%s)", label, num(lo), esc(ylo), num(hi), esc(yhi))
+}
+
+function suppressed() {
+	if (NSERIESROWS == 0)
+		return ""
+	return sprintf("%s of the %s GLOTIP rows of the three series used here (%s) are suppressed as &ldquo;fewer than 5&rdquo;",
+		       num(NSUPPRESSED), num(NSERIESROWS), pct(NSUPPRESSED / NSERIESROWS))
+}
+
+function limits_section(   s1, s2, s3, s4) {
+	print "<h2 id=\"limits\">7. What these charts cannot show</h2>"
+	print "<ul>"
+	s1 = coverage_sentence("detected_victims", "the number of countries reporting detected victims in a year ranges")
+	s2 = coverage_sentence("persons_convicted", "those reporting convictions")
+	printf "<li><strong>Who reports changes over time.</strong> In GLOTIP %s%s. A total or an average over whichever countries reported mostly tracks who reported; that is why the analyses compare each country with itself.</li>\n", s1, s2 == "" ? "" : ", " s2
+	s3 = suppressed()
+	if (s3 != "")
+		printf "<li><strong>Small counts are hidden.</strong> %s, and tt reads them as missing, so a country's mean leans toward its larger years, most for small countries and for convictions.</li>\n", s3
+	print "<li><strong>Reporting is not prevalence.</strong> Prosecutions, convictions and identified victims count what authorities did and recorded. A rise after ratification can be a new law, a new recording system or more victims coming forward, and a fall can be a weaker reporting effort; neither tells how much trafficking there is.</li>"
+	print "<li><strong>Ratification is not randomly timed.</strong> Countries ratify when governments, donors and the US TIP Report press them, often together with new laws, agencies and reporting. The event study compares them with countries that had not yet ratified, but those differ too; a passed pre-trend test does not rule out such differences.</li>"
+	print "<li><strong>The 3P index is a coding of the US TIP Reports.</strong> Its scores measure how the State Department described each government's policy, dated by the year assessed, and the reports themselves cite ratification; a rise in the score after ratification may partly be the coding reacting to it.</li>"
+	print "<li><strong>The list of parties is incomplete after mid-2014.</strong> At least 8 Protocol parties are missing and not identified, so later ratifiers would count as never treated. The event studies therefore stop at " esc(EYEARS) ".</li>"
+	print "<li><strong>Many comparisons, few countries.</strong> Six series, several tests each: some intervals will exclude zero by chance. Small groups of countries drive many of the event-study cells.</li>"
+	print "</ul>"
+}
+
+function sources_section() {
+	print "<h2 id=\"sources\">8. Sources and caveats</h2>"
+	print "<p>Summarised from <code>data/README.md</code>, which gives the full provenance, licences and transformations.</p>"
+	print "<table id=\"table-sources\">"
+	print "<tr><th>file</th><th>what</th><th>source</th><th>caveats</th></tr>"
+	print "<tr><td><code>palermo_parties.csv</code></td><td>signature and consent dates, Palermo Protocol and UNTOC</td><td>UN Treaty Collection tables as of 2014-07-10 (scraped in GitHub zmjones/untreaties), later acts from official and news pages</td><td>incomplete after mid-2014: at least 8 Protocol parties missing; some dates only to the month or year (the year is exact)</td></tr>"
+	print "<tr><td><code>palermo_protocol_parties_partial.csv</code></td><td>per-source treaty records with entry-into-force dates</td><td>Dutch treaty series, whatconvention.org, PacLII and others</td><td>68 participants only; supplementary, checked but not used here</td></tr>"
+	print "<tr><td><code>glotip_country_year.csv</code></td><td>UNODC GLOTIP counts by country and year: detected victims, persons prosecuted, convicted, and more</td><td>UNODC, Global Report on Trafficking in Persons, data_glotip.xlsx (14/04/2025)</td><td>coverage changes from year to year; counts under 5 suppressed (read as missing); national definitions change</td></tr>"
+	print "<tr><td><code>glotip_by_sex_age.csv</code></td><td>the same by sex and age</td><td>the same</td><td>about half suppressed; duplicate keys kept as <code>_dup</code> series; not used here</td></tr>"
+	print "<tr><td><code>policy_3p.csv</code></td><td>3P anti-trafficking policy index: prosecution, protection, prevention (1&ndash;5)</td><td>Cho, Dreher &amp; Neumayer (2014), via Kelley &amp; Heiss's scorecard-diplomacy replication data</td><td>2000&ndash;2013; dated by the year assessed (TIP report year &minus; 1); a coding of TIP reports</td></tr>"
+	print "<tr><td><code>tip_tiers.csv</code></td><td>US TIP Report tier placements</td><td>US State Department, via scorecard-diplomacy</td><td>ordinal; report years 2001&ndash;2015; checked but not used here</td></tr>"
+	print "<tr><td><code>tip_global_law_enforcement.csv</code></td><td>TIP Report world totals: prosecutions, convictions, victims identified</td><td>TIP Reports 2007 and 2016, via Kelley's Figure 3.2 data</td><td>sums of what governments reported; later editions revise earlier years</td></tr>"
+	print "</table>"
+}
+
+function foot() {
+	print "<h2 id=\"commands\">9. How each chart was made</h2>"
+	print "<p>Run from the top of the tt source tree with the tools on the <code>PATH</code> (<code>make demo</code> does this). The tools' notes and warnings (countries with too few years, values skipped as missing) are collected in <code>notes.txt</code> beside this page; the tables behind every chart are the CSV files there, described in <code>plots/README.md</code>.</p>"
+	commands()
+	print "</main>"
+	print "</body>"
+	print "</html>"
+}
+
+function meta(   r) {
+	VERSION = "tt"
+	WINDOW = "all years"; WINDOW_SHORT = "all years"
+	EWINDOW = "all relative years"; EBOOT = ""
+	for (r = 1; r <= ROWS["meta"]; r++)
+		M[get("meta", r, "key")] = get("meta", r, "value")
+	if ("version" in M) VERSION = M["version"]
+	if ("window" in M) WINDOW = M["window"]
+	if ("window_short" in M) WINDOW_SHORT = M["window_short"]
+	if ("event_window" in M) EWINDOW = M["event_window"]
+	if ("bootstrap" in M) EBOOT = M["bootstrap"]
+	EYEARS = ("event_years" in M) ? M["event_years"] : "the last year of the data"
+	BANDTEXT = "pointwise 95% confidence interval"
+	BANDLO = "conf_low"; BANDHI = "conf_high"
+	if (M["band"] == "uniform") {
+		BANDTEXT = "95% uniform confidence band (sup-t: it covers all the years of a chart at once, so it is wider than a pointwise interval)"
+		BANDLO = "band_low"; BANDHI = "band_high"
+	}
+}
+
+BEGIN {
+	out = ENVIRON["TT_REPORT_DIR"]
+	if (out == "")
+		out = "plots"
+	series_setup()
+	load("meta", "meta.csv")
+	load("check", "check.csv")
+	load("parties", "parties_by_year.csv")
+	load("global", "global_law_enforcement.csv")
+	load("trend", "global_trend.csv")
+	# the page needs only the differences and the pooled rows
+	load("prepost_3p", "prepost_policy_3p.csv", "term", "^(diff|pooled_diff|signed_rank|sign_test)$")
+	load("prepost_glotip", "prepost_glotip.csv", "term", "^(diff|pooled_diff|signed_rank|sign_test)$")
+	load("event_3p", "event_policy_3p.csv")
+	load("event_glotip", "event_glotip.csv")
+	load("cases", "cases.csv")
+	load("case1", "case1_prepost.csv")
+	load("case2", "case2_prepost.csv")
+	load("coverage", "coverage_glotip.csv")
+	names("policy_3p_joined.csv", "3p")
+	names("glotip_joined.csv", "glotip")
+	meta()
+	head()
+	intro()
+	data_section()
+	diffusion_section()
+	global_section()
+	prepost_section()
+	event_section()
+	cases_section()
+	limits_section()
+	sources_section()
+	foot()
+}
