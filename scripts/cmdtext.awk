@@ -34,8 +34,9 @@ BEGIN {
 	sq = 0		# inside '...', which may span lines (awk programs)
 }
 
-# the variable at s[i] = "$": returns its replacement and sets SKIP to the
-# length of what it replaces; "" when it is not one of ours
+# the variable at s[i] = "$": returns "\001" and its replacement (which may
+# be empty) and sets SKIP to the length of what it replaces; "" when it is
+# not one of ours
 function variable(s, i,    rest, id) {
 	rest = substr(s, i + 1)
 	if (match(rest, /^\{[A-Za-z_][A-Za-z0-9_]*\}/))
@@ -50,7 +51,7 @@ function variable(s, i,    rest, id) {
 		return ""
 	}
 	SKIP = RLENGTH + 1
-	return VALUE[id]
+	return "\001" VALUE[id]
 }
 
 # one double-quoted word starting at s[i] = "\"": its text with our
@@ -65,7 +66,7 @@ function dquoted(s, i,    j, c, w, r) {
 		} else if (c == "\"") {
 			break
 		} else if (c == "$" && (r = variable(s, j)) != "") {
-			w = w r
+			w = w substr(r, 2)
 			j += SKIP - 1
 		} else
 			w = w c
@@ -93,7 +94,7 @@ function dquoted(s, i,    j, c, w, r) {
 			o = o dquoted(line, i)
 			i += SKIP - 1
 		} else if (c == "$" && (r = variable(line, i)) != "") {
-			o = o shquote(r)
+			o = o shquote(substr(r, 2))
 			i += SKIP - 1
 		} else
 			o = o c

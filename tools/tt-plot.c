@@ -28,7 +28,7 @@
 
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
-	O_TERM, O_BAND, O_DATE, O_KEY,
+	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE,
 };
 
 static const struct tt_opt options[] = {
@@ -42,12 +42,14 @@ static const struct tt_opt options[] = {
 	[O_BAND] = { "band", 0, "TYPE", "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)" },
 	[O_DATE] = { "date", 0, "COL", "step: the events' date column (default 'ratified')" },
 	[O_KEY] = { "key", 'k', "COL", "step: the unit column, each unit counted once per series (default 'iso3' if present)" },
+	[O_XRANGE] = { "xrange", 0, "LO:HI", "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)" },
 	{ NULL, 0, NULL, NULL },
 };
 
 static const char *output_arg, *term_arg, *date_arg = "ratified", *key_arg;
 static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default */
 static int script_only, band_uniform, width, height;
+static double range_lo = NAN, range_hi = NAN;
 static unsigned given;			/* bit per option of ours */
 
 static void handle(int idx, const char *arg)
@@ -70,6 +72,20 @@ static void handle(int idx, const char *arg)
 		break;
 	case O_DATE: date_arg = arg; break;
 	case O_KEY: key_arg = arg; break;
+	case O_XRANGE: {
+		const char *colon = strchr(arg, ':');
+		if (*arg == '\0') {            /* '' keeps the default */
+			range_lo = range_hi = NAN;
+			break;
+		}
+		char *lo = colon ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
+		if (!colon || parse_number(lo, strlen(lo), &range_lo) != NUM_OK ||
+		    parse_number(colon + 1, strlen(colon + 1), &range_hi) != NUM_OK ||
+		    !(range_lo < range_hi))
+			die_usage("option --xrange: '%s' is not LO:HI with LO < HI", arg);
+		free(lo);
+		break;
+	}
 	}
 }
 
@@ -966,7 +982,7 @@ static const struct kind {
 	{ "line", GP_LINE, 0, build_line },
 	{ "prepost", GP_PREPOST, 0, build_prepost },
 	{ "event", GP_EVENT, 1u << O_TERM | 1u << O_BAND, build_event },
-	{ "forest", GP_FOREST, 1u << O_TERM, build_forest },
+	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE, build_forest },
 	{ "bar", GP_BAR, 1u << O_TERM, build_bar },
 	{ "step", GP_STEP, 1u << O_DATE | 1u << O_KEY, build_step },
 };
@@ -981,7 +997,7 @@ static const struct kind *find_kind(const char *name)
 
 static void check_options(const struct kind *k, struct gp_page *page)
 {
-	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY };
+	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
 		unsigned bit = 1u << specific[i];
@@ -1145,6 +1161,8 @@ int main(int argc, char **argv)
 	in.file = csv_first_file(in.r);
 
 	gp_chart_init(&chart, k->gp);
+	chart.range_lo = range_lo;
+	chart.range_hi = range_hi;
 	k->build(&in, &chart);
 	set_labels(&chart);
 	fit_page(&chart, &page);

@@ -672,7 +672,12 @@ static const char *write_forest(FILE *out, const struct gp_chart *c)
 	fputs("set key off\n", out);
 	fputs("set grid noytics xtics\n", out);
 	fputs("set yzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
-	fputs("set xrange [*<0:0<*]\n", out);
+	if (isfinite(c->range_lo) && isfinite(c->range_hi)) {
+		char lo[32], hi[32];
+		fprintf(out, "set xrange [%s:%s]\n", num(lo, c->range_lo), num(hi, c->range_hi));
+	} else {
+		fputs("set xrange [*<0:0<*]\n", out);
+	}
 	fprintf(out, "set yrange [0.5:%zu.5]\n", n);
 	fputs("set ytics scale 0\n", out);
 	write_tic_labels(out, "ytics", r, n, 1);
@@ -743,6 +748,7 @@ void gp_chart_init(struct gp_chart *c, enum gp_kind kind)
 	c->kind = kind;
 	c->event_x = kind == GP_EVENT ? -0.5 : NAN;
 	c->fit_pre = c->fit_post = none;
+	c->range_lo = c->range_hi = NAN;
 }
 
 const char *gp_write_chart(FILE *out, const struct gp_chart *c)

@@ -116,6 +116,9 @@ struct gp_chart {
 	struct gp_segment fit_pre, fit_post;
 	/* event: legend text of the shaded band (NULL: "confidence interval") */
 	const char *band_label;
+	/* forest: the estimate axis (NaN: fitted to the data, with 0); intervals
+	 * reaching past it are cut at the frame */
+	double range_lo, range_hi;
 };
 
 /* Sets kind, clears the rest; event_x and the segments become NaN, except
