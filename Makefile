@@ -71,8 +71,9 @@ demo: deps all
 bench: all
 	sh scripts/bench
 
+FUZZ_SECONDS ?= 30
 fuzz:
-	sh tests/fuzz/run
+	sh tests/fuzz/run $(FUZZ_SECONDS)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

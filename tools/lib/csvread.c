@@ -28,11 +28,15 @@ struct csv_reader {
 	char *buf;
 	size_t pos, end;
 	int eof, at_file_start;
-	long line;             /* line of the bytes being fed */
-	int row_open;          /* a row has begun and not yet ended */
-	long row_line;         /* where the open row began */
-	long field_line;       /* where the next field of the open row begins */
-	int bad_line;          /* checking mode: skip to the end of this line */
+	char *linebuf;         /* a line that straddles two reads, joined */
+	size_t llen, lcap;
+	long line;             /* the line being fed */
+	int row_open;          /* a row began on an earlier line (inside quotes) */
+	long row_line;         /* where the row being parsed began */
+	long field_line;       /* where the next field of that row begins */
+	int ended_at_lf;       /* the last event of this line: a row end at its LF */
+	int line_had_row;      /* a row with fields ended on this line */
+	int file_header;       /* this file's header line has been read */
 
 	/* Rows parsed and not yet returned (usually one): their fields' texts,
 	 * NUL-terminated, in one arena. */
@@ -54,7 +58,9 @@ struct csv_reader {
 
 static void parser_init(struct csv_reader *r)
 {
-	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+	/* CSV_REPALL_NL: every line end outside quotes is reported, so the
+	 * reader knows where rows and blank lines are without guessing */
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL) != 0)
 		die(1, "out of memory");
 	/* libcsv's own notions of blanks and line ends (CR or LF; spaces and
 	 * tabs around an unquoted field are trimmed) keep its fast path: a
@@ -141,22 +147,34 @@ static void on_field(void *s, size_t len, void *data)
 	r->off[r->nf] = r->alen;
 	r->flen[r->nf++] = len;
 	r->alen += len + 1;
-	if (!r->row_open) {
-		/* a second row on one line, after a bare CR */
-		r->row_open = 1;
-		r->row_line = r->line;
-	}
 	r->field_line = r->line;
+	r->ended_at_lf = 0;
 }
 
+static void queue_row(struct csv_reader *r, long line)
+{
+	r->queue = xgrow(r->queue, &r->qcap, r->qn + 1, sizeof *r->queue);
+	r->queue[r->qn++] = (struct queued){ r->row_first, r->nf - r->row_first, line };
+	r->row_first = r->nf;
+}
+
+/* libcsv reports every CR and LF outside quotes.  With fields pending it
+ * ends a row.  Without, it is the CR or LF after a row, or a line with
+ * nothing in it but blanks: such a blank line is skipped, except in a table
+ * of one column, where it is a row whose one cell is empty (missing). */
 static void on_row(int c, void *data)
 {
 	struct csv_reader *r = data;
-	(void)c;
-	r->queue = xgrow(r->queue, &r->qcap, r->qn + 1, sizeof *r->queue);
-	r->queue[r->qn++] = (struct queued){ r->row_first, r->nf - r->row_first, r->row_line };
-	r->row_first = r->nf;
-	r->row_open = 0;
+
+	if (r->nf > r->row_first) {
+		queue_row(r, r->row_line);
+		r->line_had_row = 1;
+	} else if (c == '\n' && !r->line_had_row && r->file_header && r->hdr.n == 1) {
+		on_field(NULL, 0, r);
+		queue_row(r, r->line);
+	}
+	r->ended_at_lf = c == '\n';
+	r->row_line = r->field_line = r->line;   /* a next row on this line */
 }
 
 /* All queued rows were returned: drop them, keeping the fields of a row
@@ -181,12 +199,14 @@ static void drain(struct csv_reader *r)
 	r->qhead = r->qn = 0;
 }
 
-/* forget the row being parsed (after a reported problem) */
+/* forget the row being parsed, and the parser's state (after a problem) */
 static void reset_row(struct csv_reader *r)
 {
 	r->nf = r->row_first;
 	r->alen = r->nf ? r->off[r->nf - 1] + r->flen[r->nf - 1] + 1 : 0;
 	r->row_open = 0;
+	csv_free(&r->p);
+	parser_init(r);
 }
 
 static int next_file(struct csv_reader *r)
@@ -204,7 +224,8 @@ static int next_file(struct csv_reader *r)
 	r->at_file_start = 1;
 	r->line = 1;
 	r->row_open = 0;
-	r->bad_line = 0;
+	r->file_header = 0;
+	r->llen = 0;
 	r->nf = r->row_first = r->alen = 0;
 	r->qhead = r->qn = 0;
 	parser_init(r);
@@ -241,36 +262,65 @@ static void finish_file(struct csv_reader *r)
 	r->eof = 1;
 }
 
+/* Feeds one whole line (or the last, unterminated one) to libcsv. */
 static void feed(struct csv_reader *r, const char *seg, size_t n)
 {
 	size_t done;
-	const char *nul;
 
-	if (!r->row_open) {
-		size_t i = 0;
-		while (i < n && (seg[i] == '\r' || seg[i] == '\n'))
-			i++;
-		if (i < n) {
-			r->row_open = 1;
-			r->row_line = r->field_line = r->line;
-		} else if (r->have_header && r->hdr.n == 1 && seg[n - 1] == '\n') {
-			/* in a one-column table a blank line is a row with one
-			 * empty (missing) cell, not nothing */
-			on_field(NULL, 0, r);
-			on_row('\n', r);
-			return;
-		}
-	}
-	if ((nul = memchr(seg, '\0', n)) != NULL) {
+	if (!r->row_open)
+		r->row_line = r->field_line = r->line;
+	r->ended_at_lf = r->line_had_row = 0;
+	if (memchr(seg, '\0', n) != NULL) {
 		problem(r, r->line, 0, "NUL byte in the input");
-		r->bad_line = 1;
-		return;
-	}
-	done = csv_parse(&r->p, seg, n, on_field, on_row, r);
-	if (done < n) {
+		reset_row(r);
+	} else if ((done = csv_parse(&r->p, seg, n, on_field, on_row, r)) < n) {
 		problem(r, r->line, (long)(r->nf - r->row_first) + 1,
 			"stray quote: a field holding a quote must be quoted, and its quotes doubled");
-		r->bad_line = 1;
+		reset_row(r);
+	} else if (seg[n - 1] == '\n') {
+		/* a line that ends inside quotes leaves its row open */
+		r->row_open = !r->ended_at_lf;
+	}
+	if (seg[n - 1] == '\n')
+		r->line++;
+}
+
+/* The next whole line of the current file in *seg, n bytes with its '\n'
+ * (the last line may lack it); 0 at the end of the file.  A line is read in
+ * place from the buffer, or joined in linebuf when it straddles reads. */
+static int next_line(struct csv_reader *r, const char **seg, size_t *n)
+{
+	r->llen = 0;
+	for (;;) {
+		const char *start, *nl;
+		size_t k;
+
+		if (r->pos == r->end && !refill(r)) {
+			if (r->llen == 0)
+				return 0;
+			*seg = r->linebuf;
+			*n = r->llen;
+			return 1;
+		}
+		if (r->pos == r->end)
+			continue;       /* a read that held only a BOM */
+		start = r->buf + r->pos;
+		nl = memchr(start, '\n', r->end - r->pos);
+		k = nl ? (size_t)(nl - start) + 1 : r->end - r->pos;
+		r->pos += k;
+		if (nl && r->llen == 0) {
+			*seg = start;
+			*n = k;
+			return 1;
+		}
+		r->linebuf = xgrow(r->linebuf, &r->lcap, r->llen + k, 1);
+		memcpy(r->linebuf + r->llen, start, k);
+		r->llen += k;
+		if (nl) {
+			*seg = r->linebuf;
+			*n = r->llen;
+			return 1;
+		}
 	}
 }
 
@@ -282,31 +332,15 @@ static int read_row(struct csv_reader *r)
 	if (r->qhead == r->qn)
 		drain(r);
 	while (r->qhead == r->qn) {
-		const char *seg, *nl;
+		const char *seg;
 		size_t n;
 
 		if (r->eof)
 			return 0;
-		if (r->pos == r->end && !refill(r)) {
-			finish_file(r);
-			continue;
-		}
-		seg = r->buf + r->pos;
-		nl = memchr(seg, '\n', r->end - r->pos);
-		n = nl ? (size_t)(nl - seg) + 1 : r->end - r->pos;
-		r->pos += n;
-		if (!r->bad_line)
+		if (next_line(r, &seg, &n))
 			feed(r, seg, n);
-		if (nl) {
-			r->line++;
-			if (r->bad_line) {
-				/* checking mode: resume at the next line */
-				csv_free(&r->p);
-				parser_init(r);
-				reset_row(r);
-				r->bad_line = 0;
-			}
-		}
+		else
+			finish_file(r);
 	}
 	q = r->queue[r->qhead++];
 	if (q.n > r->ptrcap) {
@@ -354,6 +388,7 @@ static int open_next(struct csv_reader *r)
 			problem(r, 0, 0, "empty file (no header line)");
 			continue;
 		}
+		r->file_header = 1;
 		if (!r->have_header) {
 			size_t a, b;
 			take_header(r);
@@ -414,6 +449,7 @@ void csv_close(struct csv_reader *r)
 	free(r->files);
 	free(r->buf);
 	free(r->arena);
+	free(r->linebuf);
 	free(r->off);
 	free(r->flen);
 	free(r->row.f);

@@ -637,13 +637,28 @@ static const char *write_event(FILE *out, const struct gp_chart *c)
 }
 
 /* Tic labels one `set Xtics` command each, so no line needs continuing. */
+/* gnuplot reads a tic label as a printf format: "50% rise" must reach it
+ * as "50%% rise" */
+static char *percent_doubled(const char *s)
+{
+	struct strbuf b = { 0 };
+	for (; *s; s++) {
+		if (*s == '%')
+			sb_addc(&b, '%');
+		sb_addc(&b, *s);
+	}
+	return sb_take(&b);
+}
+
 static void write_tic_labels(FILE *out, const char *axis, struct ranked *r,
 			     size_t n, int first_pos)
 {
 	for (size_t i = 0; i < n; i++) {
+		char *label = percent_doubled(r[i].row->label ? r[i].row->label : "");
 		fprintf(out, "set %s %s(", axis, i ? "add " : "");
-		gp_put_quoted(out, r[i].row->label);
+		gp_put_quoted(out, label);
 		fprintf(out, " %zu)\n", (size_t)first_pos + i);
+		free(label);
 	}
 }
 

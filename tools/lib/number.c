@@ -155,7 +155,8 @@ int parse_date(const char *s, size_t len, int *year, int *month, int *day)
 int parse_year(const char *s, size_t len, long lo, long hi, long *year)
 {
 	double v;
-	if (parse_number(s, len, &v) != NUM_OK || v != floor(v) || v < lo || v > hi)
+	if (parse_number(s, len, &v) != NUM_OK || v != floor(v) || v < (double)lo ||
+	    v > (double)hi || fabs(v) > 9e15)
 		return -1;
 	*year = (long)v;
 	return 0;
