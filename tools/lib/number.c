@@ -90,11 +90,16 @@ const char *num_strerror(enum num_status st)
 
 static struct strlist na_tokens;
 static int na_ready;
+static unsigned char na_first[256];   /* first bytes of the tokens: a quick no */
 
 void na_set(const char *list)
 {
 	strlist_free(&na_tokens);
 	strlist_split(&na_tokens, list);
+	memset(na_first, 0, sizeof na_first);
+	for (size_t i = 0; i < na_tokens.n; i++)
+		if (na_tokens.len[i])
+			na_first[(unsigned char)na_tokens.v[i][0]] = 1;
 	na_ready = 1;
 }
 
@@ -106,6 +111,8 @@ int is_missing(const char *s, size_t len)
 		return 1;
 	if (!na_ready)
 		na_set("NA,N/A,n/a,..,-");
+	if (!na_first[(unsigned char)s[0]])
+		return 0;
 	for (i = 0; i < na_tokens.n; i++)
 		if (na_tokens.len[i] == len && memcmp(na_tokens.v[i], s, len) == 0)
 			return 1;
