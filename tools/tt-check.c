@@ -181,17 +181,17 @@ int main(int argc, char **argv)
 				else if (parse_year(s, len, 1800, 2100, &year) != 0)
 					problem(row->file, row->line, col,
 						"column \"%s\": \"%s\" is not a year (an integer from 1800 to 2100)",
-						h->name[i], s), bad = 1;
+						h->name[i], cell_shown(s)), bad = 1;
 			} else if ((int)i == vcol && !is_missing(s, len)) {
 				enum num_status st = parse_number(s, len, &v);
 				if (st != NUM_OK)
 					problem(row->file, row->line, col, "column \"%s\": \"%s\" %s",
-						h->name[i], s, num_strerror(st));
+						h->name[i], cell_shown(s), num_strerror(st));
 			} else if (is_date[i] && !is_missing(s, len) &&
 				   !parse_date(s, len, &y, NULL, NULL)) {
 				problem(row->file, row->line, col,
 					"column \"%s\": \"%s\" is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)",
-					h->name[i], s);
+					h->name[i], cell_shown(s));
 			}
 		}
 		if (keys && !bad) {

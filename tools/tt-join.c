@@ -130,7 +130,7 @@ static double event_year(const struct csv_header *h, const struct csv_row *row, 
 	if (!parse_date(row->f[col], row->len[col], &year, NULL, NULL))
 		die_at(row->file, row->line, col + 1,
 		       "column \"%s\": \"%s\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
-		       h->name[col], row->f[col]);
+		       h->name[col], cell_shown(row->f[col]));
 	return year;
 }
 

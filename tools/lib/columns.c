@@ -94,6 +94,6 @@ int cell_number(const struct csv_header *h, const struct csv_row *r, int col, do
 	st = parse_number(r->f[col], r->len[col], out);
 	if (st != NUM_OK)
 		die_at(r->file, r->line, col + 1, "column \"%s\": \"%s\" %s", h->name[col],
-		       r->f[col], num_strerror(st));
+		       cell_shown(r->f[col]), num_strerror(st));
 	return 0;
 }

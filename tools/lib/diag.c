@@ -14,6 +14,30 @@ void diag_init(const char *argv0)
 	progname = slash ? slash + 1 : argv0;
 }
 
+const char *cell_shown(const char *s)
+{
+	static char ring[4][256];
+	static int next;
+	char *out = ring[next++ % 4];
+	size_t k = 0, i;
+
+	for (i = 0; s[i] && k < 60; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n' || c == '\r' || c == '\t') {
+			out[k++] = '\\';
+			out[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			k += (size_t)snprintf(out + k, 8, "\\x%02X", c);
+		} else {
+			out[k++] = (char)c;
+		}
+	}
+	if (s[i])
+		k += (size_t)snprintf(out + k, 8, "...");
+	out[k] = '\0';
+	return out;
+}
+
 const char *diag_where(const char *file, long line, long col)
 {
 	static char buf[4096];

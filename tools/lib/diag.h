@@ -18,6 +18,10 @@ noreturn void die_usage(const char *fmt, ...);
 void warn(const char *fmt, ...);
 void warn_at(const char *file, long line, long col, const char *fmt, ...);
 void vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap);
+/* a cell's text as a message quotes it: control characters escaped (\n,
+ * \t, \xHH) and anything past 60 bytes cut to "...", so that a message
+ * stays on one line; a few calls' results may be live at once */
+const char *cell_shown(const char *s);
 /* "file:line:col: " or shorter when line/col are 0; file "-" reads "(stdin)" */
 const char *diag_where(const char *file, long line, long col);
 
