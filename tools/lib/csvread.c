@@ -28,6 +28,7 @@ struct csv_reader {
 	char *buf;
 	size_t pos, end;
 	int eof, at_file_start;
+	int buf_nul;           /* the buffer holds a NUL: look for it line by line */
 	char *linebuf;         /* a line that straddles two reads, joined */
 	size_t llen, lcap;
 	long line;             /* the line being fed */
@@ -243,6 +244,7 @@ static int refill(struct csv_reader *r)
 		die_at(r->file, 0, 0, "read error: %s", strerror(errno));
 	r->pos = 0;
 	r->end = (size_t)n;
+	r->buf_nul = n > 0 && memchr(r->buf, '\0', (size_t)n) != NULL;
 	if (r->at_file_start && n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
 	r->at_file_start = 0;
@@ -270,7 +272,7 @@ static void feed(struct csv_reader *r, const char *seg, size_t n)
 	if (!r->row_open)
 		r->row_line = r->field_line = r->line;
 	r->ended_at_lf = r->line_had_row = 0;
-	if (memchr(seg, '\0', n) != NULL) {
+	if ((r->buf_nul || seg == r->linebuf) && memchr(seg, '\0', n) != NULL) {
 		problem(r, r->line, 0, "NUL byte in the input");
 		reset_row(r);
 	} else if ((done = csv_parse(&r->p, seg, n, on_field, on_row, r)) < n) {
