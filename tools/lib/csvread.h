@@ -1,8 +1,12 @@
-/* Streaming CSV reader on libcsv.  Strict RFC 4180: quoted fields with
- * delimiters, doubled quotes and newlines, CRLF, a UTF-8 BOM; blank lines
- * are skipped.  Input is fed to libcsv one line at a time from fixed-size
- * reads, so every row knows the file and line where it started, also after
- * multi-line quoted fields, and the whole file is never held in memory.
+/* Streaming CSV reader on libcsv.  RFC 4180 in libcsv's strict mode: quoted
+ * fields with delimiters, doubled quotes and newlines; a stray quote is an
+ * error.  CRLF, a bare CR and a UTF-8 BOM are read; spaces and tabs around
+ * an unquoted field are trimmed (libcsv's own rule, which keeps its fast
+ * path); blank lines are skipped, except in a one-column table, where a
+ * blank line is a row with one missing cell.  Whole lines are fed to libcsv
+ * from fixed-size reads, so every row knows the file and line where it
+ * started, also after multi-line quoted fields, and the whole file is never
+ * held in memory (only the longest line).
  *
  * Several files are read as one table: they must share the header.  Every
  * input is opened by csv_open, before any output is written. */
