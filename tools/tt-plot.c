@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "gnuplot.h"
 #include "group.h"
+#include "joined.h"
 #include "number.h"
 #include "options.h"
 #include "regress.h"
@@ -381,12 +382,6 @@ static void build_line(struct input *in, struct gp_chart *c)
 
 /* ---- prepost ------------------------------------------------------------------ */
 
-/* where the event comes from, as in tt-prepost: rel_year (and post), or
- * event_year and the time */
-struct event_cols {
-	int rel, post, event;
-};
-
 struct its_obs {
 	double rel, post, y;
 	size_t order;
@@ -399,28 +394,6 @@ static int by_rel(const void *a, const void *b)
 	if (p->rel != q->rel)
 		return p->rel < q->rel ? -1 : 1;
 	return (p->order > q->order) - (p->order < q->order);
-}
-
-/* rel_year and post of a row; 1 when the row has no event */
-static int row_event(const struct input *in, const struct csv_row *row,
-		     const struct event_cols *ec, double t, double *rel, double *post)
-{
-	double ev;
-
-	if (ec->rel >= 0) {
-		if (cell_number(in->h, row, ec->rel, rel))
-			return 1;
-	} else {
-		if (cell_number(in->h, row, ec->event, &ev))
-			return 1;
-		*rel = t - ev;
-	}
-	*post = *rel >= 0;
-	if (ec->post >= 0 && !cell_number(in->h, row, ec->post, post) &&
-	    *post != 0 && *post != 1)
-		die_at(row->file, row->line, ec->post + 1, "column \"%s\": \"%s\" is not 0 or 1",
-		       in->h->name[ec->post], row->f[ec->post]);
-	return 0;
 }
 
 /* A fitted value to 12 significant digits: far below what a chart can
@@ -479,23 +452,12 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 	}
 }
 
-static struct event_cols find_event_cols(const struct input *in)
-{
-	struct event_cols ec = { col_find(in->h, "rel_year"), col_find(in->h, "post"),
-				 col_find(in->h, "event_year") };
-
-	if (ec.rel < 0 && ec.event < 0)
-		die_at(in->file, 1, 0, "a prepost chart needs the columns rel_year and post, "
-		       "or event_year (join the event dates first: tt-join -e EVENTS)");
-	return ec;
-}
-
 static void build_prepost(struct input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
 	int tcol = col_require(h, in->file, opt.time, "time column");
 	int vcol = col_require(h, in->file, opt.value, "value column");
-	struct event_cols ec = find_event_cols(in);
+	struct event_cols ec = event_cols_find(h, in->file, opt.time);
 	struct points pts = { 0 };
 	struct its_obs *o = NULL;
 	struct gp_series *series = keep(xcalloc(1, sizeof *series));
@@ -515,7 +477,7 @@ static void build_prepost(struct input *in, struct gp_chart *c)
 			continue;
 		t = time_of(in, row, tcol);
 		points_add(&pts, t, missing ? NAN : y);
-		if (row_event(in, row, &ec, t, &rel, &post))
+		if (event_of_row(h, row, &ec, &rel, &post))
 			continue;
 		if (event_line && t - rel != event_x)
 			die_at(row->file, row->line, 0, "the event falls in %g here but in %g "

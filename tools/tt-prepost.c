@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "estimates.h"
 #include "group.h"
+#include "joined.h"
 #include "htest.h"
 #include "options.h"
 #include "regress.h"
@@ -71,46 +72,6 @@ struct prepost_group {
 	int has_diff;
 	double diff, mean_pre;
 };
-
-/* where rel_year and post come from */
-struct event_cols {
-	int rel, post, event, time;
-};
-
-static struct event_cols find_event_cols(const struct csv_header *h, const char *file)
-{
-	struct event_cols c = { col_find(h, "rel_year"), col_find(h, "post"),
-				col_find(h, "event_year"), col_find(h, opt.time) };
-
-	if (c.rel < 0 && (c.event < 0 || c.time < 0))
-		die_at(file, 1, 0, "needs the columns rel_year and post, or event_year and the time "
-		       "column \"%s\" (join the event dates first: tt-join -e EVENTS)", opt.time);
-	return c;
-}
-
-/* rel_year and post of a row: 1 when the row has no event (never treated) */
-static int row_event(const struct csv_header *h, const struct csv_row *row,
-		     const struct event_cols *c, double *rel, double *post)
-{
-	double ev, t;
-
-	if (c->rel >= 0) {
-		if (cell_number(h, row, c->rel, rel))
-			return 1;
-	} else {
-		if (cell_number(h, row, c->event, &ev))
-			return 1;
-		if (cell_number(h, row, c->time, &t))
-			die_at(row->file, row->line, c->time + 1,
-			       "column \"%s\": the time is missing", h->name[c->time]);
-		*rel = t - ev;
-	}
-	*post = *rel >= 0;
-	if (c->post >= 0 && !cell_number(h, row, c->post, post) && *post != 0 && *post != 1)
-		die_at(row->file, row->line, c->post + 1, "column \"%s\": \"%s\" is not 0 or 1",
-		       h->name[c->post], row->f[c->post]);
-	return 0;
-}
 
 static int in_window(double rel)
 {
@@ -424,7 +385,7 @@ int main(int argc, char **argv)
 		return EXIT_DATA;
 	h = csv_header(r);
 	vcol = col_require(h, csv_first_file(r), opt.value, "value column");
-	ec = find_event_cols(h, csv_first_file(r));
+	ec = event_cols_find(h, csv_first_file(r), opt.time);
 	gcols = col_groups(h, csv_first_file(r), opt.groups, opt.all, &ng);
 	if (pooled && ng == 0)
 		die_usage("--pooled needs group columns, the first naming the unit (iso3)");
@@ -444,7 +405,7 @@ int main(int argc, char **argv)
 				acc[g].stratum = group_of(strata, row);
 		}
 		a = &acc[g];
-		if (row_event(h, row, &ec, &rel, &post)) {
+		if (event_of_row(h, row, &ec, &rel, &post)) {
 			a->untreated_rows++;
 			continue;
 		}

@@ -1,0 +1,38 @@
+#include "columns.h"
+#include "diag.h"
+#include "joined.h"
+
+struct event_cols event_cols_find(const struct csv_header *h, const char *file,
+				  const char *time_col)
+{
+	struct event_cols c = { col_find(h, "rel_year"), col_find(h, "post"),
+				col_find(h, "event_year"), col_find(h, time_col) };
+
+	if (c.rel < 0 && (c.event < 0 || c.time < 0))
+		die_at(file, 1, 0, "needs the columns rel_year and post, or event_year and the time "
+		       "column \"%s\" (join the event dates first: tt-join -e EVENTS)", time_col);
+	return c;
+}
+
+int event_of_row(const struct csv_header *h, const struct csv_row *row,
+		 const struct event_cols *c, double *rel, double *post)
+{
+	double ev, t;
+
+	if (c->rel >= 0) {
+		if (cell_number(h, row, c->rel, rel))
+			return 1;
+	} else {
+		if (cell_number(h, row, c->event, &ev))
+			return 1;
+		if (cell_number(h, row, c->time, &t))
+			die_at(row->file, row->line, c->time + 1,
+			       "column \"%s\": the time is missing", h->name[c->time]);
+		*rel = t - ev;
+	}
+	*post = *rel >= 0;
+	if (c->post >= 0 && !cell_number(h, row, c->post, post) && *post != 0 && *post != 1)
+		die_at(row->file, row->line, c->post + 1, "column \"%s\": \"%s\" is not 0 or 1",
+		       h->name[c->post], cell_shown(row->f[c->post]));
+	return 0;
+}
