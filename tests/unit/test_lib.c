@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "columns.h"
 #include "describe.h"
+#include "joined.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "unit.h"
@@ -115,6 +116,36 @@ static void test_quantiles(void)
 	series_free(&t);
 }
 
+/* a joined table's event: from rel_year (and post), or event_year and time */
+static void test_joined(void)
+{
+	char *names[] = { "iso3", "year", "event_year", "value" };
+	size_t lens[] = { 4, 4, 10, 5 };
+	struct csv_header h = { names, lens, 4 };
+	struct event_cols c = event_cols_find(&h, "f", "year");
+	char *f1[] = { "PHL", "2001", "2003", "1" }, *f2[] = { "KOR", "2004", "", "2" };
+	size_t l1[] = { 3, 4, 4, 1 }, l2[] = { 3, 4, 0, 1 };
+	struct csv_row r1 = { f1, l1, 4, "f", 2 }, r2 = { f2, l2, 4, "f", 3 };
+	double rel, post;
+
+	CHECK(c.rel == -1 && c.post == -1 && c.event == 2 && c.time == 1);
+	CHECK(event_of_row(&h, &r1, &c, &rel, &post) == 0 && rel == -2 && post == 0);
+	f1[1] = "2003";
+	CHECK(event_of_row(&h, &r1, &c, &rel, &post) == 0 && rel == 0 && post == 1);
+	CHECK(event_of_row(&h, &r2, &c, &rel, &post) == 1);     /* never treated */
+
+	char *n2[] = { "rel_year", "post" };
+	size_t ln2[] = { 8, 4 };
+	struct csv_header h2 = { n2, ln2, 2 };
+	struct event_cols c2 = event_cols_find(&h2, "f", "year");
+	char *f3[] = { "-1", "1" };
+	size_t l3[] = { 2, 1 };
+	struct csv_row r3 = { f3, l3, 2, "f", 2 };
+	CHECK(c2.rel == 0 && c2.post == 1);
+	/* post is read as given: a lag between the event and its effect */
+	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == -1 && post == 1);
+}
+
 static void test_alloc(void)
 {
 	size_t cap = 0;
@@ -137,6 +168,7 @@ int main(void)
 	test_columns();
 	test_moments();
 	test_quantiles();
+	test_joined();
 	test_alloc();
 	return unit_summary();
 }
