@@ -104,20 +104,32 @@ static void write_row(struct group_table *g, size_t i, const struct estimates_ro
 	estimates_write(r, NULL);
 }
 
-static void write_mean(struct group_table *g, size_t i, const char *term,
-		       const double *x, size_t n)
+/* a mean with its t-based standard error and interval (and its test of 0) */
+static struct estimates_row mean_row(const char *term, const char *method,
+				     const double *x, size_t n)
 {
 	struct mean_t_result m;
-	struct estimates_row r = estimates_row(term, "mean");
+	struct estimates_row r = estimates_row(term, method);
 
 	one_sample_t(x, n, opt.level, &m);
-	/* a test of "the mean is 0" would mean nothing for a count: no t, no p */
 	r.estimate = m.mean;
 	r.std_error = m.std_error;
+	r.statistic = m.t;
 	r.df = m.df;
+	r.p_value = m.p_value;
 	r.conf_low = m.conf_low;
 	r.conf_high = m.conf_high;
 	r.n = (long long)n;
+	return r;
+}
+
+static void write_mean(struct group_table *g, size_t i, const char *term,
+		       const double *x, size_t n)
+{
+	struct estimates_row r = mean_row(term, "mean", x, n);
+
+	/* a test of "the mean is 0" would mean nothing for a count: no t, no p */
+	r.statistic = r.p_value = NAN;
 	write_row(g, i, &r);
 }
 
@@ -296,21 +308,11 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 static void write_pooled_set(struct group_table *strata, size_t s, const double *d,
 			     size_t m)
 {
-	struct mean_t_result t;
 	struct signed_rank_result sr;
 	struct sign_test_result st;
-	struct estimates_row r = estimates_row("pooled_diff", "one-sample-t");
+	struct estimates_row r = mean_row("pooled_diff", "one-sample-t", d, m);
 	int sr_rc;
 
-	one_sample_t(d, m, opt.level, &t);
-	r.estimate = t.mean;
-	r.std_error = t.std_error;
-	r.statistic = t.t;
-	r.df = t.df;
-	r.p_value = t.p_value;
-	r.conf_low = t.conf_low;
-	r.conf_high = t.conf_high;
-	r.n = (long long)m;
 	out_str("ALL");
 	group_write_key(strata, s);
 	estimates_write(&r, NULL);
