@@ -75,6 +75,10 @@ FUZZ_SECONDS ?= 30
 fuzz:
 	sh tests/fuzz/run $(FUZZ_SECONDS)
 
+# the CLI suite under valgrind's memcheck (slow: minutes)
+check-valgrind: all
+	sh tests/run --valgrind
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	for t in $(TOOLS); do install -m 755 $$t $(DESTDIR)$(BINDIR)/; done
@@ -83,5 +87,5 @@ install: all
 clean:
 	rm -rf bin build build-san build-fuzz plots/*.png plots/*.svg plots/*.pdf plots/*.csv plots/*.html plots/*.txt
 
-.PHONY: all units deps san check demo bench fuzz install clean
+.PHONY: all units deps san check check-valgrind demo bench fuzz install clean
 .SECONDARY:

@@ -120,7 +120,7 @@ static const struct tool tool = {
 	"joined by tt-join: ATT(g,t) per cohort and year, aggregated by relative year (term att)\n"
 	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend), and\n"
 	"bootstrap standard errors, confidence intervals and sup-t bands clustered by unit.",
-	C_TABLE | C_TIME | C_VALUE | C_LEVEL, options, handle,
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
 };
 
 /* ------------------------------------------------------------------ */
@@ -362,7 +362,7 @@ static void check_duplicates(const struct input *in, const struct part *p,
 	for (size_t i = 0; i < p->n; i++)
 		idx[i] = i;
 	sort_part = p;
-	qsort(idx, p->n, sizeof *idx, by_unit_year);
+	xqsort(idx, p->n, sizeof *idx, by_unit_year);
 	for (size_t i = 1; i < p->n; i++) {
 		const struct obs *a = &p->o[idx[i - 1]], *b = &p->o[idx[i]];
 		if (a->unit == b->unit && a->year == b->year && idx[i] < worst) {
@@ -408,7 +408,7 @@ struct panel_buf {
 static void build_panel(struct input *in, struct part *p, struct panel_buf *b)
 {
 	sort_in = in;
-	qsort(p->units, p->n_units, sizeof *p->units, by_key);
+	xqsort(p->units, p->n_units, sizeof *p->units, by_key);
 	b->cohort = xmalloc((p->n_units + 1) * sizeof *b->cohort);
 	for (size_t i = 0; i < p->n_units; i++) {
 		in->unit[p->units[i]].local = (int)i;

@@ -142,7 +142,7 @@ static void read_events(struct csv_reader *r, struct event_table *t)
 	int datecol, icol = -1;
 
 	if (csv_read_header(r) != 0)
-		exit(EXIT_DATA);
+		tt_exit(EXIT_DATA);
 	h = csv_header(r);
 	t->file = csv_first_file(r);
 	t->keycol = col_require(h, t->file, key_arg, "key column");
@@ -175,7 +175,7 @@ static void read_events(struct csv_reader *r, struct event_table *t)
 /* Two rows for one key: which date is meant cannot be known. */
 static void index_events(struct event_table *t)
 {
-	qsort(t->ev, t->n, sizeof *t->ev, event_cmp);
+	xqsort(t->ev, t->n, sizeof *t->ev, event_cmp);
 	for (size_t i = 1; i < t->n; i++)
 		if (key_cmp(t->ev[i - 1].key, t->ev[i - 1].len, t->ev[i].key, t->ev[i].len) == 0)
 			die_at(t->file, t->ev[i].line, t->keycol + 1,

@@ -101,7 +101,7 @@ static const struct tool tool = {
 	"  step     an events table: cumulative count of units by the year of their date\n"
 	"Groups: -g, else the columns before term (or rel_year) of an estimates table,\n"
 	"else those of iso3,indicator present; step: instrument if present.",
-	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE, options, handle,
+	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, options, handle,
 };
 
 /* ---- what everything here allocates lives until the end ----------------- */
@@ -318,7 +318,7 @@ static void points_to_series(struct points *s, struct gp_series *out,
 	double *x = keep(xmalloc((s->n ? s->n : 1) * sizeof *x));
 	double *y = keep(xmalloc((s->n ? s->n : 1) * sizeof *y));
 
-	qsort(s->p, s->n, sizeof *s->p, by_x);
+	xqsort(s->p, s->n, sizeof *s->p, by_x);
 	for (size_t i = 0; i < s->n; i++) {
 		x[i] = s->p[i].x;
 		y[i] = s->p[i].y;
@@ -419,7 +419,7 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 	struct its_fit fit;
 	int rc;
 
-	qsort(o, n, sizeof *o, by_rel);
+	xqsort(o, n, sizeof *o, by_rel);
 	for (size_t i = 0; i < n; i++) {
 		int side = o[i].post == 1;
 		rel[i] = o[i].rel;
@@ -623,7 +623,7 @@ static int by_rel_year(const void *a, const void *b)
 /* rel_year twice means two series in one (a group column left out) */
 static void check_rel_years(const struct input *in, struct event_row *r, size_t n)
 {
-	qsort(r, n, sizeof *r, by_rel_year);
+	xqsort(r, n, sizeof *r, by_rel_year);
 	for (size_t i = 1; i < n; i++)
 		if (r[i].e.rel_year == r[i - 1].e.rel_year)
 			die_at(in->file, r[i].line, 0, "rel_year %g also on line %ld: an event "
@@ -841,7 +841,7 @@ static int by_series_key(const void *a, const void *b)
 /* A unit counted twice would inflate the count: as tt-join, refuse it. */
 static void check_units(const struct input *in, struct dated *d, size_t n, int kcol)
 {
-	qsort(d, n, sizeof *d, by_series_key);
+	xqsort(d, n, sizeof *d, by_series_key);
 	for (size_t i = 1; i < n; i++)
 		if (d[i].series == d[i - 1].series && d[i].keylen == d[i - 1].keylen &&
 		    memcmp(d[i].key, d[i - 1].key, d[i].keylen) == 0)

@@ -56,7 +56,7 @@ static const struct tool tool = {
 	"Pre vs post event comparison per group (default groups iso3,indicator) of a table\n"
 	"joined by tt-join: terms mean_pre, mean_post, diff, pct_change, mann_whitney,\n"
 	"its_pre_slope, its_level, its_slope; --pooled adds pooled_diff, signed_rank, sign_test.",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
 };
 
 struct obs {
@@ -289,7 +289,7 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 	int welch_rc, its_rc;
 
 	if (a->n > 1)
-		qsort(a->o, a->n, sizeof *a->o, by_rel);
+		xqsort(a->o, a->n, sizeof *a->o, by_rel);
 	n_pre = side(a, 0, pre);
 	n_post = side(a, 1, post);
 	write_mean(g, i, "mean_pre", pre, n_pre);

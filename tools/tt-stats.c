@@ -64,7 +64,7 @@ static const struct tool tool = {
 	"tt-stats", "[OPTION]... [FILE]...",
 	"Descriptive statistics of the value column, one row per group.\n"
 	"Ops: count missing sum mean sd var se min q1 median q3 max iqr pNN acf1 cv mad first last.",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, options, handle,
 };
 
 static struct stat_op *parse_ops(size_t *nops, int *values, int *timed)
@@ -213,7 +213,8 @@ int main(int argc, char **argv)
 			if (timed)
 				series_sort_by_time(&a->s);
 			sorted = xmalloc((a->s.n ? a->s.n : 1) * sizeof *sorted);
-			memcpy(sorted, a->s.y, a->s.n * sizeof *sorted);
+			if (a->s.n)     /* all missing: s.y is still NULL */
+				memcpy(sorted, a->s.y, a->s.n * sizeof *sorted);
 			gsl_sort(sorted, 1, a->s.n);
 		}
 		group_write_key(groups, g);

@@ -52,7 +52,7 @@ static const struct tool tool = {
 	"Trend of the value column over the time column, per group: an estimates table.\n"
 	"ols: terms slope, intercept, r2 (and pct_change with --log);\n"
 	"sen: terms sen_slope, mk_s, mk_tau (and pct_change with --log).",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
 };
 
 /* The value to fit: ln(y) or ln(1 + y) refuse what has no logarithm, naming

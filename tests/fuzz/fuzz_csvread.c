@@ -6,7 +6,8 @@
  *	bits 0-1  delimiter , TAB ; space	('@' ',' 'A' tab 'B' ';' 'C' space)
  *	bits 2-3  1, 2, 3 or 1 files		('D' two files, 'H' three)
  *	bit 4     pad the first file with a blank line (of CRs) so that its
- *	          contents straddle the reader's 256 KiB read boundary; the
+ *	          contents straddle the reader's read boundary (CSV_READ_SIZE,
+ *	          1 KiB in the fuzz builds); the
  *	          next byte says how many content bytes come before it ('P')
  *	bit 5     end the padding with 64 LF lines, so that line numbers
  *	          are counted across it	('p')
@@ -51,7 +52,7 @@
 #include "diag.h"
 #include "fuzz.h"
 
-enum { READ_SIZE = 1 << 18, MAX_FILES = 3, FILE_SEP = 0x1E };
+enum { READ_SIZE = CSV_READ_SIZE, MAX_FILES = 3, FILE_SEP = 0x1E };
 
 /* ---- tables of rows, as the reader returned them or the model expects -- */
 
@@ -440,6 +441,70 @@ static void model_file_read(struct model_file *m, const char *p, size_t len)
 	}
 }
 
+/* UTF-8 as RFC 3629 has it: no overlong forms, no surrogates, nothing
+ * past U+10FFFF */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], need, min, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			need = 1, min = 0x80, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			need = 2, min = 0x800, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			need = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return 0;
+		if (i + need >= n)
+			return 0;
+		for (unsigned k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+static int has_bom(const char *s, size_t n)
+{
+	return n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+	       (unsigned char)s[2] == 0xBF;
+}
+
+/* the problems of a header, from csvread.h: in a checking reader an empty
+ * name; a name not UTF-8, else one with a control byte, else one that
+ * starts with a BOM; and each later copy of a non-empty name */
+static long header_problems(const struct fields *h)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const char *s = h->v[i];
+		size_t len = h->len[i], k;
+		for (k = 0; k < len && (unsigned char)s[k] >= 0x20 && s[k] != 0x7f; k++)
+			;
+		if (len == 0 || !valid_utf8((const unsigned char *)s, len) || k < len ||
+		    has_bom(s, len))
+			n++;
+		for (size_t j = 0; j < i && len > 0; j++)
+			if (h->len[j] == len && memcmp(h->v[j], s, len) == 0) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
 /* returns the files whose last line has no LF and a problem, a bit each */
 static unsigned model(char delim, char **files, size_t *lens, int nfiles, struct table *t)
 {
@@ -461,7 +526,7 @@ static unsigned model(char delim, char **files, size_t *lens, int nfiles, struct
 			t->header = m.rows[0];
 			memset(&m.rows[0], 0, sizeof m.rows[0]);
 			t->have_header = 1;
-			t->problems += m.problems;
+			t->problems += m.problems + header_problems(&t->header);
 		} else if (!fields_equal(&m.rows[0], &t->header)) {
 			/* the rest of the file is not read */
 			t->problems += m.problems_to_first_row + 1;
@@ -472,6 +537,8 @@ static unsigned model(char delim, char **files, size_t *lens, int nfiles, struct
 		for (size_t i = m.nrows ? first : 0; i < m.nrows; i++) {
 			if (m.rows[i].n != t->header.n)
 				t->problems++;	/* ragged */
+			if (m.rows[i].n > 0 && has_bom(m.rows[i].v[0], m.rows[i].len[0]))
+				t->problems++;	/* a BOM starts the row */
 			table_add(t, &m.rows[i], m.lines[i], k);
 		}
 		for (size_t i = 0; i < m.nrows; i++)
@@ -481,6 +548,8 @@ static unsigned model(char delim, char **files, size_t *lens, int nfiles, struct
 		free(m.lines);
 		free(m.cur);
 	}
+	if (t->have_header && t->n == 0)
+		t->problems++;	/* no data rows */
 	return bad_last;
 }
 

@@ -41,3 +41,9 @@ char *xstrndup(const char *s, size_t n)
 	d[n] = '\0';
 	return d;
 }
+
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

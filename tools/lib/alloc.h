@@ -11,4 +11,8 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* qsort that takes an empty or absent array (qsort's pointer may not be
+ * NULL even for no items) */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 #endif

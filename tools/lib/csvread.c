@@ -11,9 +11,9 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "utf8.h"
 #include <stdarg.h>
 
-#define READ_SIZE (1 << 18)
 
 struct csv_reader {
 	char **files;
@@ -34,6 +34,7 @@ struct csv_reader {
 	long line;             /* the line being fed */
 	int row_open;          /* a row began on an earlier line (inside quotes) */
 	long row_line;         /* where the row being parsed began */
+	size_t row_bytes;      /* bytes fed since that row began */
 	long field_line;       /* where the next field of that row begins */
 	int ended_at_lf;       /* the last event of this line: a row end at its LF */
 	int line_had_row;      /* a row with fields ended on this line */
@@ -55,6 +56,8 @@ struct csv_reader {
 
 	struct csv_header hdr;
 	int have_header;
+	long rows;             /* rows returned */
+	int said_no_rows;
 };
 
 static void parser_init(struct csv_reader *r)
@@ -108,7 +111,7 @@ struct csv_reader *csv_open(char **files, int nfiles, char delim)
 	for (int i = 0; i < nfiles; i++)
 		r->fds[i] = open_input(files[i]);
 	r->delim = delim;
-	r->buf = xmalloc(READ_SIZE);
+	r->buf = xmalloc(CSV_READ_SIZE);
 	r->cur = -1;
 	return r;
 }
@@ -128,7 +131,7 @@ static void problem(struct csv_reader *r, long line, long col, const char *fmt, 
 	r->problems++;
 	if (!r->checking) {
 		out_abandon();
-		exit(EXIT_DATA);
+		tt_exit(EXIT_DATA);
 	}
 }
 
@@ -238,7 +241,7 @@ static int refill(struct csv_reader *r)
 	ssize_t n;
 
 	do
-		n = read(r->fds[r->cur], r->buf, READ_SIZE);
+		n = read(r->fds[r->cur], r->buf, CSV_READ_SIZE);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		die_at(r->file, 0, 0, "read error: %s", strerror(errno));
@@ -269,8 +272,15 @@ static void feed(struct csv_reader *r, const char *seg, size_t n)
 {
 	size_t done;
 
-	if (!r->row_open)
+	if (!r->row_open) {
 		r->row_line = r->field_line = r->line;
+		r->row_bytes = 0;
+	}
+	r->row_bytes += n;
+	if (r->row_bytes > CSV_MAX_LINE)
+		die_at(r->file, r->row_line, 0,
+		       "a row longer than %zu MiB begins here (a quote left open?)",
+		       CSV_MAX_LINE >> 20);
 	r->ended_at_lf = r->line_had_row = 0;
 	if ((r->buf_nul || seg == r->linebuf) && memchr(seg, '\0', n) != NULL) {
 		problem(r, r->line, 0, "NUL byte in the input");
@@ -315,6 +325,8 @@ static int next_line(struct csv_reader *r, const char **seg, size_t *n)
 			*n = k;
 			return 1;
 		}
+		if (r->llen + k > CSV_MAX_LINE)
+			die_at(r->file, r->line, 0, "line longer than %zu MiB", CSV_MAX_LINE >> 20);
 		r->linebuf = xgrow(r->linebuf, &r->lcap, r->llen + k, 1);
 		memcpy(r->linebuf + r->llen, start, k);
 		r->llen += k;
@@ -382,21 +394,57 @@ static int same_header(const struct csv_reader *r)
 	return 1;
 }
 
+static int starts_with_bom(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/* Column names every tool can use: valid UTF-8, no control characters, no
+ * byte-order mark (a second one: the first is read as the file's), each
+ * once.  An empty name is only reported by a checking reader (tt-check): R
+ * writes one for its row names. */
+static void check_header(struct csv_reader *r)
+{
+	const struct csv_header *h = &r->hdr;
+	size_t *first = header_first_of(h);
+
+	for (size_t i = 0; i < h->n; i++) {
+		const char *name = h->name[i];
+		size_t len = h->len[i], k = 0;
+
+		while (k < len && (unsigned char)name[k] >= 0x20 && name[k] != 0x7f)
+			k++;
+		if (len == 0) {
+			if (r->checking)
+				problem(r, 1, (long)i + 1, "empty column name");
+		} else if (utf8_invalid_at(name, len) < len) {
+			problem(r, 1, (long)i + 1, "column name is not valid UTF-8");
+		} else if (k < len) {
+			problem(r, 1, (long)i + 1, "column name \"%s\" holds a control character",
+				cell_shown(name));
+		} else if (starts_with_bom(name, len)) {
+			problem(r, 1, (long)i + 1,
+				"column name starts with a byte-order mark (U+FEFF): a second one, or files joined with cat?");
+		}
+		if (first[i] != i && len > 0)
+			problem(r, 1, (long)i + 1, "duplicate column name \"%s\" (also column %zu)",
+				cell_shown(name), first[i] + 1);
+	}
+	free(first);
+}
+
 /* Opens the next file that has a header; 0 when there is none left. */
 static int open_next(struct csv_reader *r)
 {
 	while (next_file(r)) {
 		if (!read_row(r)) {
-			problem(r, 0, 0, "empty file (no header line)");
+			problem(r, 1, 0, "empty file (no header line)");
 			continue;
 		}
 		r->file_header = 1;
 		if (!r->have_header) {
-			size_t a, b;
 			take_header(r);
-			if (!r->checking && header_duplicate(&r->hdr, &a, &b))
-				problem(r, 1, (long)b + 1, "duplicate column name \"%s\" (also column %zu)",
-					r->hdr.name[b], a + 1);
+			check_header(r);
 		} else if (!same_header(r)) {
 			problem(r, r->row.line, 0, "the header differs from that of %s",
 				r->files[0]);
@@ -414,21 +462,36 @@ int csv_read_header(struct csv_reader *r)
 	return r->have_header ? 0 : -1;
 }
 
+/* The end of all input: a table with a header and no rows is reported
+ * (once), so that an empty result is never taken for an answer. */
+static int at_end(struct csv_reader *r)
+{
+	if (r->have_header && r->rows == 0 && !r->said_no_rows) {
+		r->said_no_rows = 1;
+		problem(r, 1, 0, "no data rows below the header");
+	}
+	return 0;
+}
+
 int csv_next(struct csv_reader *r, struct csv_row **row)
 {
 	if (r->cur < 0 && csv_read_header(r) != 0)
 		return 0;
 	for (;;) {
 		if (r->cur >= r->nfiles)
-			return 0;
+			return at_end(r);
 		if (read_row(r))
 			break;
 		if (!open_next(r))
-			return 0;
+			return at_end(r);
 	}
 	if (r->row.n != r->hdr.n)
 		problem(r, r->row.line, 0, "%zu field%s, the header has %zu",
 			r->row.n, r->row.n == 1 ? "" : "s", r->hdr.n);
+	if (starts_with_bom(r->row.f[0], r->row.len[0]))
+		problem(r, r->row.line, 1,
+			"a byte-order mark (U+FEFF) starts this row: files joined with cat?");
+	r->rows++;
 	*row = &r->row;
 	return 1;
 }

@@ -14,6 +14,17 @@
 #define TT_CSVREAD_H
 #include <stddef.h>
 
+/* The longest line, and the longest row (a quoted field may span lines),
+ * read: past it the reader stops with a located error, not an allocation
+ * failure.  Only the longest line is ever held in memory. */
+#define CSV_MAX_LINE ((size_t)16 << 20)
+
+/* Bytes asked of each read(2).  The fuzz builds make it small, so that
+ * inputs straddling a read boundary stay cheap to fuzz. */
+#ifndef CSV_READ_SIZE
+#define CSV_READ_SIZE (1 << 18)
+#endif
+
 struct csv_header {
 	char **name;
 	size_t *len;

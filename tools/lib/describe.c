@@ -69,7 +69,7 @@ void series_sort_by_time(struct series *s)
 	v = xmalloc(s->n * sizeof *v);
 	for (i = 0; i < s->n; i++)
 		v[i] = (struct tyi){ s->t[i], s->y[i], i };
-	qsort(v, s->n, sizeof *v, by_time);
+	xqsort(v, s->n, sizeof *v, by_time);
 	for (i = 0; i < s->n; i++) {
 		s->t[i] = v[i].t;
 		s->y[i] = v[i].y;

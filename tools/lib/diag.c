@@ -7,6 +7,14 @@
 
 const char *progname = "tt";
 int warnings_quiet;
+void (*tt_exit_hook)(int status);
+
+noreturn void tt_exit(int status)
+{
+	if (tt_exit_hook)
+		tt_exit_hook(status);
+	exit(status);
+}
 
 void diag_init(const char *argv0)
 {
@@ -92,7 +100,7 @@ noreturn void die(int status, const char *fmt, ...)
 	vwarn_at(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 	out_abandon();
-	exit(status);
+	tt_exit(status);
 }
 
 noreturn void die_at(const char *file, long line, long col, const char *fmt, ...)
@@ -102,7 +110,7 @@ noreturn void die_at(const char *file, long line, long col, const char *fmt, ...
 	vwarn_at(file, line, col, fmt, ap);
 	va_end(ap);
 	out_abandon();
-	exit(EXIT_DATA);
+	tt_exit(EXIT_DATA);
 }
 
 noreturn void die_usage(const char *fmt, ...)
@@ -113,5 +121,5 @@ noreturn void die_usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", progname);
 	out_abandon();
-	exit(EXIT_USAGE);
+	tt_exit(EXIT_USAGE);
 }

@@ -11,6 +11,11 @@ extern const char *progname;
 extern int warnings_quiet;     /* set by tools that want no warnings */
 
 void diag_init(const char *argv0);
+/* Every exit of a tool's run goes through tt_exit: exit(status), or, when a
+ * test harness has set tt_exit_hook (tests/fuzz/fuzz_tool.c), that function,
+ * which must not return. */
+extern void (*tt_exit_hook)(int status);
+noreturn void tt_exit(int status);
 noreturn void die(int status, const char *fmt, ...);
 noreturn void die_at(const char *file, long line, long col, const char *fmt, ...);
 /* usage error: message, then the one-line hint "Try 'tt-NAME --help'." */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -174,7 +175,7 @@ static int collect_years(const struct did_panel *p, struct did_work *w,
 		if (!isnan(p->y[i]))
 			ys[n++] = p->year[i];
 	}
-	qsort(ys, n, sizeof *ys, cmp_int);
+	xqsort(ys, n, sizeof *ys, cmp_int);
 	size_t T = 0;
 	for (size_t i = 0; i < n; i++)
 		if (T == 0 || ys[i] != ys[T - 1])
@@ -258,7 +259,7 @@ static int build_classes(const struct did_panel *p, struct did_work *w,
 		if (gof[u] != DID_NEVER)
 			gs[n++] = gof[u];
 	}
-	qsort(gs, n, sizeof *gs, cmp_int);
+	xqsort(gs, n, sizeof *gs, cmp_int);
 	size_t G = 0;
 	for (size_t i = 0; i < n; i++)
 		if (G == 0 || gs[i] != gs[G - 1])
@@ -574,7 +575,7 @@ static void plan_events(struct did_work *w, const double *att,
 		if (!isnan(att[k]) && e >= o->window_lo && e <= o->window_hi)
 			rels[n++] = e;
 	}
-	qsort(rels, n, sizeof *rels, cmp_int);
+	xqsort(rels, n, sizeof *rels, cmp_int);
 	size_t ne = 0;
 	for (size_t i = 0; i < n; i++)
 		if (ne == 0 || rels[i] != rels[ne - 1])
@@ -759,12 +760,26 @@ static double pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 	size_t k = S->size1;
 	gsl_matrix *V = gsl_matrix_alloc(k, k);
 	gsl_vector *s = gsl_vector_alloc(k), *work = gsl_vector_alloc(k);
-	double W = 0;
+	gsl_error_handler_t *old;
+	double W = 0, smax;
+	int status = GSL_SUCCESS;
 
-	gsl_linalg_SV_decomp(S, V, s, work);
-	double smax = gsl_vector_get(s, 0);
+	/* replicates near the limits of double make an infinite covariance,
+	 * on which the SVD does not converge: then there is no test */
+	for (size_t i = 0; i < k && status == GSL_SUCCESS; i++) {
+		if (!isfinite(theta[i]))
+			status = GSL_EDOM;
+		for (size_t j = 0; j < k; j++)
+			if (!isfinite(gsl_matrix_get(S, i, j)))
+				status = GSL_EDOM;
+	}
+	old = gsl_set_error_handler_off();
+	if (status == GSL_SUCCESS)
+		status = gsl_linalg_SV_decomp(S, V, s, work);
+	gsl_set_error_handler(old);
+	smax = status == GSL_SUCCESS ? gsl_vector_get(s, 0) : NAN;
 	*rank = 0;
-	for (size_t j = 0; j < k; j++) {
+	for (size_t j = 0; j < k && status == GSL_SUCCESS; j++) {
 		double sj = gsl_vector_get(s, j);
 		if (!(sj > 0) || !(sj > smax * 1e-10))
 			continue;
@@ -812,7 +827,7 @@ static void wald(const double *boot, size_t R, const double *est,
 		double W = pinv_quadform(S, theta, &rank);
 		wt->singular = rank < (int)k;
 		wt->df = rank;
-		if (rank > 0) {
+		if (rank > 0 && isfinite(W) && W >= 0) {
 			wt->statistic = W;
 			wt->p_value = gsl_cdf_chisq_Q(W, rank);
 		}

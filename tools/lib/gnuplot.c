@@ -581,7 +581,7 @@ static struct ranked *rank_rows(const struct gp_chart *c, int use_rel_year,
 		m++;
 	}
 	if (sort)
-		qsort(r, m, sizeof *r, by_key);
+		xqsort(r, m, sizeof *r, by_key);
 	*n = m;
 	return r;
 }
@@ -1078,6 +1078,44 @@ static pid_t fork_in_utf8_locale(void)
 	return pid;
 }
 
+/* An interrupted run (SIGINT, SIGTERM, SIGHUP) leaves no temporary file
+ * and no gnuplot behind; the chart file itself only ever appears whole,
+ * by rename.  (SIGKILL cannot be caught: its temporary file stays.) */
+static const char *volatile cleanup_path;
+static volatile pid_t cleanup_pid;
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction cleanup_old[3];
+
+static void on_cleanup_signal(int sig)
+{
+	if (cleanup_pid > 0)
+		kill(cleanup_pid, SIGTERM);
+	if (cleanup_path)
+		unlink(cleanup_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void cleanup_arm(const char *path)
+{
+	struct sigaction sa = { 0 };
+
+	cleanup_path = path;
+	cleanup_pid = 0;
+	sa.sa_handler = on_cleanup_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &sa, &cleanup_old[i]);
+}
+
+static void cleanup_disarm(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &cleanup_old[i], NULL);
+	cleanup_path = NULL;
+	cleanup_pid = 0;
+}
+
 static void run_gnuplot(const char *script, size_t len, const struct target *t,
 			struct run *run)
 {
@@ -1102,6 +1140,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 	}
 	if (pid == 0)
 		child_exec(t->dir, fd[0], fd[3], fd[5], t->dir != NULL);
+	cleanup_pid = pid;
 	close(fd[0]);
 	close(fd[3]);
 	close(fd[5]);
@@ -1122,6 +1161,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 	exchange(fd[1], fd[2], script, len, &run->err);
 	sigaction(SIGPIPE, &old, NULL);
 	run->status = wait_child(pid);
+	cleanup_pid = 0;
 }
 
 /* ---- after gnuplot: the file it wrote ---------------------------------------- */
@@ -1294,6 +1334,7 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 		script.len = len;
 	}
 
+	cleanup_arm(t.tmp_path);
 	run_gnuplot(script.s, script.len, &t, &run);
 	free(script.s);
 
@@ -1318,6 +1359,7 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 	}
 	if (code != GP_OK && t.tmp_path)
 		unlink(t.tmp_path);
+	cleanup_disarm();
 	free(run.err.s);
 	target_free(&t);
 	set_message(message, m);

@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "csvwrite.h"
+#include "diag.h"
 #include "group.h"
 
 /* A key is the group's field values, each preceded by its length, so that no
@@ -19,6 +20,8 @@ struct group_table {
 	size_t last;          /* rows come in runs: try the previous group first */
 	char *label;
 };
+
+size_t group_limit = GROUP_LIMIT_DEFAULT;
 
 struct group_table *group_new(const int *cols, size_t ncols)
 {
@@ -126,6 +129,10 @@ size_t group_of(struct group_table *g, const struct csv_row *row)
 		if (g->hashes[i] == h && key_is_row(g, i, row))
 			return g->last = i;
 	}
+	if (group_limit && g->n >= group_limit)
+		die_at(row->file, row->line, 0,
+		       "more than %zu groups, a new one begins here; --max-groups N raises the limit (0: none)",
+		       group_limit);
 	insert_key(g, row, h);
 	g->slots[s] = g->n;
 	if (2 * g->n > g->nslots)

@@ -8,6 +8,12 @@
 
 struct group_table;
 
+/* The most groups one table may hold (--max-groups; 0 for no limit): a new
+ * group past it ends the tool with an error located at its row, so memory
+ * stays bounded by the number of distinct groups. */
+#define GROUP_LIMIT_DEFAULT 1000000
+extern size_t group_limit;
+
 struct group_table *group_new(const int *cols, size_t ncols);
 /* the group of this row (created when new) */
 size_t group_of(struct group_table *g, const struct csv_row *row);

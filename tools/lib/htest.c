@@ -39,7 +39,11 @@ static int level_ok(double level)
 /* two-sided p of a t statistic; upper tails keep small p accurate */
 static double t_two_sided(double t, double df)
 {
-	double p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
+	double p;
+
+	if (isnan(t) || !(df > 0) || isinf(df))     /* values overflowed */
+		return NAN;
+	p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
 	return p > 1 ? 1 : p;
 }
 

@@ -22,6 +22,13 @@ int event_of_row(const struct csv_header *h, const struct csv_row *row,
 	if (c->rel >= 0) {
 		if (cell_number(h, row, c->rel, rel))
 			return 1;
+		/* rel_year is time - event_year: a table edited by hand may
+		 * disagree with itself */
+		if (c->event >= 0 && c->time >= 0 && !cell_number(h, row, c->event, &ev) &&
+		    !cell_number(h, row, c->time, &t) && *rel != t - ev)
+			die_at(row->file, row->line, c->rel + 1,
+			       "column \"%s\": %g is not %s - %s (%g - %g)", h->name[c->rel], *rel,
+			       h->name[c->time], h->name[c->event], t, ev);
 	} else {
 		if (cell_number(h, row, c->event, &ev))
 			return 1;

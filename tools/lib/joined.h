@@ -14,7 +14,8 @@ struct event_cols {
 struct event_cols event_cols_find(const struct csv_header *h, const char *file,
 				  const char *time_col);
 /* rel_year and post of a row: 0, or 1 when the row has no event (never
- * treated); a post other than 0 or 1, or a missing time, exits 1 */
+ * treated); a post other than 0 or 1, a missing time, or a rel_year that
+ * is not time - event_year (when all three are given) exits 1 */
 int event_of_row(const struct csv_header *h, const struct csv_row *row,
 		 const struct event_cols *c, double *rel, double *post);
 

@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "group.h"
 #include "number.h"
 #include "options.h"
 
@@ -29,6 +32,7 @@ static const struct {
 	{ C_NA, { "na", 0, "LIST", "strings read as missing besides the empty cell (default NA,N/A,n/a,..,-)" } },
 	{ C_PREC, { "precision", 'p', "N", "significant digits of numbers written (default: shortest exact form)" } },
 	{ C_LEVEL, { "level", 0, "X", "confidence level of conf_low/conf_high (default 0.95)" } },
+	{ C_MAXG, { "max-groups", 0, "N", "stop with an error past N distinct groups (default 1000000; 0: no limit)" } },
 };
 #define NCOMMON (sizeof common_table / sizeof common_table[0])
 
@@ -97,6 +101,8 @@ static void common_option(const char *name, const char *arg)
 		na_set(arg);
 	} else if (strcmp(name, "precision") == 0) {
 		out_precision = (int)opt_long(name, arg, 1, 17);
+	} else if (strcmp(name, "max-groups") == 0) {
+		group_limit = (size_t)opt_long(name, arg, 0, LONG_MAX);
 	} else if (strcmp(name, "level") == 0) {
 		opt.level = opt_double(name, arg);
 		if (!(opt.level > 0 && opt.level < 1))
@@ -115,6 +121,10 @@ int opts_parse(int argc, char **argv, const struct tool *t)
 
 	diag_init(argv[0]);
 	out_init();
+	/* GSL's default handler aborts on a domain error (a t distribution
+	 * with an infinite df from values near DBL_MAX, say): the tools take
+	 * the NaN it then returns, which they write as an empty cell */
+	gsl_set_error_handler_off();
 	for (const struct tt_opt *o = t->opts; o && o->lname; o++, n++) {
 		all[n] = o;
 		is_common[n] = 0;
@@ -159,7 +169,7 @@ int opts_parse(int argc, char **argv, const struct tool *t)
 			}
 			if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE)
 				die(1, "write error: %s", strerror(errno));
-			exit(0);
+			tt_exit(0);
 		}
 		if (is_common[i])
 			common_option(all[i]->lname, optarg);

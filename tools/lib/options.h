@@ -15,6 +15,7 @@ struct tt_opt {
 enum {
 	C_DELIM = 1 << 0, C_GROUP = 1 << 1, C_ALL = 1 << 2, C_TIME = 1 << 3,
 	C_VALUE = 1 << 4, C_NA = 1 << 5, C_PREC = 1 << 6, C_LEVEL = 1 << 7,
+	C_MAXG = 1 << 8,
 };
 #define C_TABLE (C_DELIM | C_NA | C_PREC)
 
