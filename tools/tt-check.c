@@ -115,8 +115,10 @@ int main(int argc, char **argv)
 	struct csv_row *row;
 
 	csv_set_checking(r, 1);
-	if (csv_read_header(r) != 0)
+	if (csv_read_header(r) != 0) {
+		csv_close(r);
 		return EXIT_DATA;
+	}
 	h = csv_header(r);
 	file = csv_first_file(r);
 	if (require_arg) {
