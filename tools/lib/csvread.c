@@ -70,6 +70,9 @@ static void parser_init(struct csv_reader *r)
 	 * tabs around an unquoted field are trimmed) keep its fast path: a
 	 * custom test costs two calls a byte. */
 	csv_set_delim(&r->p, (unsigned char)r->delim);
+	/* libcsv grows a field's buffer by this many bytes at a time (128 by
+	 * default): a long quoted field would be copied over and over */
+	csv_set_blk_size(&r->p, 1 << 16);
 }
 
 int csv_delim_from(const char *arg, char *delim)
