@@ -46,6 +46,10 @@ int *col_require_list(const struct csv_header *h, const char *file, const char *
 	int *idx;
 
 	strlist_split(&l, list);
+	/* every name is looked up before the array exists: an unknown one
+	 * ends the tool with nothing of ours left unreachable */
+	for (size_t i = 0; i < l.n; i++)
+		col_require(h, file, l.v[i], what);
 	idx = xmalloc((l.n ? l.n : 1) * sizeof *idx);
 	for (size_t i = 0; i < l.n; i++)
 		idx[i] = col_require(h, file, l.v[i], what);
