@@ -20,8 +20,8 @@
  * TT_FUZZ_VERBOSE=1 writes each script to standard output. */
 #include <math.h>
 
-#include "fuzz.h"
 #include "gnuplot.h"
+#include "gpscan.h"
 #include "number.h"
 
 struct stream {
@@ -89,21 +89,6 @@ static void check_data_line(const char *line)
 	}
 }
 
-/* gnuplot's macro pass: every ' and " toggles, whatever it is inside */
-static void check_macros(const char *line)
-{
-	int sq = 0, dq = 0;
-
-	for (const char *p = line; *p; p++) {
-		if (*p == '\'')
-			sq = !sq;
-		else if (*p == '"')
-			dq = !dq;
-		else if (*p == '@')
-			CHECK(sq || dq);
-	}
-}
-
 static void check_command_line(const char *line)
 {
 	const char *p = line;
@@ -112,21 +97,11 @@ static void check_command_line(const char *line)
 
 	if (!outside)
 		abort();
-	check_macros(line);
+	gpscan_check_macros(line);
 	while (*p) {
 		if (*p == '\'') {
-			/* gnuplot 5.4: '' is a quote unless it comes right
-			 * after the opening quote or another '' */
-			for (p++;; p++) {
-				CHECK(*p != '\0');	/* unterminated */
-				if (*p == '\'') {
-					if (p[1] == '\'' && p[-1] != '\'') {
-						p++;
-						continue;
-					}
-					break;
-				}
-			}
+			p = gpscan_single(p, NULL, NULL);
+			CHECK(p != NULL);	/* unterminated */
 			p++;
 			outside[k++] = 'S';
 		} else if (*p == '"') {

@@ -14,71 +14,47 @@
  *   inside quotes;
  * - gp_quote_path gives the path, or "./" and the path when the path does not
  *   start with a plain character, so the name never starts with | < or ~. */
-#include "fuzz.h"
 #include "gnuplot.h"
+#include "gpscan.h"
 
 /* The value of a string expression as gnuplot 5.4 reads it; NULL when it
  * is not made only of single-quoted pieces and "\047" joined by '.'. */
 static char *evaluate(const char *e)
 {
-	size_t n = strlen(e), k = 0, i = 0;
-	char *out = malloc(n + 1);
+	size_t k = 0;
+	const char *p = e;
+	char *out = malloc(strlen(e) + 1);
 
 	if (!out)
 		abort();
 	for (;;) {
-		if (e[i] == '\'') {
-			size_t body = ++i;
-			for (;;) {
-				if (e[i] == '\0')
-					goto bad;	/* unterminated */
-				if (e[i] == '\'') {
-					if (e[i + 1] == '\'' && e[i - 1] != '\'') {
-						out[k++] = '\'';
-						i += 2;
-						continue;
-					}
-					break;
-				}
-				out[k++] = e[i++];
-			}
+		if (*p == '\'') {
+			const char *close = gpscan_single(p, out, &k);
+
+			if (!close)
+				goto bad;	/* unterminated */
 			/* \U+ inside a piece would be an escape in gnuplot 6 */
-			for (size_t j = body; j + 2 < i; j++)
-				if (e[j] == '\\' && e[j + 1] == 'U' && e[j + 2] == '+')
+			for (const char *j = p + 1; j + 2 < close; j++)
+				if (j[0] == '\\' && j[1] == 'U' && j[2] == '+')
 					goto bad;
-			i++;
-		} else if (strncmp(e + i, "\"\\047\"", 6) == 0) {
+			p = close + 1;
+		} else if (strncmp(p, "\"\\047\"", 6) == 0) {
 			out[k++] = '\'';
-			i += 6;
+			p += 6;
 		} else {
 			goto bad;
 		}
-		if (e[i] == '\0')
+		if (*p == '\0')
 			break;
-		if (e[i] != '.')
+		if (*p != '.')
 			goto bad;
-		i++;
+		p++;
 	}
 	out[k] = '\0';
 	return out;
 bad:
 	free(out);
 	return NULL;
-}
-
-/* gnuplot's macro pass toggles on every ' and " whatever it is inside */
-static void check_macro_pass(const char *e)
-{
-	int sq = 0, dq = 0;
-
-	for (; *e; e++) {
-		if (*e == '\'')
-			sq = !sq;
-		else if (*e == '"')
-			dq = !dq;
-		else if (*e == '@')
-			CHECK(sq || dq);
-	}
 }
 
 static void check_quoted(const char *q, const char *text, const char *prefix)
@@ -88,7 +64,7 @@ static void check_quoted(const char *q, const char *text, const char *prefix)
 
 	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
 		CHECK(*p >= 0x20 && *p != 0x7f);
-	check_macro_pass(q);
+	gpscan_check_macros(q);
 	value = evaluate(q);
 	CHECK(value != NULL);
 	want = malloc(np + nt + 1);
