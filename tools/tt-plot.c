@@ -604,6 +604,28 @@ static double cell_or_nan(const struct input *in, const struct csv_row *row, int
 	return v;
 }
 
+/* Rows whose estimate (or value, `what`) is missing are named in one note,
+ * the first ten by label, or by rel_year when they have no label. */
+static void note_left_out(const struct gp_estimate *e, size_t n, const char *what)
+{
+	char buf[512] = "";
+	size_t len = 0, count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isnan(e[i].estimate) || count++ >= 10 || len >= sizeof buf - 80)
+			continue;
+		if (e[i].label)
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s\"%.60s\"",
+						len ? ", " : "", e[i].label);
+		else
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%g",
+						len ? ", " : "", e[i].rel_year);
+	}
+	if (count)
+		warn("left out, no %s (%zu): %s%s%s", what, count,
+		     e[0].label ? "" : "rel_year ", buf, count > 10 ? ", ..." : "");
+}
+
 /* ---- event ---- */
 
 struct event_row {
@@ -629,23 +651,6 @@ static void check_rel_years(const struct input *in, struct event_row *r, size_t 
 			die_at(in->file, r[i].line, 0, "rel_year %g also on line %ld: an event "
 			       "chart draws one estimate per rel_year (is a group column missing?)",
 			       r[i].e.rel_year, r[i - 1].line);
-}
-
-static void note_left_out_rel(const struct event_row *r, size_t n)
-{
-	char buf[256] = "";
-	size_t len = 0, count = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!isnan(r[i].e.estimate))
-			continue;
-		if (count++ < 10 && len < sizeof buf - 40)
-			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%g",
-						len ? ", " : "", r[i].e.rel_year);
-	}
-	if (count)
-		warn("left out, no estimate (%zu): rel_year %s%s", count, buf,
-		     count > 10 ? ", ..." : "");
 }
 
 static void build_event(struct input *in, struct gp_chart *c)
@@ -684,11 +689,11 @@ static void build_event(struct input *in, struct gp_chart *c)
 	check_term(in, &t, n, "event chart");
 	require_one_group(in, "event");
 	check_rel_years(in, rows, n);
-	note_left_out_rel(rows, n);
 	est = keep(xcalloc(n ? n : 1, sizeof *est));
 	for (size_t i = 0; i < n; i++)
 		est[i] = rows[i].e;
 	free(rows);
+	note_left_out(est, n, "estimate");
 	c->rows = est;
 	c->nrows = n;
 	c->band_label = band_uniform ? "uniform (sup-t) band" : "confidence interval";
@@ -704,24 +709,6 @@ struct group_row {
 	long line;
 	int seen;
 };
-
-/* Rows whose estimate (or value) is missing are named in one note. */
-static void note_left_out(const struct group_row *r, const char **label, size_t n,
-			  const char *what)
-{
-	char buf[512] = "";
-	size_t len = 0, count = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!isnan(r[i].e.estimate))
-			continue;
-		if (count++ < 10 && len < sizeof buf - 80)
-			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s\"%.60s\"",
-						len ? ", " : "", label[i] ? label[i] : "");
-	}
-	if (count)
-		warn("left out, no %s (%zu): %s%s", what, count, buf, count > 10 ? ", ..." : "");
-}
 
 /* Reads one row per group of the term drawn: value column vcol, interval
  * columns lcol and hcol (or -1).  Returns the rows, by group. */
@@ -762,13 +749,13 @@ static struct gp_estimate *read_group_rows(struct input *in, struct term_rows *t
 	}
 	check_term(in, t, matched, kind);
 	label = group_labels(in->groups);
-	note_left_out(rows, label, n, in->h->name[vcol]);
 	est = keep(xcalloc(n ? n : 1, sizeof *est));
 	for (size_t i = 0; i < n; i++) {
 		est[i] = rows[i].e;
 		est[i].label = label[i] ? label[i] : "";
 	}
 	free(rows);
+	note_left_out(est, n, in->h->name[vcol]);
 	*nrows = n;
 	return est;
 }
