@@ -476,16 +476,24 @@ function pooled_row(name, s, term,    r) {
 	return 0
 }
 
+# The pooled rows of series s: sets P_NAME (its table), P_SR and P_ST (the
+# signed-rank and sign-test rows) and the per-country D_* (diffs); returns
+# the pooled_diff row, 0 when there is none.
+function pooled(s) {
+	P_NAME = "prepost_" SRC[s]
+	P_SR = pooled_row(P_NAME, s, "signed_rank")
+	P_ST = pooled_row(P_NAME, s, "sign_test")
+	diffs(P_NAME, s)
+	return pooled_row(P_NAME, s, "pooled_diff")
+}
+
 function prepost_table(   i, s, name, r, sr, st) {
 	print "<table id=\"table-prepost-pooled\">"
 	printf "<caption>Before and after ratification, pooled across countries (%s)</caption>\n", esc(WINDOW)
 	print "<tr><th>series</th><th>countries</th><th>mean difference after − before</th><th>95% CI</th><th>t-test p</th><th>rose / fell / unchanged</th><th>sign test p</th><th>signed-rank p</th></tr>"
 	for (i = 1; i <= NSER; i++) {
-		s = SER[i]; name = "prepost_" SRC[s]
-		r = pooled_row(name, s, "pooled_diff")
-		sr = pooled_row(name, s, "signed_rank")
-		st = pooled_row(name, s, "sign_test")
-		diffs(name, s)
+		s = SER[i]
+		r = pooled(s); name = P_NAME; sr = P_SR; st = P_ST
 		if (!r) {
 			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no pooled rows</td></tr>\n", esc(NAME[s])
 			continue
@@ -499,11 +507,7 @@ function prepost_table(   i, s, name, r, sr, st) {
 }
 
 function prepost_reading(s,    name, r, st, sr, n, d, lo, hi, p, txt) {
-	name = "prepost_" SRC[s]
-	r = pooled_row(name, s, "pooled_diff")
-	st = pooled_row(name, s, "sign_test")
-	sr = pooled_row(name, s, "signed_rank")
-	diffs(name, s)
+	r = pooled(s); name = P_NAME; sr = P_SR; st = P_ST
 	if (!r) {
 		printf "<p class=\"missing\">(no pooled result for %s)</p>\n", esc(NAME[s])
 		return
