@@ -55,17 +55,18 @@ static const struct {
 	const char *name;
 	int (*main)(int, char **);
 	const char *forced;         /* an argument always given first, or NULL */
+	const char *rewrite;        /* an argument starting so becomes `forced` */
 	int out_on_failure;         /* may write its table and exit 1 */
 } tools[] = {
-	{ "tt-check", fuzz_main_check, NULL, 1 },
-	{ "tt-select", fuzz_main_select, NULL, 0 },
-	{ "tt-long", fuzz_main_long, NULL, 0 },
-	{ "tt-stats", fuzz_main_stats, NULL, 0 },
-	{ "tt-trend", fuzz_main_trend, NULL, 0 },
-	{ "tt-join", fuzz_main_join, NULL, 0 },
-	{ "tt-prepost", fuzz_main_prepost, NULL, 0 },
-	{ "tt-event", fuzz_main_event, "--reps=19", 0 },
-	{ "tt-plot", fuzz_main_plot, "--script", 0 },
+	{ "tt-check", fuzz_main_check, NULL, NULL, 1 },
+	{ "tt-select", fuzz_main_select, NULL, NULL, 0 },
+	{ "tt-long", fuzz_main_long, NULL, NULL, 0 },
+	{ "tt-stats", fuzz_main_stats, NULL, NULL, 0 },
+	{ "tt-trend", fuzz_main_trend, NULL, NULL, 0 },
+	{ "tt-join", fuzz_main_join, NULL, NULL, 0 },
+	{ "tt-prepost", fuzz_main_prepost, NULL, NULL, 0 },
+	{ "tt-event", fuzz_main_event, "--reps=19", "--r", 0 },
+	{ "tt-plot", fuzz_main_plot, "--script", NULL, 0 },
 };
 #define NTOOLS (sizeof tools / sizeof tools[0])
 
@@ -408,8 +409,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					w = names[0];
 				else if (strcmp(w, "@2") == 0)
 					w = names[1];
-				else if (tools[t].forced && strcmp(tools[t].forced, "--reps=19") == 0 &&
-					 strncmp(w, "--r", 3) == 0)
+				else if (tools[t].rewrite &&
+					 strncmp(w, tools[t].rewrite, strlen(tools[t].rewrite)) == 0)
 					w = (char *)tools[t].forced;
 				argv[argc++] = w;
 			}
