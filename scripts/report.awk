@@ -487,45 +487,45 @@ function pooled(s) {
 	return pooled_row(P_NAME, s, "pooled_diff")
 }
 
-function prepost_table(   i, s, name, r, sr, st) {
+function prepost_table(   i, s, r) {
 	print "<table id=\"table-prepost-pooled\">"
 	printf "<caption>Before and after ratification, pooled across countries (%s)</caption>\n", esc(WINDOW)
 	print "<tr><th>series</th><th>countries</th><th>mean difference after − before</th><th>95% CI</th><th>t-test p</th><th>rose / fell / unchanged</th><th>sign test p</th><th>signed-rank p</th></tr>"
 	for (i = 1; i <= NSER; i++) {
 		s = SER[i]
-		r = pooled(s); name = P_NAME; sr = P_SR; st = P_ST
+		r = pooled(s)
 		if (!r) {
 			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no pooled rows</td></tr>\n", esc(NAME[s])
 			continue
 		}
 		printf "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%d / %d / %d</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-		       esc(NAME[s]), num(get(name, r, "n")), num(get(name, r, "estimate")),
-		       ci(get(name, r, "conf_low"), get(name, r, "conf_high")), pval(get(name, r, "p_value")),
-		       ROSE, FELL, SAME, pval(get(name, st, "p_value")), pval(get(name, sr, "p_value"))
+		       esc(NAME[s]), num(get(P_NAME, r, "n")), num(get(P_NAME, r, "estimate")),
+		       ci(get(P_NAME, r, "conf_low"), get(P_NAME, r, "conf_high")), pval(get(P_NAME, r, "p_value")),
+		       ROSE, FELL, SAME, pval(get(P_NAME, P_ST, "p_value")), pval(get(P_NAME, P_SR, "p_value"))
 	}
 	print "</table>"
 }
 
-function prepost_reading(s,    name, r, st, sr, n, d, lo, hi, p, txt) {
-	r = pooled(s); name = P_NAME; sr = P_SR; st = P_ST
+function prepost_reading(s,    r, n, d, lo, hi, p, txt) {
+	r = pooled(s)
 	if (!r) {
 		printf "<p class=\"missing\">(no pooled result for %s)</p>\n", esc(NAME[s])
 		return
 	}
-	n = get(name, r, "n"); d = get(name, r, "estimate")
-	lo = get(name, r, "conf_low"); hi = get(name, r, "conf_high"); p = get(name, r, "p_value")
+	n = get(P_NAME, r, "n"); d = get(P_NAME, r, "estimate")
+	lo = get(P_NAME, r, "conf_low"); hi = get(P_NAME, r, "conf_high"); p = get(P_NAME, r, "p_value")
 	txt = sprintf("Across %s countries with %s on both sides of ratification (%s), %s was on average %s after ratification than before (95%% CI %s; %s). ",
 		      num(n), (SRC[s] == "3p" ? "a " : "a count of ") esc(NAME[s]), esc(WINDOW_SHORT), SUBJ[s],
 		      d + 0 == 0 ? "the same" : amount(d, s) (d + 0 < 0 ? " lower" : " higher"),
 		      ci(lo, hi), pis(p))
 	txt = txt sprintf("%d of %d rose, %d fell%s (sign test %s; signed-rank test %s). ",
 			  ROSE, NDIFF, FELL, SAME ? sprintf(", %d did not change", SAME) : "",
-			  pis(get(name, st, "p_value")), pis(get(name, sr, "p_value")))
-	if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0) && get(name, st, "p_value") + 0 < 0.05)
+			  pis(get(P_NAME, P_ST, "p_value")), pis(get(P_NAME, P_SR, "p_value")))
+	if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0) && get(P_NAME, P_ST, "p_value") + 0 < 0.05)
 		txt = txt "The change leans clearly one way across countries. It is a comparison of earlier with later years, though: anything else that changed over the same years moves it too (see the event studies below)."
 	else if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0))
 		txt = txt "The average moved, but the countries do not lean one way as clearly: a few large changes carry the mean."
-	else if (get(name, st, "p_value") != "" && get(name, st, "p_value") + 0 < 0.05)
+	else if (get(P_NAME, P_ST, "p_value") != "" && get(P_NAME, P_ST, "p_value") + 0 < 0.05)
 		txt = txt "Most countries moved the same way, but the average change is uncertain: a few large changes in the other direction weigh on it."
 	else
 		txt = txt "The data do not show a consistent change: the interval includes zero and rises and falls are close to balanced."

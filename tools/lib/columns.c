@@ -46,13 +46,16 @@ int *col_require_list(const struct csv_header *h, const char *file, const char *
 	int *idx;
 
 	strlist_split(&l, list);
-	/* every name is looked up before the array exists: an unknown one
-	 * ends the tool with nothing of ours left unreachable */
-	for (size_t i = 0; i < l.n; i++)
-		col_require(h, file, l.v[i], what);
 	idx = xmalloc((l.n ? l.n : 1) * sizeof *idx);
-	for (size_t i = 0; i < l.n; i++)
-		idx[i] = col_require(h, file, l.v[i], what);
+	for (size_t i = 0; i < l.n; i++) {
+		idx[i] = col_find(h, l.v[i]);
+		if (idx[i] < 0) {
+			/* the array goes before col_require names the column
+			 * and ends the tool: nothing of ours left unreachable */
+			free(idx);
+			col_require(h, file, l.v[i], what);
+		}
+	}
 	*n = l.n;
 	strlist_free(&l);
 	return idx;
