@@ -8,6 +8,12 @@
  * started, also after multi-line quoted fields, and the whole file is never
  * held in memory (only the longest line).
  *
+ * Most lines of real tables hold no quote: such a line (ending in LF, no CR
+ * but before its LF, no NUL, not inside a quoted field) is split directly
+ * with memchr and gives the same fields, in the same callbacks, as libcsv;
+ * every other line goes to libcsv, the parser of record.  TT_CSV_SLOW=1
+ * sends every line to libcsv.
+ *
  * Several files are read as one table: they must share the header.  Every
  * input is opened by csv_open, before any output is written. */
 #ifndef TT_CSVREAD_H
@@ -47,6 +53,10 @@ struct csv_reader;
 
 struct csv_reader *csv_open(char **files, int nfiles, char delim);
 void csv_set_checking(struct csv_reader *r, int on);
+/* Every line through libcsv, as when the environment holds TT_CSV_SLOW=1:
+ * the fast path for quote-free lines is then off (for debugging, and for the
+ * differential fuzz harness, which reads every input both ways). */
+void csv_set_slow(struct csv_reader *r, int on);
 /* reads the header of the first file; 0 on success, -1 for an empty input
  * (reported) */
 int csv_read_header(struct csv_reader *r);

@@ -68,11 +68,8 @@ static int key_is_row(const struct group_table *g, size_t i, const struct csv_ro
 		size_t len, n = row->len[g->cols[k]];
 		memcpy(&len, p, sizeof len);
 		p += sizeof len;
-		if (len != n)
+		if (len != n || memcmp(p, row->f[g->cols[k]], n) != 0)
 			return 0;
-		for (size_t i = 0; i < n; i++)     /* keys are short: no memcmp call */
-			if (p[i] != row->f[g->cols[k]][i])
-				return 0;
 		p += len;
 	}
 	return 1;
