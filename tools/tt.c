@@ -25,6 +25,7 @@ static const struct {
 	{ "prepost", "pre vs post event comparison per group and pooled" },
 	{ "event", "event study and staggered difference-in-differences (Callaway-Sant'Anna)" },
 	{ "plot", "charts through gnuplot: line, prepost, event, forest, bar, step" },
+	{ "table", "an estimates table as a publication table: Markdown, LaTeX, HTML, CSV" },
 };
 
 static void list(void)

@@ -124,6 +124,34 @@ size_t format_number(char *buf, double x, int precision)
 	return (size_t)snprintf(buf, 32, "%.17g", x);
 }
 
+size_t format_readable(char *buf, double x, int digits)
+{
+	double a = fabs(x);
+	int decimals, n;
+
+	if (isnan(x)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (isinf(x))
+		return (size_t)snprintf(buf, 48, x > 0 ? "inf" : "-inf");
+	if (a != 0 && (a < 1e-4 || a >= 1e15))
+		return (size_t)snprintf(buf, 48, "%.*g", digits, x);
+	decimals = a == 0 ? 0 : digits - 1 - (int)floor(log10(a));
+	if (decimals < 0)
+		decimals = 0;
+	n = snprintf(buf, 48, "%.*f", decimals, x);
+	/* rounding carried into a new leading digit (9.996 to 3 digits is
+	 * "10.00"): one decimal fewer, "10.0" */
+	if (decimals > 0 && a != 0 && fabs(strtod(buf, NULL)) >= pow(10, floor(log10(a)) + 1))
+		n = snprintf(buf, 48, "%.*f", --decimals, x);
+	if (strspn(buf, "-0.") == (size_t)n && buf[0] == '-') {   /* "-0.00" */
+		memmove(buf, buf + 1, (size_t)n);
+		n--;
+	}
+	return (size_t)n;
+}
+
 void out_num(double x)
 {
 	char buf[32];

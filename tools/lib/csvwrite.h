@@ -27,5 +27,10 @@ void out_abandon(void);
 
 /* shortest decimal text that reads back as x ("" for NaN); buf >= 32 bytes */
 size_t format_number(char *buf, double x, int precision);
+/* x rounded to `digits` significant digits (1..17) for a reader: fixed
+ * notation without an exponent ("1369", "2.33", "0.0421"), except for
+ * magnitudes below 1e-4 or from 1e15 on, which keep %g's exponent; "" for
+ * NaN, no "-0".  buf >= 48 bytes. */
+size_t format_readable(char *buf, double x, int digits);
 
 #endif
