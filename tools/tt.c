@@ -26,6 +26,7 @@ static const struct {
 	{ "event", "event study and staggered difference-in-differences (Callaway-Sant'Anna)" },
 	{ "plot", "charts through gnuplot: line, prepost, event, forest, bar, step" },
 	{ "country", "country names to ISO3 codes, every unknown name reported" },
+	{ "rate", "a value per N of another column (e.g. per 100,000 inhabitants)" },
 };
 
 static void list(void)
