@@ -175,7 +175,7 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
 
 /* Residuals at rounding level: the standard errors are rounding noise and
  * would give t statistics of 1e15.  Report the fit as exact instead, as a
- * constant series is (DESIGN.md): standard error 0, no test. */
+ * constant series is (tt-toolkit(7)): standard error 0, no test. */
 static void exact_fit(struct its_fit *fit, int *rc)
 {
 	for (int j = 0; j < ITS_TERMS; j++) {
