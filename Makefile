@@ -2,7 +2,7 @@
 #   make            build every tool into bin/
 #   make check      install missing packages, build, run every test (ends "N passed, N failed")
 #   make demo       install missing packages, build, analyse the shipped data into plots/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (tools, man pages, PREFIX/share/tt/countries.csv and population.csv)
 #   make bench      benchmarks (scripts/bench)
 
 PREFIX  ?= /usr/local
@@ -83,6 +83,9 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	for t in $(TOOLS); do install -m 755 $$t $(DESTDIR)$(BINDIR)/; done
 	for m in tools/man/*.[1-9]; do s=$${m##*.}; mkdir -p $(DESTDIR)$(MANDIR)/../man$$s; install -m 644 $$m $(DESTDIR)$(MANDIR)/../man$$s/; done
+	# tt-country's table (found beside the tools, as ../share/tt/), and the population for tt-rate
+	mkdir -p $(DESTDIR)$(PREFIX)/share/tt
+	install -m 644 data/countries.csv data/population.csv $(DESTDIR)$(PREFIX)/share/tt/
 
 clean:
 	rm -rf bin build build-san build-fuzz plots/*.png plots/*.svg plots/*.pdf plots/*.csv plots/*.html plots/*.txt

@@ -236,7 +236,19 @@ function series_setup() {
 	SUBJ["persons_convicted"] = "the yearly number of persons convicted"
 	SUBJ["persons_prosecuted"] = "the yearly number of persons prosecuted"
 	SUBJ["detected_victims"] = "the yearly number of detected victims"
+	# Countries are compared per 100,000 inhabitants (scripts/demo, step
+	# glotip_rates): the before/after tables hold the GLOTIP series as rates
+	for (i = 4; i <= 6; i++) {
+		PP[SER[i]] = SER[i] "_per_100k"
+		PPNAME[SER[i]] = NAME[SER[i]] " per 100,000 inhabitants"
+		PPSUBJ[SER[i]] = SUBJ[SER[i]] " per 100,000 inhabitants"
+	}
 }
+
+# the indicator, name and subject of series s in the before/after tables
+function ppind(s) { return (s in PP) ? PP[s] : s }
+function ppname(s) { return (s in PPNAME) ? PPNAME[s] : NAME[s] }
+function ppsubj(s) { return (s in PPSUBJ) ? PPSUBJ[s] : SUBJ[s] }
 
 # the size of a difference in the series' own unit: "0.76 points", "12.3"
 function amount(x, s) { return mag(x) UNIT[s] }
@@ -397,7 +409,7 @@ function diffusion_section(   r, ins, name, y, c, first, last, half, busy, busyn
 	       num(AT2013["palermo"]), esc(HALF["palermo"]), esc(BUSY["palermo"]), num(BUSYN["palermo"]),
 	       (AT2003["untoc"] > AT2003["palermo"] && AT2013["untoc"] > AT2013["palermo"]) ? " was ahead of it at both dates" : "",
 	       num(AT2003["untoc"]), num(AT2013["untoc"]), num(N["untoc"])
-	print "<p class=\"note\">After mid-2014 the list is incomplete: acts were added one by one from official and news pages, and at least 8 Protocol parties are missing and not identified (data/README.md). The flattening of the curve after 2014 is partly an artefact of that.</p>"
+	print "<p class=\"note\">After mid-2014 the list was rebuilt act by act from official and news pages: it names 180 of the 182 Protocol parties the UN counted in April 2024 (two are not identified, and Eritrea is a party with no date). Some later dates are derived from the entry into force (minus 30 days) or known only to the month or year, and a few rest on a single weak source; data/README.md lists them. The flattening of the curve after 2014 may still be partly an artefact of the record.</p>"
 }
 
 function global_section(   r, ind, i, nind, IND, LBL, fy, fv, ly, lv, mx, mxy, s, t) {
@@ -434,7 +446,7 @@ function global_section(   r, ind, i, nind, IND, LBL, fy, fv, ly, lv, mx, mxy, s
 			      mxy == ly ? ", the highest of the series" : sprintf(" (highest: %s in %s)", num(mx), esc(mxy)), t)
 	}
 	printf "<p class=\"reading\">%s</p>\n", substr(s, 2)
-	print "<p class=\"note\">These are sums of what governments chose to report to the State Department in each year. More countries reporting, or reporting more completely, raises them as surely as more enforcement does; the series cannot separate the two.</p>"
+	print "<p class=\"note\">These are sums of what governments chose to report to the State Department in each year. More countries reporting, or reporting more completely, raises them as surely as more enforcement does; the series cannot separate the two. 2003–2015 come from the 2007 and 2016 reports, 2017–2023 from the 2024 report (a secondary copy of its table, checked against two other summaries); the 2016 totals were not found, hence the gap in the chart (data/README.md gives the edition and confidence of every year).</p>"
 }
 
 # Per-country differences of series s from table name: counts of rises and
@@ -442,7 +454,7 @@ function global_section(   r, ind, i, nind, IND, LBL, fy, fv, ly, lv, mx, mxy, s
 function diffs(name, s,    r, d, i, j, t) {
 	NDIFF = 0; ROSE = 0; FELL = 0; SAME = 0
 	for (r = 1; r <= ROWS[name]; r++) {
-		if (get(name, r, "indicator") != s || get(name, r, "term") != "diff" ||
+		if (get(name, r, "indicator") != ppind(s) || get(name, r, "term") != "diff" ||
 		    get(name, r, "iso3") == "ALL" || get(name, r, "estimate") == "")
 			continue
 		d = get(name, r, "estimate") + 0
@@ -470,7 +482,7 @@ function diffs(name, s,    r, d, i, j, t) {
 
 function pooled_row(name, s, term,    r) {
 	for (r = 1; r <= ROWS[name]; r++)
-		if (get(name, r, "iso3") == "ALL" && get(name, r, "indicator") == s &&
+		if (get(name, r, "iso3") == "ALL" && get(name, r, "indicator") == ppind(s) &&
 		    get(name, r, "term") == term)
 			return r
 	return 0
@@ -495,11 +507,11 @@ function prepost_table(   i, s, r) {
 		s = SER[i]
 		r = pooled(s)
 		if (!r) {
-			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no pooled rows</td></tr>\n", esc(NAME[s])
+			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no pooled rows</td></tr>\n", esc(ppname(s))
 			continue
 		}
 		printf "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%d / %d / %d</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-		       esc(NAME[s]), num(get(P_NAME, r, "n")), num(get(P_NAME, r, "estimate")),
+		       esc(ppname(s)), num(get(P_NAME, r, "n")), num(get(P_NAME, r, "estimate")),
 		       ci(get(P_NAME, r, "conf_low"), get(P_NAME, r, "conf_high")), pval(get(P_NAME, r, "p_value")),
 		       ROSE, FELL, SAME, pval(get(P_NAME, P_ST, "p_value")), pval(get(P_NAME, P_SR, "p_value"))
 	}
@@ -509,13 +521,13 @@ function prepost_table(   i, s, r) {
 function prepost_reading(s,    r, n, d, lo, hi, p, txt) {
 	r = pooled(s)
 	if (!r) {
-		printf "<p class=\"missing\">(no pooled result for %s)</p>\n", esc(NAME[s])
+		printf "<p class=\"missing\">(no pooled result for %s)</p>\n", esc(ppname(s))
 		return
 	}
 	n = get(P_NAME, r, "n"); d = get(P_NAME, r, "estimate")
 	lo = get(P_NAME, r, "conf_low"); hi = get(P_NAME, r, "conf_high"); p = get(P_NAME, r, "p_value")
 	txt = sprintf("Across %s countries with %s on both sides of ratification (%s), %s was on average %s after ratification than before (95%% CI %s; %s). ",
-		      num(n), (SRC[s] == "3p" ? "a " : "a count of ") esc(NAME[s]), esc(WINDOW_SHORT), SUBJ[s],
+		      num(n), (SRC[s] == "3p" ? "a " : "a count of ") esc(NAME[s]), esc(WINDOW_SHORT), ppsubj(s),
 		      d + 0 == 0 ? "the same" : amount(d, s) (d + 0 < 0 ? " lower" : " higher"),
 		      ci(lo, hi), pis(p))
 	txt = txt sprintf("%d of %d rose, %d fell%s (sign test %s; signed-rank test %s). ",
@@ -530,7 +542,7 @@ function prepost_reading(s,    r, n, d, lo, hi, p, txt) {
 	else
 		txt = txt "The data do not show a consistent change: the interval includes zero and rises and falls are close to balanced."
 	if (SRC[s] == "glotip" && NDIFF > 0)
-		txt = txt sprintf(" The largest rise was %s (%s), the largest fall %s (%s); with counts, a few large countries weigh heavily on the mean.",
+		txt = txt sprintf(" The largest rise was %s (%s), the largest fall %s (%s). Per inhabitant, large countries do not dominate the mean as they would in counts, but the rates of small countries, resting on a few cases, move the most.",
 				  esc(country(s, D_ISO[1])), (D_EST[1] > 0 ? "+" : "") num(D_EST[1]),
 				  esc(country(s, D_ISO[NDIFF])), num(D_EST[NDIFF]))
 	printf "<p class=\"reading\">%s</p>\n", txt
@@ -544,7 +556,7 @@ function topbottom_table(s,    i, k, name, r, lim) {
 	k = NDIFF < 10 ? int((NDIFF + 1) / 2) : 5
 	printf "<table id=\"table-topbottom-%s\">\n", esc(s)
 	printf "<caption>%s: %s (difference of means, after − before; ties in alphabetical order)</caption>\n",
-	       esc(NAME[s]), k == 1 ? "the largest rise and the largest fall" : "the " k " largest rises and falls"
+	       esc(ppname(s)), k == 1 ? "the largest rise and the largest fall" : "the " k " largest rises and falls"
 	print "<tr><th></th><th>country</th><th>ratified</th><th>difference</th><th>95% CI</th><th>years (before + after)</th></tr>"
 	print "<tr class=\"sub\"><th colspan=\"6\">largest rises</th></tr>"
 	for (i = 1; i <= k; i++)
@@ -565,13 +577,13 @@ function topbottom_row(s, i) {
 
 function prepost_section(   i, s) {
 	print "<h2 id=\"prepost\">4. Before and after ratification</h2>"
-	printf "<p>For each country and series, <code>tt-prepost</code> compares the mean of the years before ratification with the mean of the years from ratification on (%s), with Welch's t test. With <code>--pooled</code> it then asks whether these per-country differences lean one way across countries: their mean with a t interval, a sign test of rises against falls, and a Wilcoxon signed-rank test. Countries that never ratified, or whose data begin after they ratified, have no difference and do not count.</p>\n", esc(WINDOW)
+	printf "<p>For each country and series, <code>tt-prepost</code> compares the mean of the years before ratification with the mean of the years from ratification on (%s), with Welch's t test. With <code>--pooled</code> it then asks whether these per-country differences lean one way across countries: their mean with a t interval, a sign test of rises against falls, and a Wilcoxon signed-rank test. Countries that never ratified, or whose data begin after they ratified, have no difference and do not count. The GLOTIP counts are compared per 100,000 inhabitants (<code>tt-join --attach data/population.csv</code>, then <code>tt-rate</code>): in counts, a change of a few hundred cases in a country of a billion people would outweigh everything a small country does.</p>\n", esc(WINDOW)
 	prepost_table()
 	for (i = 1; i <= NSER; i++) {
 		s = SER[i]
 		printf "<h3>%s</h3>\n", esc(NAME[s]) (SRC[s] == "3p" ? " (1 = no compliance, 5 = full)" : "")
 		prepost_reading(s)
-		svg("forest_" s ".svg", "Before and after ratification: " NAME[s], "Change in " NAME[s] " after ratification, by country: difference of means (after − before) with its 95% confidence interval (Welch). Source: " SOURCE[s] ".")
+		svg("forest_" s ".svg", "Before and after ratification: " ppname(s), "Change in " ppname(s) " after ratification, by country: difference of means (after − before) with its 95% confidence interval (Welch). Source: " SOURCE[s] (SRC[s] == "glotip" ? ", population from population.csv (World Bank)" : "") ".")
 		topbottom_table(s)
 	}
 }
@@ -732,7 +744,7 @@ function limits_section(   s1, s2, s3, s4) {
 	print "<li><strong>Reporting is not prevalence.</strong> Prosecutions, convictions and identified victims count what authorities did and recorded. A rise after ratification can be a new law, a new recording system or more victims coming forward, and a fall can be a weaker reporting effort; neither tells how much trafficking there is.</li>"
 	print "<li><strong>Ratification is not randomly timed.</strong> Countries ratify when governments, donors and the US TIP Report press them, often together with new laws, agencies and reporting. The event study compares them with countries that had not yet ratified, but those differ too; a passed pre-trend test does not rule out such differences.</li>"
 	print "<li><strong>The 3P index is a coding of the US TIP Reports.</strong> Its scores measure how the State Department described each government's policy, dated by the year assessed, and the reports themselves cite ratification; a rise in the score after ratification may partly be the coding reacting to it.</li>"
-	print "<li><strong>The list of parties is incomplete after mid-2014.</strong> At least 8 Protocol parties are missing and not identified, so later ratifiers would count as never treated. The event studies therefore stop at " esc(EYEARS) ".</li>"
+	print "<li><strong>The list of parties is less certain after mid-2014.</strong> Two Protocol parties are still not identified and some later dates are derived or known only to the month or year, so a later ratifier could count as never treated or in the wrong year. The event studies therefore stop at " esc(EYEARS) ".</li>"
 	print "<li><strong>Many comparisons, few countries.</strong> Six series, several tests each: some intervals will exclude zero by chance. Small groups of countries drive many of the event-study cells.</li>"
 	print "</ul>"
 }
@@ -742,13 +754,14 @@ function sources_section() {
 	print "<p>Summarised from <code>data/README.md</code>, which gives the full provenance, licences and transformations.</p>"
 	print "<table id=\"table-sources\">"
 	print "<tr><th>file</th><th>what</th><th>source</th><th>caveats</th></tr>"
-	print "<tr><td><code>palermo_parties.csv</code></td><td>signature and consent dates, Palermo Protocol and UNTOC</td><td>UN Treaty Collection tables as of 2014-07-10 (scraped in GitHub zmjones/untreaties), later acts from official and news pages</td><td>incomplete after mid-2014: at least 8 Protocol parties missing; some dates only to the month or year (the year is exact)</td></tr>"
+	print "<tr><td><code>palermo_parties.csv</code></td><td>signature and consent dates, Palermo Protocol and UNTOC</td><td>UN Treaty Collection tables as of 2014-07-10 (scraped in GitHub zmjones/untreaties), later acts from official and news pages</td><td>rebuilt after mid-2014 from single pages: 180 of 182 Protocol parties named; some dates derived from the entry into force or only to the month or year (columns precision, basis, confidence)</td></tr>"
 	print "<tr><td><code>palermo_protocol_parties_partial.csv</code></td><td>per-source treaty records with entry-into-force dates</td><td>Dutch treaty series, whatconvention.org, PacLII and others</td><td>68 participants only; supplementary, checked but not used here</td></tr>"
 	print "<tr><td><code>glotip_country_year.csv</code></td><td>UNODC GLOTIP counts by country and year: detected victims, persons prosecuted, convicted, and more</td><td>UNODC, Global Report on Trafficking in Persons, data_glotip.xlsx (14/04/2025)</td><td>coverage changes from year to year; counts under 5 suppressed (read as missing); national definitions change</td></tr>"
 	print "<tr><td><code>glotip_by_sex_age.csv</code></td><td>the same by sex and age</td><td>the same</td><td>about half suppressed; duplicate keys kept as <code>_dup</code> series; not used here</td></tr>"
 	print "<tr><td><code>policy_3p.csv</code></td><td>3P anti-trafficking policy index: prosecution, protection, prevention (1&ndash;5)</td><td>Cho, Dreher &amp; Neumayer (2014), via Kelley &amp; Heiss's scorecard-diplomacy replication data</td><td>2000&ndash;2013; dated by the year assessed (TIP report year &minus; 1); a coding of TIP reports</td></tr>"
 	print "<tr><td><code>tip_tiers.csv</code></td><td>US TIP Report tier placements</td><td>US State Department, via scorecard-diplomacy</td><td>ordinal; report years 2001&ndash;2015; checked but not used here</td></tr>"
-	print "<tr><td><code>tip_global_law_enforcement.csv</code></td><td>TIP Report world totals: prosecutions, convictions, victims identified</td><td>TIP Reports 2007 and 2016, via Kelley's Figure 3.2 data</td><td>sums of what governments reported; later editions revise earlier years</td></tr>"
+	print "<tr><td><code>tip_global_law_enforcement.csv</code></td><td>TIP Report world totals: prosecutions, convictions, victims identified</td><td>TIP Reports 2007 and 2016, via Kelley's Figure 3.2 data (2003&ndash;2015); the 2024 TIP Report, via a secondary copy (2017&ndash;2023)</td><td>sums of what governments reported; later editions revise earlier years; 2016 totals missing; edition and confidence per row</td></tr>"
+	print "<tr><td><code>population.csv</code></td><td>population by country and year, for rates per 100,000 inhabitants</td><td>World Bank SP.POP.TOTL (Open Knowledge data package, PDDL)</td><td>countries only; the Cook Islands and the Holy See have no rate</td></tr>"
 	print "</table>"
 }
 

@@ -15,12 +15,13 @@
 #include "utf8.h"
 
 static const char *dates_arg, *require_arg;
-static int normalize;
+static int normalize, each;
 
 static const struct tt_opt options[] = {
 	{ "dates", 0, "COLS", "columns that must hold ISO dates (besides signed, ratified, entry_into_force)" },
 	{ "require", 0, "COLS", "columns that must exist" },
 	{ "normalize", 0, NULL, "write the table with missing values empty and numbers in canonical form" },
+	{ "each", 0, NULL, "check each FILE as a table of its own (by default several files are one table)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -30,8 +31,10 @@ static void handle(int idx, const char *arg)
 		dates_arg = arg;
 	else if (idx == 1)
 		require_arg = arg;
-	else
+	else if (idx == 2)
 		normalize = 1;
+	else
+		each = 1;
 }
 
 static const struct tool tool = {
@@ -101,10 +104,9 @@ struct seen {
 	long line;
 };
 
-int main(int argc, char **argv)
+/* one table (one reader, of one file or several); the problems are counted */
+static void check_table(struct csv_reader *r)
 {
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	const struct csv_header *h;
 	const char *file;
 	struct group_table *keys = NULL;
@@ -117,7 +119,8 @@ int main(int argc, char **argv)
 	csv_set_checking(r, 1);
 	if (csv_read_header(r) != 0) {
 		csv_close(r);
-		return EXIT_DATA;
+		problems++;
+		return;
 	}
 	h = csv_header(r);
 	file = csv_first_file(r);
@@ -206,6 +209,26 @@ int main(int argc, char **argv)
 	free(gcols);
 	group_free(keys);
 	csv_close(r);
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	int n = argc - first;
+	struct csv_reader **r;
+
+	if (each && normalize)
+		die_usage("--each and --normalize do not go together: normalize one table at a time");
+	if (!each || n <= 1) {
+		check_table(csv_open(argv + first, n, opt.delim));
+	} else {
+		r = xmalloc((size_t)n * sizeof *r);
+		for (int i = 0; i < n; i++)	/* every input opened first */
+			r[i] = csv_open(argv + first + i, 1, opt.delim);
+		for (int i = 0; i < n; i++)
+			check_table(r[i]);
+		free(r);
+	}
 	out_flush();
 	return problems ? EXIT_DATA : out_close();
 }

@@ -10,12 +10,16 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "group.h"
+#include "keyed.h"
 #include "number.h"
 #include "options.h"
+#include "strbuf.h"
 #include "strlist.h"
 
-static char *events_arg;
+static char *events_arg, *attach_arg;
 static const char *key_arg = "iso3", *date_arg = "ratified", *instrument_arg;
+static const char *on_arg, *cols_arg;
 static int inner;
 
 static const struct tt_opt options[] = {
@@ -23,7 +27,10 @@ static const struct tt_opt options[] = {
 	{ "key", 'k', "COL", "the column that names the unit in both tables (default 'iso3')" },
 	{ "date", 0, "COL", "the events' date column, YYYY-MM-DD, YYYY-MM or YYYY (default 'ratified')" },
 	{ "instrument", 0, "NAME", "use only the events whose 'instrument' column is NAME" },
-	{ "inner", 0, NULL, "drop the rows of units without an event (never treated)" },
+	{ "inner", 0, NULL, "drop the rows of units without an event (never treated), or without a match in --attach" },
+	{ "attach", 0, "FILE", "a general left join instead: append columns of FILE to the rows whose --on keys match" },
+	{ "on", 0, "COLS", "with --attach: the key columns, in both tables (e.g. iso3,year)" },
+	{ "cols", 0, "COLS", "with --attach: the columns of FILE to append (default: all but the keys)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -35,13 +42,17 @@ static void handle(int idx, const char *arg)
 	case 2: date_arg = arg; break;
 	case 3: instrument_arg = arg; break;
 	case 4: inner = 1; break;
+	case 5: attach_arg = (char *)arg; break;
+	case 6: on_arg = arg; break;
+	case 7: cols_arg = arg; break;
 	}
 }
 
 static const struct tool tool = {
-	"tt-join", "-e EVENTS [OPTION]... [FILE]...",
+	"tt-join", "-e EVENTS [OPTION]... [FILE]...  or  --attach TABLE --on COLS [OPTION]... [FILE]...",
 	"Append event_year, rel_year (time - event_year) and post (1 when time >= event_year)\n"
-	"to every row, from the event dates in the events table.",
+	"to every row, from the event dates in the events table; or, with --attach, the\n"
+	"columns of TABLE to every row whose key columns match (a left join).",
 	C_DELIM | C_NA | C_TIME, options, handle,
 };
 
@@ -51,6 +62,8 @@ struct event {
 	size_t len;
 	double year;
 	long line;
+	int parts;      /* of the date: 3 day, 2 month, 1 year only; 0 none */
+	char *date;
 };
 
 struct event_table {
@@ -121,13 +134,17 @@ static void check_instruments(const struct strlist *seen, const char *file, size
 		       "pick one with --instrument", seen->n, join_list(seen));
 }
 
-static double event_year(const struct csv_header *h, const struct csv_row *row, int col)
+/* the year of the event date; *parts says how precise the date is */
+static double event_year(const struct csv_header *h, const struct csv_row *row, int col,
+			 int *parts)
 {
 	int year;
 
+	*parts = 0;
 	if (is_missing(row->f[col], row->len[col]))
 		return NAN;
-	if (!parse_date(row->f[col], row->len[col], &year, NULL, NULL))
+	*parts = parse_date(row->f[col], row->len[col], &year, NULL, NULL);
+	if (!*parts)
 		die_at(row->file, row->line, col + 1,
 		       "column \"%s\": \"%s\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
 		       h->name[col], cell_shown(row->f[col]));
@@ -165,7 +182,8 @@ static void read_events(struct csv_reader *r, struct event_table *t)
 		e = &t->ev[t->n++];
 		e->key = xstrndup(row->f[t->keycol], row->len[t->keycol]);
 		e->len = row->len[t->keycol];
-		e->year = event_year(h, row, datecol);
+		e->year = event_year(h, row, datecol, &e->parts);
+		e->date = xstrndup(row->f[datecol], row->len[datecol]);
 		e->line = row->line;
 	}
 	check_instruments(&instruments, t->file, t->n);
@@ -238,21 +256,52 @@ static int reads_stdin(char **files, int n)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static const char *shown_file(const char *f)
 {
-	int first = opts_parse(argc, argv, &tool);
+	return strcmp(f, "-") == 0 ? "(stdin)" : f;
+}
+
+/* The keys of the input with no dated event, and those whose date is a
+ * month or a year only, told once at the end (a key spelled differently in
+ * the two tables would otherwise pass as never treated, silently). */
+static void note_keys(struct group_table *keys, const unsigned char *state,
+		      const struct event_table *ev)
+{
+	size_t n = group_count(keys), none = 0, partial = 0;
+	struct strbuf a = { 0 }, b = { 0 };
+
+	for (size_t g = 0; g < n; g++) {
+		size_t len;
+		const char *k = group_key(keys, g, 0, &len);
+		if (state[g] == 1) {
+			sb_printf(&a, "%s%.*s", none++ ? ", " : "", (int)len, k);
+		} else if (state[g] >= 2) {
+			const struct event *e = event_find(ev, k, len);
+			sb_printf(&b, "%s%.*s %s", partial++ ? ", " : "", (int)len, k, e->date);
+		}
+	}
+	if (none)
+		warn("%zu of %zu %s values have no event in %s and %s: %s", none, n, key_arg,
+		     shown_file(events_arg), inner ? "are left out (--inner)" : "count as never treated",
+		     a.s);
+	if (partial)
+		warn("%zu of %zu %s values have an event date given to the month or the year only; "
+		     "its year is used: %s", partial, n, key_arg, b.s);
+	free(sb_take(&a));
+	free(sb_take(&b));
+}
+
+static int join_events(struct csv_reader *r)
+{
 	struct event_table events = { 0 };
-	struct csv_reader *er, *r;
+	struct csv_reader *er = csv_open(&events_arg, 1, opt.delim);
 	const struct csv_header *h;
 	struct csv_row *row;
+	struct group_table *keys;
+	unsigned char *state = NULL;      /* per key: 0 dated by day, 1 no event, 2 partial */
+	size_t statecap = 0, nstate = 0;
 	int keycol, tcol;
 
-	if (!events_arg)
-		die_usage("the events table is missing: give it with -e FILE");
-	if (strcmp(events_arg, "-") == 0 && reads_stdin(argv + first, argc - first))
-		die_usage("the events table and the input cannot both be standard input");
-	er = csv_open(&events_arg, 1, opt.delim);
-	r = csv_open(argv + first, argc - first, opt.delim);
 	read_events(er, &events);
 	index_events(&events);
 	csv_close(er);
@@ -263,12 +312,102 @@ int main(int argc, char **argv)
 	keycol = col_require(h, csv_first_file(r), key_arg, "key column");
 	tcol = col_require(h, csv_first_file(r), opt.time, "time column");
 	check_new_columns(h, csv_first_file(r));
+	keys = group_new(&keycol, 1);
 	write_header(h);
-	while (csv_next(r, &row))
-		write_row(h, row, tcol, event_find(&events, row->f[keycol], row->len[keycol]));
-	for (size_t i = 0; i < events.n; i++)
+	while (csv_next(r, &row)) {
+		const struct event *e = event_find(&events, row->f[keycol], row->len[keycol]);
+		size_t g = group_of(keys, row);
+		if (g == nstate) {	/* a key seen for the first time */
+			state = xgrow(state, &statecap, ++nstate, 1);
+			state[g] = !e || isnan(e->year) ? 1 : e->parts < 3 ? 2 : 0;
+		}
+		write_row(h, row, tcol, e);
+	}
+	note_keys(keys, state, &events);
+	free(state);
+	group_free(keys);
+	for (size_t i = 0; i < events.n; i++) {
 		free(events.ev[i].key);
+		free(events.ev[i].date);
+	}
 	free(events.ev);
+	return 0;
+}
+
+/* --attach: a left join on the --on columns */
+static int join_attach(struct csv_reader *r)
+{
+	struct keyed_table *t = keyed_load(attach_arg, opt.delim, on_arg, cols_arg);
+	const struct csv_header *h;
+	const char *file;
+	struct csv_row *row;
+	int *keycols;
+	size_t nkeys, rows = 0, unmatched = 0;
+
+	if (csv_read_header(r) != 0)
+		return EXIT_DATA;
+	h = csv_header(r);
+	file = csv_first_file(r);
+	keycols = col_require_list(h, file, on_arg, "key column", &nkeys);
+	for (size_t c = 0; c < keyed_ncols(t); c++)
+		if (col_find(h, keyed_colname(t, c)) >= 0)
+			die_at(file, 1, 0, "the input already has a column \"%s\"; "
+			       "choose the columns to attach with --cols", keyed_colname(t, c));
+	for (size_t i = 0; i < h->n; i++)
+		out_field(h->name[i], h->len[i]);
+	for (size_t c = 0; c < keyed_ncols(t); c++)
+		out_str(keyed_colname(t, c));
+	out_endrow();
+	while (csv_next(r, &row)) {
+		const size_t *lens = NULL;
+		char *const *cells = keyed_find(t, row, keycols, &lens);
+
+		rows++;
+		if (!cells) {
+			unmatched++;
+			if (inner)
+				continue;
+		}
+		for (size_t i = 0; i < row->n; i++)
+			out_field(row->f[i], row->len[i]);
+		for (size_t c = 0; c < keyed_ncols(t); c++)
+			if (cells)
+				out_field(cells[c], lens[c]);
+			else
+				out_empty();
+		out_endrow();
+	}
+	if (unmatched)
+		warn("%zu of %zu rows have no match in %s on %s: %s", unmatched, rows,
+		     shown_file(attach_arg), on_arg,
+		     inner ? "left out (--inner)" : "their attached columns are empty");
+	free(keycols);
+	keyed_free(t);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	struct csv_reader *r;
+	int status;
+
+	if (attach_arg && events_arg)
+		die_usage("give either -e EVENTS or --attach FILE, not both");
+	if (!attach_arg && (on_arg || cols_arg))
+		die_usage("--on and --cols go with --attach FILE");
+	if (attach_arg && !on_arg)
+		die_usage("--attach needs the key columns: give them with --on COLS");
+	if (!events_arg && !attach_arg)
+		die_usage("the events table is missing: give it with -e FILE");
+	if (strcmp(attach_arg ? attach_arg : events_arg, "-") == 0 &&
+	    reads_stdin(argv + first, argc - first))
+		die_usage("the %s and the input cannot both be standard input",
+			  attach_arg ? "attached table" : "events table");
+	r = csv_open(argv + first, argc - first, opt.delim);
+	status = attach_arg ? join_attach(r) : join_events(r);
+	if (status)
+		return status;
 	csv_close(r);
 	return out_close();
 }

@@ -17,6 +17,7 @@
 #include "joined.h"
 #include "htest.h"
 #include "options.h"
+#include "strbuf.h"
 #include "regress.h"
 
 static double pre_window = INFINITY, post_window = INFINITY;
@@ -175,7 +176,7 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
 
 /* Residuals at rounding level: the standard errors are rounding noise and
  * would give t statistics of 1e15.  Report the fit as exact instead, as a
- * constant series is (DESIGN.md): standard error 0, no test. */
+ * constant series is (tt-toolkit(7)): standard error 0, no test. */
 static void exact_fit(struct its_fit *fit, int *rc)
 {
 	for (int j = 0; j < ITS_TERMS; j++) {
@@ -232,42 +233,117 @@ static int all_equal(const struct prepost_group *a)
 	return 1;
 }
 
-/* One warning per group that cannot have every term, saying why. */
+/* Why a group cannot have every term.  One group's reason is told as it is
+ * ("PHL, prosecutions: 2 pre and 5 post observations: no ITS ..."); the
+ * groups that share a reason are told in one line that lists them, so that
+ * a run over 180 countries says what it could not do in a few lines, not
+ * in a hundred. */
+enum why {
+	W_NOCOMP, W_NOWELCH, W_NOITS, W_SINGULAR, W_EXACT, W_CONST, W_CONSTWELCH,
+	W_MEANPRE0, W_REPEAT, W_GAP, W_N
+};
+
+static const char *const why_text[W_N] = {
+	"no comparison (observations on one side of the event only)",
+	"no Welch test and no ITS (they need 2 and 3 observations on each side)",
+	"no ITS (it needs 3 observations on each side)",
+	"the ITS regression is singular (repeated years?): no ITS",
+	"the ITS lines fit exactly: standard errors 0, no ITS tests",
+	"constant values: differences 0, no tests",
+	"values constant before and after: no Welch test",
+	"mean_pre is 0: no pct_change",
+	"several observations at one rel_year (is a group column missing?): Newey-West lags count observations",
+	"years missing around the event: Newey-West lags count observations, not years",
+};
+
+static struct {
+	size_t n;
+	struct strbuf one;      /* the message of the first group */
+	struct strbuf list;     /* "label (detail); ..." */
+} told[W_N];
+
+static void tell(enum why w, const char *label, const char *detail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void tell(enum why w, const char *label, const char *detail, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (told[w].n++ == 0) {
+		char *msg;
+		va_start(ap, fmt);
+		{
+			va_list aq;
+			int len;
+			va_copy(aq, ap);
+			len = vsnprintf(NULL, 0, fmt, aq);
+			va_end(aq);
+			msg = xmalloc((size_t)len + 1);
+			vsnprintf(msg, (size_t)len + 1, fmt, ap);
+		}
+		va_end(ap);
+		sb_printf(&told[w].one, "%s: %s", label, msg);
+		free(msg);
+	}
+	sb_printf(&told[w].list, "%s%s%s%s%s", told[w].n > 1 ? "; " : "", label,
+		  *detail ? " (" : "", detail, *detail ? ")" : "");
+}
+
+static void tell_all(void)
+{
+	for (int w = 0; w < W_N; w++) {
+		if (told[w].n == 1)
+			warn("%s", told[w].one.s);
+		else if (told[w].n > 1)
+			warn("%zu groups: %s: %s", told[w].n, why_text[w], told[w].list.s);
+		free(sb_take(&told[w].one));
+		free(sb_take(&told[w].list));
+		told[w].n = 0;
+	}
+}
+
+
 static void explain(struct group_table *g, size_t i, const struct prepost_group *a,
 		    size_t n_pre, size_t n_post, int welch_rc, int its_rc)
 {
 	const char *label = group_label(g, i);
+	char counts[64];
 
+	snprintf(counts, sizeof counts, "%zu pre, %zu post", n_pre, n_post);
 	if (n_pre == 0 || n_post == 0)
-		warn("%s: %zu pre and %zu post observations: no comparison", label, n_pre, n_post);
+		tell(W_NOCOMP, label, counts, "%zu pre and %zu post observations: no comparison",
+		     n_pre, n_post);
 	else if (n_pre < 2 || n_post < 2)
-		warn("%s: %zu pre and %zu post observations: no Welch test and no ITS "
-		     "(they need 2 and 3 on each side)", label, n_pre, n_post);
+		tell(W_NOWELCH, label, counts, "%zu pre and %zu post observations: no Welch test "
+		     "and no ITS (they need 2 and 3 on each side)", n_pre, n_post);
 	else if (n_pre < 3 || n_post < 3)
-		warn("%s: %zu pre and %zu post observations: no ITS (it needs 3 on each side)",
-		     label, n_pre, n_post);
+		tell(W_NOITS, label, counts, "%zu pre and %zu post observations: no ITS (it needs "
+		     "3 on each side)", n_pre, n_post);
 	else if (its_rc == REGRESS_SINGULAR)
-		warn("%s: the ITS regression is singular (repeated years?): no ITS", label);
+		tell(W_SINGULAR, label, "", "%s", why_text[W_SINGULAR]);
 	else if (its_rc == REGRESS_CONSTANT_Y && !all_equal(a))
-		warn("%s: the ITS lines fit exactly: standard errors 0, no ITS tests", label);
+		tell(W_EXACT, label, "", "%s", why_text[W_EXACT]);
 	if (n_pre && n_post && all_equal(a))
-		warn("%s: constant values: differences 0, no tests", label);
+		tell(W_CONST, label, "", "%s", why_text[W_CONST]);
 	else if (welch_rc == HTEST_CONSTANT)
-		warn("%s: values constant before and after: no Welch test", label);
+		tell(W_CONSTWELCH, label, "", "%s", why_text[W_CONSTWELCH]);
 	if (a->has_diff && a->mean_pre == 0)
-		warn("%s: mean_pre is 0: no pct_change", label);
+		tell(W_MEANPRE0, label, "", "%s", why_text[W_MEANPRE0]);
 }
 
 /* Newey-West lags count observations, so a missing year shortens them and
  * a repeated one (countries pooled in one group?) makes them meaningless. */
 static void check_spacing(struct group_table *g, size_t i, const struct prepost_group *a)
 {
+	char at[64];
+
 	for (size_t k = 1; k < a->n; k++) {
 		double lo = a->o[k - 1].rel, hi = a->o[k].rel;
 
 		if (hi == lo) {
-			warn("%s: several observations at rel_year %g (is a group column missing?): "
-			     "Newey-West lags count observations", group_label(g, i), lo);
+			snprintf(at, sizeof at, "rel_year %g", lo);
+			tell(W_REPEAT, group_label(g, i), at, "several observations at rel_year %g "
+			     "(is a group column missing?): Newey-West lags count observations", lo);
 			return;
 		}
 	}
@@ -276,8 +352,9 @@ static void check_spacing(struct group_table *g, size_t i, const struct prepost_
 
 		if (hi - lo <= 1 || (drop_event && lo == -1 && hi == 1))
 			continue;
-		warn("%s: no observation between rel_year %g and %g: Newey-West lags count "
-		     "observations, not years", group_label(g, i), lo, hi);
+		snprintf(at, sizeof at, "none between rel_year %g and %g", lo, hi);
+		tell(W_GAP, group_label(g, i), at, "no observation between rel_year %g and %g: "
+		     "Newey-West lags count observations, not years", lo, hi);
 		return;
 	}
 }
@@ -434,6 +511,7 @@ int main(int argc, char **argv)
 			     acc[g].untreated_rows, acc[g].untreated_rows == 1 ? "" : "s");
 		prepost_group(groups, g, &acc[g]);
 	}
+	tell_all();
 	if (pooled)
 		write_pooled(strata, acc, nacc);
 	if (never)

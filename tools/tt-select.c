@@ -9,13 +9,19 @@
 #include "diag.h"
 #include "number.h"
 #include "options.h"
+#include "strbuf.h"
 #include "strlist.h"
 
 struct cond {
 	const char *text;
 	int col, negate;
 	struct strlist values;
+	long held;                /* rows for which this condition alone holds */
+	struct strlist seen;      /* the first ten distinct values of the column */
+	int more;                 /* and there are others */
 };
+
+enum { SEEN_MAX = 10 };
 
 static struct cond *conds;
 static size_t nconds, condcap;
@@ -67,21 +73,82 @@ static void parse_cond(struct cond *c, const struct csv_header *h, const char *f
 	free(name);
 }
 
+static double tmin = 1e300, tmax = -1e300;
+static long in_range;
+
+/* every condition is evaluated, so that an empty result can say which one
+ * kept nothing and what its column holds instead */
 static int keep(const struct csv_header *h, const struct csv_row *row, int tcol,
 		double from, double to)
 {
+	int ok = 1;
+
 	for (size_t i = 0; i < nconds; i++) {
-		const struct cond *c = &conds[i];
-		int in = strlist_find(&c->values, row->f[c->col], row->len[c->col]) >= 0;
-		if (in == c->negate)
-			return 0;
+		struct cond *c = &conds[i];
+		const char *v = row->f[c->col];
+		size_t len = row->len[c->col];
+		int in = strlist_find(&c->values, v, len) >= 0;
+		if (in == c->negate) {
+			ok = 0;
+		} else {
+			c->held++;
+		}
+		if (strlist_find(&c->seen, v, len) < 0) {
+			if (c->seen.n < SEEN_MAX)
+				strlist_push(&c->seen, v, len);
+			else
+				c->more = 1;
+		}
 	}
 	if (tcol >= 0) {
 		double t;
-		if (cell_number(h, row, tcol, &t) || t < from || t > to)
+		if (cell_number(h, row, tcol, &t))
 			return 0;
+		if (ok && t < tmin)	/* the range of the rows the -w conditions keep */
+			tmin = t;
+		if (ok && t > tmax)
+			tmax = t;
+		if (t < from || t > to)
+			return 0;
+		in_range++;
 	}
-	return 1;
+	return ok;
+}
+
+/* No row kept: say which filter kept nothing, and what there is instead. */
+static void note_nothing_kept(const struct csv_header *h, int tcol, long rows)
+{
+	int told = 0;
+
+	if (rows == 0)
+		return;
+	for (size_t i = 0; i < nconds; i++) {
+		const struct cond *c = &conds[i];
+		struct strbuf b = { 0 };
+		char *list;
+
+		if (c->held > 0)
+			continue;
+		for (size_t k = 0; k < c->seen.n; k++)
+			sb_printf(&b, "%s%s", k ? ", " : "", cell_shown(c->seen.v[k]));
+		if (c->more)
+			sb_puts(&b, ", ...");
+		list = sb_take(&b);
+		warn("no row kept: no row meets -w %s; column \"%s\" holds: %s", c->text,
+		     h->name[c->col], list);
+		free(list);
+		told = 1;
+	}
+	if (!told && tcol >= 0 && in_range == 0 && tmin <= tmax) {
+		char lo[32], hi[32];
+		format_number(lo, tmin, 0);
+		format_number(hi, tmax, 0);
+		warn("no row kept: column \"%s\" runs from %s to %s only%s", h->name[tcol], lo, hi,
+		     nconds ? " in the rows the -w conditions keep" : "");
+		told = 1;
+	}
+	if (!told)
+		warn("no row kept: no row meets all the conditions together");
 }
 
 int main(int argc, char **argv)
@@ -94,6 +161,7 @@ int main(int argc, char **argv)
 	int tcol = -1, *cols;
 	size_t ncols;
 	struct csv_row *row;
+	long rows = 0, kept = 0;
 
 	if (from_arg)
 		from = opt_double("from", from_arg);
@@ -119,14 +187,20 @@ int main(int argc, char **argv)
 		out_field(h->name[cols[i]], h->len[cols[i]]);
 	out_endrow();
 	while (csv_next(r, &row)) {
+		rows++;
 		if (!keep(h, row, tcol, from, to))
 			continue;
+		kept++;
 		for (size_t i = 0; i < ncols; i++)
 			out_field(row->f[cols[i]], row->len[cols[i]]);
 		out_endrow();
 	}
-	for (size_t i = 0; i < nconds; i++)
+	if (kept == 0 && (nconds || tcol >= 0))
+		note_nothing_kept(h, tcol, rows);
+	for (size_t i = 0; i < nconds; i++) {
 		strlist_free(&conds[i].values);
+		strlist_free(&conds[i].seen);
+	}
 	free(conds);
 	free(cols);
 	csv_close(r);

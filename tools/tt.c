@@ -25,6 +25,8 @@ static const struct {
 	{ "prepost", "pre vs post event comparison per group and pooled" },
 	{ "event", "event study and staggered difference-in-differences (Callaway-Sant'Anna)" },
 	{ "plot", "charts through gnuplot: line, prepost, event, forest, bar, step" },
+	{ "country", "country names to ISO3 codes, every unknown name reported" },
+	{ "rate", "a value per N of another column (e.g. per 100,000 inhabitants)" },
 	{ "table", "an estimates table as a publication table: Markdown, LaTeX, HTML, CSV" },
 };
 

@@ -5,7 +5,7 @@
  * always missing; every item of LIST is missing; a cell is missing exactly
  * when it is empty or equal, byte for byte, to an item (no trimming, no case
  * folding, no prefix matches).  Before any na_set the defaults of
- * DESIGN.md hold. */
+ * tt-toolkit(7) hold. */
 #include "fuzz.h"
 #include "number.h"
 #include "strlist.h"

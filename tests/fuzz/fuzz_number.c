@@ -10,7 +10,11 @@
  *   the input's first 8 bytes) reads back as x, and as a number that our
  *   own parse_number accepts (tt reads what tt writes); with -p N it keeps
  *   N significant digits;
- * - parse_year succeeds exactly for integer values within [lo, hi]. */
+ * - parse_year succeeds exactly for integer values within [lo, hi];
+ * - parse_number_grouped with ',' is parse_number on a cell without a
+ *   comma; where it accepts a cell with commas, the commas stand between
+ *   groups of three digits of the integer part and the value is that of
+ *   the cell without them. */
 #include <math.h>
 
 #include "csvwrite.h"
@@ -108,6 +112,42 @@ static void check_year(const char *s, size_t n, double v, int number_ok)
 	}
 }
 
+static void check_grouped(const char *s, size_t n, enum num_status st, double v)
+{
+	double g = -1, plain;
+	enum num_status gst = parse_number_grouped(s, n, ',', &g);
+	char *bare;
+	size_t k = 0, run = 0, i;
+	int seen_comma = 0, seen_end = 0;
+
+	if (!memchr(s, ',', n)) {
+		CHECK(gst == st);
+		CHECK(gst != NUM_OK || g == v);
+		return;
+	}
+	if (gst != NUM_OK)
+		return;
+	bare = malloc(n + 1);
+	if (!bare)
+		abort();
+	for (i = 0; i < n; i++) {
+		if (s[i] == ',') {
+			CHECK(!seen_end && run >= 1 && (seen_comma ? run == 3 : run <= 3));
+			seen_comma = 1;
+			run = 0;
+			continue;
+		}
+		if (digit(s[i]))
+			run++;
+		else if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
+			seen_end = 1;
+		bare[k++] = s[i];
+	}
+	bare[k] = '\0';
+	CHECK(parse_number(bare, k, &plain) == NUM_OK && plain == g);
+	free(bare);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_copy(data, size);
@@ -128,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	check_year(s, size, v, st == NUM_OK);
+	check_grouped(s, size, st, v);
 	if (size >= 8) {
 		double raw;
 		memcpy(&raw, data, sizeof raw);

@@ -50,6 +50,8 @@ int fuzz_main_join(int, char **);
 int fuzz_main_prepost(int, char **);
 int fuzz_main_event(int, char **);
 int fuzz_main_plot(int, char **);
+int fuzz_main_country(int, char **);
+int fuzz_main_rate(int, char **);
 int fuzz_main_table(int, char **);
 
 static const struct {
@@ -68,6 +70,8 @@ static const struct {
 	{ "tt-prepost", fuzz_main_prepost, NULL, NULL, 0 },
 	{ "tt-event", fuzz_main_event, "--reps=19", "--r", 0 },
 	{ "tt-plot", fuzz_main_plot, "--script", NULL, 0 },
+	{ "tt-country", fuzz_main_country, "--countries=data/countries.csv", "--countries", 0 },
+	{ "tt-rate", fuzz_main_rate, NULL, NULL, 0 },
 	{ "tt-table", fuzz_main_table, NULL, NULL, 0 },
 };
 #define NTOOLS (sizeof tools / sizeof tools[0])

@@ -23,7 +23,7 @@
 # slopes and the rank rule of trend::sens.slope are written out below.
 #
 # The layout of the estimates table (which cells are empty for which term)
-# is DESIGN.md's; the man pages tt-trend(1) and tt-prepost(1) describe it.
+# is tt-toolkit(7)'s; the man pages tt-trend(1) and tt-prepost(1) describe it.
 
 stopifnot(file.exists("tools/tt-trend.c"))
 suppressPackageStartupMessages(library(sandwich))

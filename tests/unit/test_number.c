@@ -156,8 +156,43 @@ static void test_strlist(void)
 	strlist_free(&l);
 }
 
+static int grouped_is(const char *s, double want)
+{
+	double v = -1;
+	return parse_number_grouped(s, strlen(s), ',', &v) == NUM_OK && v == want;
+}
+
+static int grouped_bad(const char *s)
+{
+	double v;
+	return parse_number_grouped(s, strlen(s), ',', &v) == NUM_BAD;
+}
+
+static void test_grouped(void)
+{
+	double v;
+
+	CHECK(grouped_is("1,032", 1032));
+	CHECK(grouped_is("1032", 1032));
+	CHECK(grouped_is("-12,345,678.5", -12345678.5));
+	CHECK(grouped_is("+999,000", 999000));
+	CHECK(grouped_is("0.25", 0.25));
+	CHECK(grouped_is("1,000e3", 1e6));
+	CHECK(grouped_bad("1,03"));
+	CHECK(grouped_bad("1,0320"));
+	CHECK(grouped_bad(",103"));
+	CHECK(grouped_bad("1234,567"));
+	CHECK(grouped_bad("1,,032"));
+	CHECK(grouped_bad("1,032,"));
+	CHECK(grouped_bad("1.5,000"));
+	CHECK(grouped_bad("1,a32"));
+	CHECK(parse_number_grouped("1 032", 5, ' ', &v) == NUM_OK && v == 1032);
+	CHECK(parse_number_grouped("1'032'000", 9, '\'', &v) == NUM_OK && v == 1032000);
+}
+
 int main(void)
 {
+	test_grouped();
 	test_numbers();
 	test_against_strtod();
 	test_missing();

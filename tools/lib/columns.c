@@ -76,6 +76,9 @@ int *col_groups(const struct csv_header *h, const char *file, const char *groups
 		if (c >= 0)
 			idx[(*n)++] = c;
 	}
+	/* pooling six countries silently is the trap: say so */
+	if (!all && *n == 0)
+		warn("no iso3 or indicator column: the whole input is one group; name groups with -g");
 	return idx;
 }
 

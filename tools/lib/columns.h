@@ -16,7 +16,8 @@ int col_require(const struct csv_header *h, const char *file, const char *spec,
 int *col_require_list(const struct csv_header *h, const char *file, const char *list,
 		      const char *what, size_t *n);
 /* the grouping columns: -g LIST, or --all (none), or those of iso3,indicator
- * present in the header */
+ * present in the header; when neither is, a note on stderr says that the
+ * whole input is one group */
 int *col_groups(const struct csv_header *h, const char *file, const char *groups,
 		int all, size_t *n);
 /* 1 when the header names a column twice (index of the second in *dup) */

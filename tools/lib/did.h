@@ -7,7 +7,7 @@
  * gets back every ATT(g,t), the event-time estimates, the overall
  * aggregations and a pre-trend test, each with a status the tool can print.
  *
- * Definitions (DESIGN.md, tt-event):
+ * Definitions (tt-toolkit(7), tt-event):
  *   years   the distinct years holding a non-missing outcome, sorted;
  *           "previous year" means the previous entry of that list.
  *   cohort  g = event year.  A unit with g <= first year is dropped (it has

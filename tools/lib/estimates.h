@@ -1,4 +1,4 @@
-/* The estimates table that every inferential tool writes (DESIGN.md):
+/* The estimates table that every inferential tool writes (tt-toolkit(7)):
  *
  *   <group columns>[,lead...],term,estimate,std_error,statistic,df,p_value,
  *   conf_low,conf_high,n,method[,trail...]

@@ -133,7 +133,7 @@ double kendall_tau_b(const double *t, const double *y, size_t n);
  *   N' == 0 (n < 2 or all x tied): HTEST_TOO_FEW, everything NaN.
  *   a rank outside 1..N' (small n; R gives NA): HTEST_NO_CI, CI NaN,
  *     slope and intercept defined.
- *   all y tied (var S = 0): slope 0, CI 0..0, HTEST_OK, as DESIGN.md
+ *   all y tied (var S = 0): slope 0, CI 0..0, HTEST_OK, as tt-toolkit(7)
  *     wants for a constant series -- also for n = 2, where trend's
  *     ranks would be out of range.
  */

@@ -83,6 +83,45 @@ enum num_status parse_number(const char *s, size_t len, double *out)
 	return NUM_OK;
 }
 
+enum num_status parse_number_grouped(const char *s, size_t len, char sep, double *out)
+{
+	char *plain;
+	size_t i = 0, k = 0, digits = 0, intend;
+	int grouped = 0;
+	enum num_status st;
+
+	if (!memchr(s, sep, len))
+		return parse_number(s, len, out);
+	plain = xmalloc(len + 1);
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		plain[k++] = s[i++];
+	for (intend = i; intend < len && s[intend] != '.' && s[intend] != 'e' &&
+	     s[intend] != 'E'; intend++)
+		;
+	/* the integer part: 1 to 3 digits, then groups of sep and 3 digits */
+	for (; i < intend; i++) {
+		if (s[i] == sep) {
+			if (digits == 0 || (grouped && digits != 3) || (!grouped && digits > 3))
+				break;
+			grouped = 1;
+			digits = 0;
+			continue;
+		}
+		plain[k++] = s[i];
+		digits++;
+	}
+	if (i < intend || (grouped && digits != 3) || memchr(s + intend, sep, len - intend)) {
+		free(plain);
+		return NUM_BAD;
+	}
+	memcpy(plain + k, s + intend, len - intend);
+	k += len - intend;
+	plain[k] = '\0';
+	st = parse_number(plain, k, out);
+	free(plain);
+	return st;
+}
+
 const char *num_strerror(enum num_status st)
 {
 	return st == NUM_RANGE ? "is out of range" : "is not a number";

@@ -14,6 +14,13 @@ enum num_status parse_number(const char *s, size_t len, double *out);
 /* why a cell is not a number, for messages: "is not a number", "is out of range" */
 const char *num_strerror(enum num_status st);
 
+/* A number whose integer part may group its digits by threes with the
+ * separator sep, as spreadsheets write them: with sep ',' "1,032" and
+ * "-12,345,678.5" read as 1032 and -12345678.5, "1032" too; "1,03",
+ * "1,0320" and ",103" are NUM_BAD.  sep may not be a digit, a sign, "e"/"E"
+ * or the decimal point. */
+enum num_status parse_number_grouped(const char *s, size_t len, char sep, double *out);
+
 /* The missing-value tokens.  The empty cell is always missing; --na LIST
  * replaces the other tokens (default NA, N/A, n/a, .., -). */
 void na_set(const char *list);

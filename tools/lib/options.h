@@ -1,4 +1,4 @@
-/* The option vocabulary of DESIGN.md, parsed from one table.  A tool lists
+/* The option vocabulary of tt-toolkit(7), parsed from one table.  A tool lists
  * its own options and says which common ones it takes; --help and --version
  * come with every tool. */
 #ifndef TT_OPTIONS_H
