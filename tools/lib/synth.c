@@ -327,8 +327,10 @@ static double fit_one(const double *X, const double *y, size_t T, size_t T0, siz
 	*pre = rms(gap, T0);
 	*post = rms(gap + T0, T - T0);
 	double scale = max_abs(y, T0) + max_abs(X, J * T);
-	if (*pre <= EXACT_FIT * (scale > 0 ? scale : 1))
+	if (*pre <= EXACT_FIT * (scale > 0 ? scale : 1)) {
+		*pre = 0;
 		return INFINITY;
+	}
 	return *post / *pre;
 }
 
