@@ -401,7 +401,7 @@ static size_t pick_donors(const struct input *in, const struct part *p, const st
 		else
 			gap[n_gap++] = i;
 	}
-	if (n_gap && J) {
+	if (n_gap) {
 		char what[160];
 		snprintf(what, sizeof what, "without a value in every year used (%ld-%ld), "
 			 "left out of the donor pool", pn->years[cols[0]], last);
@@ -440,9 +440,9 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 	int failed = 1;
 
 	if (event == NO_EVENT) {
-		warn("%sunit %s has no event year: it is not treated (give its year with "
-		     "--event-year, or pick a unit that has one)", diag_where(in->unit_v[u].file,
-		     in->unit_v[u].line, in->cohort + 1), label);
+		warn_at(in->unit_v[u].file, in->unit_v[u].line, in->cohort + 1,
+			"%s: no event year: the unit is not treated (give its year with "
+			"--event-year, or pick a unit that has one)", label);
 		free(cols);
 		free(label);
 		return 1;
@@ -640,7 +640,8 @@ static int by_weight(const void *a, const void *b)
 {
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 	double x = sort_res->r.w[i], y = sort_res->r.w[j];
-	if (x != y)
+	/* weights equal but for rounding keep the donors' order */
+	if (fabs(x - y) > 1e-9 * fmax(x, y))
 		return x > y ? -1 : 1;
 	return (i > j) - (i < j);
 }
