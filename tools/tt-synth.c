@@ -611,7 +611,10 @@ static void row_start(const struct result *res, double year, const char *donor, 
 		const char *v = group_key(out_in->units, res->unit, k, &len);
 		out_field(v, len);
 	}
-	out_num(year);
+	if (isnan(year))
+		out_empty();
+	else
+		out_int((long long)year);     /* a year, whatever -p says */
 	if (donor)
 		out_field(donor, dlen);
 	else
@@ -649,7 +652,7 @@ static int by_weight(const void *a, const void *b)
 static void write_detail(const struct result *res, const char *method)
 {
 	const struct synth_result *r = &res->r;
-	put(res, (double)res->event, SIZE_MAX, "event", (double)res->event, -1, NULL);
+	put(res, (double)res->event, SIZE_MAX, "event", NAN, -1, NULL);
 	for (size_t t = 0; t < res->T; t++)
 		put(res, (double)res->years[t], SIZE_MAX, "treated", res->y[t], 1, NULL);
 	for (size_t t = 0; t < res->T; t++)
