@@ -317,22 +317,6 @@ static char *case_label(const struct input *in, size_t u)
 	return sb_take(&b);
 }
 
-static void note_units(const char *label, const struct input *in, const struct part *p,
-		       const size_t *local, size_t n, const char *what)
-{
-	struct strbuf b = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *name = unit_name(in, p->units[local[i]], &len);
-		if (i)
-			sb_puts(&b, ", ");
-		sb_add(&b, name, len);
-	}
-	char *list = sb_take(&b);
-	warn("%s: %zu unit%s %s: %s", label, n, n == 1 ? "" : "s", what, list);
-	free(list);
-}
-
 /* ------------------------------------------------------------------ */
 /* One treated unit                                                     */
 
@@ -350,12 +334,11 @@ static struct result *results;
 static size_t n_results, cap_results;
 static struct strlist donor_list;
 
-/* Why a case cannot be estimated: with --unit the run fails, with --all
- * the unit is left out.  Returns 1. */
-static int refuse(const char *label, const char *fmt, ...)
+/* Why a case cannot be estimated, located at the treated unit's first
+ * row: with --unit the run fails, with --all the unit is left out. */
+static void refuse(const struct unit *u, const char *label, const char *fmt, ...)
 {
 	va_list ap;
-	struct strbuf b = { 0 };
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -363,26 +346,44 @@ static int refuse(const char *label, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
 	va_end(ap);
-	sb_printf(&b, "%s: %s", label, msg);
+	warn_at(u->file, u->line, 0, "%s: %s%s", label, msg, all_units ? "; left out" : "");
 	free(msg);
-	char *text = sb_take(&b);
-	if (all_units)
-		warn("%s; left out", text);
-	else
-		warn("%s", text);
-	free(text);
-	return 1;
 }
 
-/* the donors: other units never treated or treated after the last year
- * used, named in --donors if given, with a value in every year used */
-static size_t pick_donors(const struct input *in, const struct part *p, const struct panel *pn,
-			  size_t treated, const size_t *cols, size_t T, const char *label,
-			  size_t *donor)
+/* "A, B, C": the units of the part at these local indexes */
+static char *unit_list(const struct input *in, const struct part *p, const size_t *local,
+		       size_t n)
 {
-	size_t J = 0, n_gap = 0, *gap = xmalloc((p->n_units + 1) * sizeof *gap);
+	struct strbuf b = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *name = unit_name(in, p->units[local[i]], &len);
+		if (i)
+			sb_puts(&b, ", ");
+		sb_add(&b, name, len);
+	}
+	return sb_take(&b);
+}
+
+static void note_units(const char *label, const struct input *in, const struct part *p,
+		       const size_t *local, size_t n, const char *what)
+{
+	char *list = unit_list(in, p, local, n);
+	warn("%s: %zu unit%s %s: %s", label, n, n == 1 ? "" : "s", what, list);
+	free(list);
+}
+
+/* The donors: other units never treated or treated after the last year
+ * used, named in --donors if given, with a value in every year used.
+ * Candidates lacking a year go to gap[]. */
+static size_t pick_donors(const struct input *in, const struct part *p, const struct panel *pn,
+			  size_t treated, const size_t *cols, size_t T, size_t *donor,
+			  size_t *gap, size_t *n_gap)
+{
+	size_t J = 0;
 	long last = pn->years[cols[T - 1]];
 
+	*n_gap = 0;
 	for (size_t i = 0; i < p->n_units; i++) {
 		const struct unit *u = &in->unit_v[p->units[i]];
 		size_t len;
@@ -399,34 +400,36 @@ static size_t pick_donors(const struct input *in, const struct part *p, const st
 		if (complete)
 			donor[J++] = i;
 		else
-			gap[n_gap++] = i;
+			gap[(*n_gap)++] = i;
 	}
-	if (n_gap) {
-		char what[160];
-		snprintf(what, sizeof what, "without a value in every year used (%ld-%ld), "
-			 "left out of the donor pool", pn->years[cols[0]], last);
-		note_units(label, in, p, gap, n_gap, what);
-	}
-	free(gap);
 	return J;
 }
 
-static void explain_donors(const char *label, const struct input *in, const struct part *p,
-			   const struct panel *pn, const size_t *donor, size_t J, long first,
-			   long last)
+/* a note on the donors left out, or why there are too few */
+static int explain_donors(const struct input *in, const struct part *p, const struct unit *u,
+			  const char *label, const size_t *donor, size_t J, const size_t *gap,
+			  size_t n_gap, long first, long last)
 {
-	size_t len;
+	char *lacking = unit_list(in, p, gap, n_gap);
+	char *pool = unit_list(in, p, donor, J);
+	char why[64] = "";
+
+	if (n_gap)
+		snprintf(why, sizeof why, ", %zu lack%s some year", n_gap, n_gap == 1 ? "s" : "");
 	if (J == 0)
-		refuse(label, "no donor has a value in every year used (%ld-%ld): donors are "
-		       "units never treated or treated after %ld%s", first, last, last,
-		       donors_arg ? " and named in --donors" : "");
-	else {
-		const char *name = unit_name(in, p->units[donor[0]], &len);
-		refuse(label, "a donor pool of one (%.*s): its weight is 1 whatever the data "
-		       "and there is no placebo to compare with; at least 2 donors are needed",
-		       (int)len, name);
-	}
-	(void)pn;
+		refuse(u, label, "no donor has a value in every year used (%ld-%ld): donors are "
+		       "units never treated or treated after %ld%s%s%s%s", first, last, last,
+		       donors_arg ? " and named in --donors" : "", why, n_gap ? ": " : "", lacking);
+	else if (J == 1)
+		refuse(u, label, "a donor pool of one (%s): its weight is 1 whatever the data "
+		       "and there is no placebo to compare with; at least 2 donors are needed%s%s%s",
+		       pool, why, n_gap ? ": " : "", lacking);
+	else if (n_gap)
+		warn("%s: %zu unit%s without a value in every year used (%ld-%ld), left out of "
+		     "the donor pool: %s", label, n_gap, n_gap == 1 ? "" : "s", first, last, lacking);
+	free(lacking);
+	free(pool);
+	return J < 2;
 }
 
 static int estimate_case(const struct input *in, size_t b, const struct panel *pn,
@@ -434,6 +437,7 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 {
 	const struct part *p = &in->part[b];
 	size_t u = p->units[treated];
+	const struct unit *un = &in->unit_v[u];
 	long event = event_arg != NO_EVENT ? event_arg : in->unit_v[u].cohort;
 	char *label = case_label(in, u);
 	size_t *cols = xmalloc((pn->n_years + 1) * sizeof *cols), T = 0, T0 = 0;
@@ -453,19 +457,22 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 			T0 += pn->years[t] < event;
 		}
 	if (T0 < SYNTH_MIN_PRE) {
-		refuse(label, "%zu year%s with a value before the event (%ld): the weights need "
+		refuse(un, label, "%zu year%s with a value before the event (%ld): the weights need "
 		       "at least %d", T0, T0 == 1 ? "" : "s", event, SYNTH_MIN_PRE);
 		goto out;
 	}
 	if (T == T0) {
-		refuse(label, "no year with a value from the event year %ld on (the last is %ld): "
+		refuse(un, label, "no year with a value from the event year %ld on (the last is %ld): "
 		       "nothing to compare", event, pn->years[cols[T - 1]]);
 		goto out;
 	}
-	size_t *donor = xmalloc((p->n_units + 1) * sizeof *donor);
-	size_t J = pick_donors(in, p, pn, treated, cols, T, label, donor);
-	if (J < 2) {
-		explain_donors(label, in, p, pn, donor, J, pn->years[cols[0]], pn->years[cols[T - 1]]);
+	size_t *donor = xmalloc((p->n_units + 1) * sizeof *donor), n_gap;
+	size_t *gap = xmalloc((p->n_units + 1) * sizeof *gap);
+	size_t J = pick_donors(in, p, pn, treated, cols, T, donor, gap, &n_gap);
+	int too_few = explain_donors(in, p, un, label, donor, J, gap, n_gap, pn->years[cols[0]],
+				     pn->years[cols[T - 1]]);
+	free(gap);
+	if (too_few) {
 		free(donor);
 		goto out;
 	}
@@ -482,7 +489,7 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 	int st = synth_estimate(&sp, &res.r);
 	free(X);
 	if (st == SYNTH_ECONSTANT) {
-		refuse(label, "the value is %g in every year before the event (%ld-%ld): a "
+		refuse(un, label, "the value is %g in every year before the event (%ld-%ld): a "
 		       "constant series has nothing for the donors to track", y[0], years[0],
 		       years[T0 - 1]);
 		synth_result_free(&res.r);
