@@ -338,15 +338,17 @@ static struct strlist donor_list;
  * row: with --unit the run fails, with --all the unit is left out. */
 static void refuse(const struct unit *u, const char *label, const char *fmt, ...)
 {
+	struct strbuf b = { 0 };
 	va_list ap;
+
+	sb_printf(&b, "%s: ", label);
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vprintf(&b, fmt, ap);
 	va_end(ap);
-	char *msg = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-	va_end(ap);
-	warn_at(u->file, u->line, 0, "%s: %s%s", label, msg, all_units ? "; left out" : "");
+	if (all_units)
+		sb_puts(&b, "; left out");
+	char *msg = sb_take(&b);
+	warn_at(u->file, u->line, 0, "%s", msg);
 	free(msg);
 }
 
@@ -432,6 +434,27 @@ static int explain_donors(const struct input *in, const struct part *p, const st
 	return J < 2;
 }
 
+/* what the reader of one result must know: ties, a poor or exact fit */
+static void warn_result(const char *label, const struct synth_result *r)
+{
+	size_t n = r->n_exact_placebos;
+
+	if (r->tie)
+		warn("%s: several weight vectors fit the years before the event equally well: "
+		     "the pre-period fit is unique, the weights reported are one of them, and "
+		     "the post-period gaps may depend on the choice", label);
+	if (r->poor_fit)
+		warn("%s: poor pre-period fit: RMSPE %.3g is more than %g times the sd %.3g of "
+		     "the series before the event, so the gaps say little", label,
+		     r->rmspe_pre, SYNTH_POOR_FIT, r->sd_pre);
+	if (isnan(r->ratio))
+		warn("%s: the synthetic control fits the years before the event exactly "
+		     "(RMSPE 0): the ratio and its p-value are not defined", label);
+	if (n)
+		warn("%s: %zu placebo%s fit%s the years before the event exactly and count%s as "
+		     "more extreme", label, n, n == 1 ? "" : "s", n == 1 ? "s" : "", n == 1 ? "s" : "");
+}
+
 static int estimate_case(const struct input *in, size_t b, const struct panel *pn,
 			 size_t treated)
 {
@@ -488,32 +511,20 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 	struct result res = { b, u, event, T, T0, J, years, y, donor, { 0 } };
 	int st = synth_estimate(&sp, &res.r);
 	free(X);
-	if (st == SYNTH_ECONSTANT) {
-		refuse(un, label, "the value is %g in every year before the event (%ld-%ld): a "
-		       "constant series has nothing for the donors to track", y[0], years[0],
-		       years[T0 - 1]);
+	if (st != SYNTH_OK) {
+		if (st == SYNTH_ECONSTANT)
+			refuse(un, label, "the value is %g in every year before the event (%ld-%ld): "
+			       "a constant series has nothing for the donors to track", y[0],
+			       years[0], years[T0 - 1]);
+		else
+			refuse(un, label, "%s", synth_strerror(st));
 		synth_result_free(&res.r);
 		free(y);
 		free(years);
 		free(donor);
 		goto out;
 	}
-	if (res.r.tie)
-		warn("%s: several weight vectors fit the years before the event equally well: "
-		     "the pre-period fit is unique, the weights reported are one of them, and "
-		     "the post-period gaps may depend on the choice", label);
-	if (res.r.poor_fit)
-		warn("%s: poor pre-period fit: RMSPE %.3g is more than %g times the sd %.3g of "
-		     "the series before the event, so the gaps say little", label,
-		     res.r.rmspe_pre, SYNTH_POOR_FIT, res.r.sd_pre);
-	if (isnan(res.r.ratio))
-		warn("%s: the synthetic control fits the years before the event exactly "
-		     "(RMSPE 0): the ratio and its p-value are not defined", label);
-	if (res.r.n_exact_placebos)
-		warn("%s: %zu placebo%s fit%s the years before the event exactly and count%s as "
-		     "more extreme", label, res.r.n_exact_placebos,
-		     res.r.n_exact_placebos == 1 ? "" : "s", res.r.n_exact_placebos == 1 ? "s" : "",
-		     res.r.n_exact_placebos == 1 ? "s" : "");
+	warn_result(label, &res.r);
 	results = xgrow(results, &cap_results, n_results + 1, sizeof *results);
 	results[n_results++] = res;
 	failed = 0;
