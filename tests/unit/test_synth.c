@@ -135,6 +135,101 @@ static void against_r(void)
 	printf("largest difference from quadprog (weights and gaps): %.3g\n", worst);
 }
 
+/* Where the optimum need not be unique (more donors than years, repeated
+ * donors, whole-number scores as the 3P index has) there is nothing to
+ * compare with quadprog, whose D must be positive definite: check the
+ * optimality (KKT) conditions instead.  At w, with g_j = x_j'(Xw - y):
+ * w on the simplex; g_j equal (= -mu) for every donor with a weight; and
+ * g_j >= -mu for the others, so no move along the simplex lowers the sum
+ * of squares.  And the sum of squares is at most that of every single
+ * donor and of equal weights.  Deterministic draws (a fixed LCG). */
+static unsigned long lcg = 12345;
+static double draw(void)
+{
+	lcg = lcg * 6364136223846793005UL + 1442695040888963407UL;
+	return (double)((lcg >> 11) & ((1UL << 53) - 1)) / 9007199254740992.0;
+}
+
+static double sse(const double *X, const double *y, const double *w, size_t n, size_t J)
+{
+	double s = 0;
+	for (size_t t = 0; t < n; t++) {
+		double f = 0;
+		for (size_t j = 0; j < J; j++)
+			f += w[j] * X[j * n + t];
+		s += (y[t] - f) * (y[t] - f);
+	}
+	return s;
+}
+
+static void kkt_random(void)
+{
+	enum { MAXN = 14, MAXJ = 40 };
+	double X[MAXN * MAXJ], y[MAXN], w[MAXJ], v[MAXJ];
+	int bad = 0, ties_expected = 0;
+
+	for (int rep = 0; rep < 400; rep++) {
+		size_t n = 3 + (size_t)(draw() * 11), J = 2 + (size_t)(draw() * 38);
+		int whole = rep % 2, tie;
+		for (size_t i = 0; i < n * J; i++)
+			X[i] = whole ? (double)(3 + (int)(draw() * 13)) : 10 * draw() + 0.3 * (double)(i % n);
+		for (size_t t = 0; t < n; t++)
+			y[t] = whole ? (double)(3 + (int)(draw() * 13)) : 12 * draw();
+		if (rep % 5 == 0)     /* a repeated donor */
+			memcpy(X + n, X, n * sizeof *X);
+		if (synth_weights(X, y, n, J, w, &tie) != 0) {
+			bad++;
+			continue;
+		}
+		double sum = 0, xmax = 0, ymax = 0, mu = NAN, best = sse(X, y, w, n, J);
+		for (size_t i = 0; i < n * J; i++)
+			xmax = fmax(xmax, fabs(X[i]));
+		for (size_t t = 0; t < n; t++)
+			ymax = fmax(ymax, fabs(y[t]));
+		double tol = 1e-8 * (double)n * xmax * (xmax + ymax);
+		for (size_t j = 0; j < J; j++) {
+			bad += w[j] < 0;
+			sum += w[j];
+		}
+		bad += fabs(sum - 1) > 1e-12;
+		double g[MAXJ];
+		for (size_t j = 0; j < J; j++) {
+			double r = 0;
+			for (size_t t = 0; t < n; t++) {
+				double f = 0;
+				for (size_t k = 0; k < J; k++)
+					f += w[k] * X[k * n + t];
+				r += X[j * n + t] * (f - y[t]);
+			}
+			g[j] = r;
+			if (w[j] > 0 && (isnan(mu) || g[j] < mu))
+				mu = g[j];
+		}
+		for (size_t j = 0; j < J; j++) {
+			bad += w[j] > 0 && fabs(g[j] - mu) > tol;
+			bad += g[j] < mu - tol;
+		}
+		for (size_t j = 0; j < J; j++) {
+			memset(v, 0, J * sizeof *v);
+			v[j] = 1;
+			bad += best > sse(X, y, v, n, J) * (1 + 1e-12) + 1e-12;
+		}
+		for (size_t j = 0; j < J; j++)
+			v[j] = 1.0 / (double)J;
+		bad += best > sse(X, y, v, n, J) * (1 + 1e-12) + 1e-12;
+		/* a donor whose copy has a weight: weight can move between the
+		 * two at no cost, which must be reported as a tie */
+		if (rep % 5 == 0 && (w[0] > 0 || w[1] > 0)) {
+			ties_expected++;
+			bad += !tie;
+		}
+	}
+	CHECK(ties_expected > 10);
+	CHECK(bad == 0);
+	if (bad)
+		printf("  %d KKT violations in 400 random problems\n", bad);
+}
+
 /* Every unit's pre-period series is 5 plus a spike of 1 in a year of its
  * own (year 0 the treated unit's, year k donor k's), so a unit fitted from
  * m others gets weight 1/m on each, RMSPE_pre^2 = (1 + 1/m)/T0, and its
@@ -218,6 +313,7 @@ int main(void)
 	inside_hull();
 	ties();
 	against_r();
+	kkt_random();
 	placebo_rank();
 	statuses();
 	return unit_summary();
