@@ -47,7 +47,7 @@ static const struct tt_opt options[] = {
 	{ "donors", 0, "LIST", "only these units may be donors (comma-separated)" },
 	{ "from", 0, "Y", "use the years from Y on" },
 	{ "to", 0, "Y", "use the years up to Y" },
-	{ "detail", 0, NULL, "add rows treated, synthetic, placebo_gap and placebo_ratio (for tt-plot synth)" },
+	{ "detail", 0, NULL, "add rows event, treated, synthetic, placebo_gap, placebo_ratio (what tt-plot synth draws)" },
 	{ NULL, 0, NULL, NULL },
 };
 
