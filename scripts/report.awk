@@ -702,8 +702,8 @@ function cases_section(   k, r) {
 
 # ---- a case's synthetic control (tt-synth; scripts/demo's synth_cases.csv) ----
 
-# "Sri Lanka (0.49), Nepal (0.28) and Bangladesh (0.19)": the donors of
-# table t with their weights, largest first as tt-synth writes them
+# "a mix of Sri Lanka (0.49), Nepal (0.28) and Bangladesh (0.19)": the
+# donors of table t with their weights, largest first as tt-synth writes them
 function synth_donors(t, s,    r, n, txt, item) {
 	n = 0
 	txt = ""
@@ -715,7 +715,7 @@ function synth_donors(t, s,    r, n, txt, item) {
 	}
 	for (r = 1; r <= n; r++)
 		txt = txt (r == 1 ? "" : r == n ? " and " : ", ") DONOR_ITEM[r]
-	return txt
+	return n == 1 ? txt " alone, the best mix of them," : "a mix of " txt
 }
 
 # the row of table t with this term (the first), or 0
@@ -730,8 +730,7 @@ function synth_row(t, term,    r) {
 # the mix, the fit before ratification against the spread of the country's
 # own series then (tt-synth's poor-fit rule: RMSPE above a fifth of the sd),
 # the gap after, and the placebo rank in words.
-function synth_reading(k, s, t,    iso, who, ev, r, n, y, m, ss, sd, g, ng, mg, ra, J, rank, pre, txt, first, last) {
-	iso = get("synth_cases", k, "iso3")
+function synth_reading(k, s, t, iso,    who, ev, r, n, y, m, ss, sd, g, ng, mg, ra, J, rank, pre, txt, first, last) {
 	who = esc(country(s, iso))
 	ev = get(t, synth_row(t, "event"), "year")
 	n = 0; m = 0; ss = 0; ng = 0; mg = 0
@@ -759,9 +758,9 @@ function synth_reading(k, s, t,    iso, who, ev, r, n, y, m, ss, sd, g, ng, mg, 
 	J = get(t, ra, "n") - 1
 	rank = get(t, ra, "statistic")
 	pre = get(t, synth_row(t, "rmspe_pre"), "estimate")
-	txt = sprintf("<strong>Synthetic control.</strong> Of the %s countries that had not ratified by %s and have %s in every year from %s, a mix of %s tracks %s before it ratified in %s with a root mean squared gap of %s%s",
+	txt = sprintf("<strong>Synthetic control.</strong> Of the %s countries that had not ratified by %s and have %s in every year from %s, %s tracks %s before it ratified in %s with a root mean squared gap of %s%s",
 		      num(J), esc(last), esc(SUBJ[s] == "" ? NAME[s] : SUBJ[s]), esc(first), synth_donors(t, s), who, esc(ev), amount(pre, s),
-		      sd == "" ? "" : sprintf(" (%s's own %s varied with a standard deviation of %s in those %s years)", who, esc(NAME[s]), amount(sd, s), num(n)))
+		      sd == "" ? "" : sprintf(" (the standard deviation of %s in %s in those %s years: %s)", esc(SUBJ[s]), who, num(n), amount(sd, s)))
 	if (sd != "" && pre + 0 > 0.2 * sd)
 		txt = txt ": more than a fifth of that spread, so the mix does not really follow the country, and the gaps after ratification say little. "
 	else
@@ -793,7 +792,9 @@ function synth_case(k,    r, s, t, iso, tried, ok) {
 			ok = r
 			break
 		}
-		tried = tried sprintf("%s for %s: %s. ", tried == "" ? "No synthetic control could be made" : "Nor", esc(NAME[s]), esc(get("synth_cases", r, "reason")))
+		tried = tried sprintf("%s for %s%s: %s. ", tried == "" ? "No synthetic control could be made" : "Nor",
+				      esc(NAME[s]), get("synth_cases", r, "from") == "" ? " in all years" : " from " esc(get("synth_cases", r, "from")),
+				      esc(get("synth_cases", r, "reason")))
 	}
 	if (tried != "")
 		printf "<p class=\"note\">%s%s</p>\n", tried, ok ? "" : "A synthetic control needs countries that had not yet ratified with a number in every year, at least three years before ratification and one after."
@@ -801,7 +802,7 @@ function synth_case(k,    r, s, t, iso, tried, ok) {
 		return
 	t = "synth" k
 	load(t, "case" k "_synth.csv")
-	synth_reading(k, s, t)
+	synth_reading(k, s, t, iso)
 	svg("case" k "_synth.svg", "Case " k ": " country(s, iso) ", synthetic control", NAME[s] " of " country(s, iso) " against its synthetic control (dashed, above), and below the gap between them in front of the gap of every donor treated as a placebo (grey). Source: " SOURCE[s] ".")
 }
 

@@ -780,6 +780,33 @@ static size_t placebo_lines(struct lines *l, const struct gp_chart *c)
 	return n;
 }
 
+/* The event line; its text on the side with room: an event in the last
+ * years (often the last year of the data) would push it past the frame. */
+static void synth_event(FILE *out, const struct gp_chart *c)
+{
+	struct gp_chart line = *c;
+	double lo = INFINITY, hi = -INFINITY;
+	char b[32];
+
+	line.event_label = NULL;
+	write_event_line(out, &line);
+	if (!isfinite(c->event_x) || !c->event_label || !*c->event_label)
+		return;
+	for (size_t i = 0; i < c->series[0].n; i++)
+		if (isfinite(c->series[0].x[i])) {
+			lo = fmin(lo, c->series[0].x[i]);
+			hi = fmax(hi, c->series[0].x[i]);
+		}
+	fputs("set label 1 ", out);
+	gp_put_quoted(out, c->event_label);
+	if (c->event_x > lo + 0.6 * (hi - lo))
+		fprintf(out, " at first %s, graph 1 right offset character -0.5,-1 front\n",
+			num(b, c->event_x));
+	else
+		fprintf(out, " at first %s, graph 1 left offset character 0.5,-1 front\n",
+			num(b, c->event_x));
+}
+
 static const char *write_synth(FILE *out, const struct gp_chart *c)
 {
 	struct gp_chart panel = *c;
@@ -808,7 +835,7 @@ static const char *write_synth(FILE *out, const struct gp_chart *c)
 		gp_put_quoted(out, c->title);
 	}
 	fputs("\n", out);
-	write_event_line(out, c);
+	synth_event(out, c);
 	panel.nseries = 2;
 	write_margins(out, &panel);
 	fputs("plot $tt_s0 using 1:2 with linespoints lt 1", out);
