@@ -115,8 +115,10 @@ static void find_columns(struct input *in, const struct csv_header *h, const cha
 {
 	size_t n;
 	int *u = col_require_list(h, file, unit_col, "unit column", &n);
-	if (n != 1)
+	if (n != 1) {
+		free(u);
 		die_usage("option --group: tt-synth takes one unit column, not %zu", n);
+	}
 	in->unit = u[0];
 	free(u);
 	if (by_arg) {
