@@ -708,7 +708,114 @@ function cases_section(   k, r) {
 		printf "<h3>%s</h3>\n", esc(country("persons_convicted", get("cases", k, "iso3")))
 		case_reading(k)
 		svg("case" k ".svg", "Case " k ": " country("persons_convicted", get("cases", k, "iso3")), "Persons convicted in " country("persons_convicted", get("cases", k, "iso3")) ", by year, with the ratification of the Palermo Protocol (dashed) and the segmented regression before and after it. Source: glotip_country_year.csv.")
+		synth_case(k)
 	}
+}
+
+# ---- a case's synthetic control (tt-synth; scripts/demo's synth_cases.csv) ----
+
+# "a mix of Sri Lanka (0.49), Nepal (0.28) and Bangladesh (0.19)": the
+# donors of table t with their weights, largest first as tt-synth writes them
+function synth_donors(t, s,    r, n, txt, item) {
+	n = 0
+	txt = ""
+	for (r = 1; r <= ROWS[t]; r++) {
+		if (get(t, r, "term") != "weight")
+			continue
+		item = esc(country(s, get(t, r, "donor"))) " (" num(get(t, r, "estimate")) ")"
+		DONOR_ITEM[++n] = item
+	}
+	for (r = 1; r <= n; r++)
+		txt = txt (r == 1 ? "" : r == n ? " and " : ", ") DONOR_ITEM[r]
+	return n == 1 ? txt " alone, the best mix of them," : "a mix of " txt
+}
+
+# the row of table t with this term (the first), or 0
+function synth_row(t, term,    r) {
+	for (r = 1; r <= ROWS[t]; r++)
+		if (get(t, r, "term") == term)
+			return r
+	return 0
+}
+
+# What the synthetic control of case k shows, every number from its table:
+# the mix, the fit before ratification against the spread of the country's
+# own series then (tt-synth's poor-fit rule: RMSPE above a fifth of the sd),
+# the gap after, and the placebo rank in words.
+function synth_reading(k, s, t, iso,    who, ev, r, n, y, m, ss, sd, g, ng, mg, ra, J, rank, pre, txt, first, last) {
+	who = esc(country(s, iso))
+	ev = get(t, synth_row(t, "event"), "year")
+	n = 0; m = 0; ss = 0; ng = 0; mg = 0
+	for (r = 1; r <= ROWS[t]; r++) {
+		y = get(t, r, "year")
+		if (get(t, r, "term") == "treated" && y + 0 < ev + 0) {
+			n++
+			g = get(t, r, "estimate") - m
+			m += g / n
+			ss += g * (get(t, r, "estimate") - m)
+		}
+		if (get(t, r, "term") == "gap") {
+			if (first == "")
+				first = y
+			last = y
+		}
+		if (get(t, r, "term") == "gap" && y + 0 >= ev + 0) {
+			ng++
+			mg += get(t, r, "estimate")
+		}
+	}
+	sd = n > 1 ? sqrt(ss / (n - 1)) : ""
+	mg = ng ? mg / ng : ""
+	ra = synth_row(t, "ratio")
+	J = get(t, ra, "n") - 1
+	rank = get(t, ra, "statistic")
+	pre = get(t, synth_row(t, "rmspe_pre"), "estimate")
+	txt = sprintf("<strong>Synthetic control.</strong> Of the %s countries that had not ratified by %s and have %s in every year from %s, %s tracks %s before it ratified in %s with a root mean squared gap of %s%s",
+		      num(J), esc(last), esc(SUBJ[s] == "" ? NAME[s] : SUBJ[s]), esc(first), synth_donors(t, s), who, esc(ev), amount(pre, s),
+		      sd == "" ? "" : sprintf(" (the standard deviation of %s in %s in those %s years: %s)", esc(SUBJ[s]), who, num(n), amount(sd, s)))
+	if (sd != "" && pre + 0 > 0.2 * sd)
+		txt = txt ": more than a fifth of that spread, so the mix does not really follow the country, and the gaps after ratification say little. "
+	else
+		txt = txt ". "
+	if (mg != "")
+		txt = txt sprintf("From %s on %s was on average %s %s the mix (root mean squared gap %s). ",
+				  esc(ev), who, amount(mg, s), mg < 0 ? "below" : "above",
+				  amount(get(t, synth_row(t, "rmspe_post"), "estimate"), s))
+	if (get(t, ra, "p_value") != "")
+		txt = txt sprintf("Is that more than chance? Each of the %s donors in turn was treated as if it had ratified in %s, with the others as its pool: %s of them show a gap after %s as large as %s's, relative to how well they were fitted before (the ratio of the two root mean squared gaps, %s for %s). So %s ranks %s of %s, p = %s: %s",
+				  num(J), esc(ev), num(rank - 1), esc(ev), who, num(get(t, ra, "estimate")), who, who, num(rank), num(J + 1), pval(get(t, ra, "p_value")),
+				  rank - 1 == 0 ? "none of the countries that had not ratified shows a gap as large, the strongest evidence " num(J + 1) " countries can give." : get(t, ra, "p_value") + 0 <= 0.1 ? "few of the countries that had not ratified show a gap as large by chance." : "a gap this size is not rare among countries that had not ratified, so this one says little about ratification.")
+	else
+		txt = txt "The mix fits the years before exactly, so the ratio of the gaps after to before, and its placebo rank, are not defined."
+	printf "<p class=\"reading\">%s</p>\n", txt
+}
+
+function synth_case(k,    r, s, t, iso, tried, ok) {
+	if (!("synth_cases" in ROWS))
+		load("synth_cases", "synth_cases.csv")
+	tried = ""
+	ok = 0
+	for (r = 1; r <= ROWS["synth_cases"]; r++) {
+		if (get("synth_cases", r, "rank") != k)
+			continue
+		s = get("synth_cases", r, "indicator")
+		iso = get("synth_cases", r, "iso3")
+		if (get("synth_cases", r, "status") == "ok") {
+			ok = r
+			break
+		}
+		tried = tried sprintf("%s for %s%s: %s. ", tried == "" ? "No synthetic control could be made" : "Nor",
+				      esc(NAME[s]), get("synth_cases", r, "from") == "" ? " in all years" : " from " esc(get("synth_cases", r, "from")),
+				      esc(get("synth_cases", r, "reason")))
+	}
+	if (tried != "")
+		printf "<p class=\"note\">%s%s</p>\n", tried, ok ? "" : "A synthetic control needs countries that had not yet ratified with a number in every year, at least three years before ratification and one after."
+	if (!ok)
+		return
+	t = "synth" k
+	load(t, "case" k "_synth.csv")
+	synth_reading(k, s, t, iso)
+	svg("case" k "_synth.svg", "Case " k ": " country(s, iso) ", synthetic control", NAME[s] " of " country(s, iso) " against its synthetic control (dashed, above), and below the gap between them in front of the gap of every donor treated as a placebo (grey). Source: " SOURCE[s] ".")
 }
 
 function coverage_sentence(ind, label,    r, y, c, lo, hi, ylo, yhi) {

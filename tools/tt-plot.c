@@ -99,6 +99,8 @@ static const struct tool tool = {
 	"  forest   an estimates table: one term per group, with its interval\n"
 	"  bar      one bar per group: value (or estimate) with its interval if given\n"
 	"  step     an events table: cumulative count of units by the year of their date\n"
+	"  synth    tt-synth --detail: the unit against its synthetic control; its gap\n"
+	"           against every placebo's\n"
 	"Groups: -g, else the columns before term (or rel_year) of an estimates table,\n"
 	"else those of iso3,indicator present; step: instrument if present.",
 	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, options, handle,
@@ -920,6 +922,116 @@ static void build_step(struct input *in, struct gp_chart *c)
 	c->ylabel = "cumulative count";
 }
 
+/* ---- synth: tt-synth --detail ------------------------------------------------------ */
+
+/* The groups: -g, --all, or the columns before the time column (tt-synth
+ * writes the unit and its --by columns there). */
+static void synth_groups(struct input *in, int tcol)
+{
+	if (opt.groups || opt.all) {
+		find_groups(in, NULL);
+		return;
+	}
+	in->gcols = keep(xmalloc((size_t)(tcol ? tcol : 1) * sizeof *in->gcols));
+	for (int k = 0; k < tcol; k++)
+		in->gcols[k] = k;
+	in->ng = (size_t)tcol;
+	in->groups = group_new(in->gcols, in->ng);
+}
+
+/* the y label: the indicator among the group columns, else "value" */
+static const char *synth_ylabel(const struct input *in)
+{
+	for (size_t k = 0; k < in->ng && group_count(in->groups); k++)
+		if (strcmp(in->h->name[in->gcols[k]], "indicator") == 0) {
+			size_t len;
+			const char *v = group_key(in->groups, 0, k, &len);
+			return clean_text(v, len);
+		}
+	return "value";
+}
+
+struct synth_read {
+	struct points treated, synthetic, gap;
+	struct strlist donors;
+	struct points *placebo;
+	size_t cap_placebo;
+	double event;
+};
+
+static void synth_row(struct input *in, struct synth_read *s, const struct csv_row *row,
+		      int tcol, int ecol, int dcol, int term)
+{
+	double y = cell_or_nan(in, row, ecol);
+
+	if (field_is(row, term, "event")) {
+		s->event = time_of(in, row, tcol);
+	} else if (field_is(row, term, "treated")) {
+		points_add(&s->treated, time_of(in, row, tcol), y);
+	} else if (field_is(row, term, "synthetic")) {
+		points_add(&s->synthetic, time_of(in, row, tcol), y);
+	} else if (field_is(row, term, "gap")) {
+		points_add(&s->gap, time_of(in, row, tcol), y);
+	} else if (field_is(row, term, "placebo_gap") && dcol >= 0) {
+		int j = strlist_find(&s->donors, row->f[dcol], row->len[dcol]);
+		if (j < 0) {
+			strlist_push(&s->donors, row->f[dcol], row->len[dcol]);
+			j = (int)s->donors.n - 1;
+			s->placebo = xgrow(s->placebo, &s->cap_placebo, s->donors.n,
+					   sizeof *s->placebo);
+			memset(&s->placebo[j], 0, sizeof *s->placebo);
+		}
+		points_add(&s->placebo[j], time_of(in, row, tcol), y);
+	}
+}
+
+static void build_synth(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int tcol = col_require(h, in->file, opt.time, "time column");
+	int term = col_require(h, in->file, "term", "column");
+	int ecol = col_require(h, in->file, "estimate", "column");
+	int dcol = col_find(h, "donor");
+	struct synth_read s = { .event = NAN };
+	struct csv_row *row;
+
+	synth_groups(in, tcol);
+	while (csv_next(in->r, &row)) {
+		group_of(in->groups, row);
+		synth_row(in, &s, row, tcol, ecol, dcol, term);
+	}
+	require_one_group(in, "synth");
+	if (s.treated.n == 0 || s.synthetic.n == 0 || s.gap.n == 0)
+		die_at(in->file, 0, 0, "synth charts draw the rows treated, synthetic and gap "
+		       "that tt-synth --detail writes; the input lacks %s (run tt-synth with "
+		       "--detail)", s.treated.n == 0 ? "treated" : s.synthetic.n == 0 ?
+		       "synthetic" : "gap");
+	const char *who = group_name(in->groups, 0);
+	const char *label = group_labels(in->groups)[0];
+	struct gp_series *series = keep(xcalloc(3 + s.donors.n, sizeof *series));
+	points_to_series(&s.treated, &series[0], who, h->name[tcol]);
+	points_to_series(&s.synthetic, &series[1], who, h->name[tcol]);
+	points_to_series(&s.gap, &series[2], who, h->name[tcol]);
+	series[0].name = series[2].name = label ? label : "treated";
+	series[1].name = "synthetic control";
+	for (size_t j = 0; j < s.donors.n; j++)
+		points_to_series(&s.placebo[j], &series[3 + j], s.donors.v[j], h->name[tcol]);
+	if (isnan(s.event))
+		warn("%s: no row has term event: no event line", who);
+	else {
+		char *text = keep(xmalloc(48));
+		snprintf(text, 48, "event %g", s.event);
+		c->event_x = s.event;
+		c->event_label = text;
+	}
+	c->series = series;
+	c->nseries = 3 + s.donors.n;
+	c->xlabel = h->name[tcol];
+	c->ylabel = synth_ylabel(in);
+	free(s.placebo);
+	strlist_free(&s.donors);
+}
+
 /* ---- the chart kinds -------------------------------------------------------------- */
 
 static const struct kind {
@@ -934,6 +1046,7 @@ static const struct kind {
 	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE, build_forest },
 	{ "bar", GP_BAR, 1u << O_TERM, build_bar },
 	{ "step", GP_STEP, 1u << O_DATE | 1u << O_KEY, build_step },
+	{ "synth", GP_SYNTH, 0, build_synth },
 };
 
 static const struct kind *find_kind(const char *name)
@@ -941,7 +1054,7 @@ static const struct kind *find_kind(const char *name)
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(name, kinds[i].name) == 0)
 			return &kinds[i];
-	die_usage("unknown chart kind '%s' (line, prepost, event, forest, bar or step)", name);
+	die_usage("unknown chart kind '%s' (line, prepost, event, forest, bar, step or synth)", name);
 }
 
 static void check_options(const struct kind *k, struct gp_page *page)
@@ -975,6 +1088,8 @@ static void fit_page(const struct gp_chart *c, struct gp_page *page)
 		page->height = (int)(120 + 18 * (n < 1000 ? n : 1000));
 	if (c->kind == GP_BAR && 160 + 22 * n > GP_DEFAULT_WIDTH)
 		page->width = (int)(160 + 22 * (n < 800 ? n : 800));
+	if (c->kind == GP_SYNTH)	/* two panels */
+		page->height = 760;
 }
 
 /* --title, --xlabel, --ylabel replace the kind's defaults; '' removes */
@@ -1100,7 +1215,7 @@ int main(int argc, char **argv)
 	char *text;
 
 	if (first >= argc)
-		die_usage("no chart kind given (line, prepost, event, forest, bar or step)");
+		die_usage("no chart kind given (line, prepost, event, forest, bar, step or synth)");
 	k = find_kind(argv[first]);
 	check_options(k, &page);
 	in.r = csv_open(argv + first + 1, argc - first - 1, opt.delim);

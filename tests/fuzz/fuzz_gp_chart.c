@@ -221,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	num.p = gs ? gs + 1 : data + size;
 	num.end = data + size;
 
-	gp_chart_init(&chart, (enum gp_kind)(flags & 7) % 6);
+	gp_chart_init(&chart, (enum gp_kind)(flags & 7) % 7);
 	chart.title = text_or_null(t, nt, 0);
 	chart.xlabel = text_or_null(t, nt, 1);
 	chart.ylabel = text_or_null(t, nt, 2);

@@ -53,6 +53,7 @@ int fuzz_main_plot(int, char **);
 int fuzz_main_country(int, char **);
 int fuzz_main_rate(int, char **);
 int fuzz_main_table(int, char **);
+int fuzz_main_synth(int, char **);
 
 static const struct {
 	const char *name;
@@ -73,6 +74,7 @@ static const struct {
 	{ "tt-country", fuzz_main_country, "--countries=data/countries.csv", "--countries", 0 },
 	{ "tt-rate", fuzz_main_rate, NULL, NULL, 0 },
 	{ "tt-table", fuzz_main_table, NULL, NULL, 0 },
+	{ "tt-synth", fuzz_main_synth, NULL, NULL, 0 },
 };
 #define NTOOLS (sizeof tools / sizeof tools[0])
 

@@ -498,6 +498,7 @@ static int shown_texts(enum gp_kind kind, int *idx)
 	switch (kind) {
 	case GP_LINE:
 	case GP_STEP:
+	case GP_SYNTH:
 		idx[n++] = 3;
 		idx[n++] = 4;
 		break;
@@ -612,6 +613,80 @@ static void test_chart_text(void)
 	gp_chart_init(&c, GP_FOREST);
 	text = chart_text(&c, &err);
 	CHECK(err != NULL);
+	free(text);
+}
+
+/* ---- synth: two panels, the placebos in one block ----------------------------- */
+
+static const double gap_y[] = { 0.25, -0.5, 0.25, 0, 3, 2.5, 4 };
+static const double pl_a[] = { 1, 0.5, -1, 0, NAN, 0.5, -1 };
+static const double pl_b[] = { -0.5, 0.5, 0, 0, 1, 1.5, 0.5 };
+static struct gp_series synth_series[6];
+
+/* treated (ya), synthetic (yb), the gap, two placebos and one with no point */
+static void synth_chart(struct gp_chart *c)
+{
+	synth_series[0] = (struct gp_series){ hostile[3], years, ya, 7 };
+	synth_series[1] = (struct gp_series){ hostile[4], years, yb, 7 };
+	synth_series[2] = (struct gp_series){ hostile[3], years, gap_y, 7 };
+	synth_series[3] = (struct gp_series){ hostile[5], years, pl_a, 7 };
+	synth_series[4] = (struct gp_series){ NULL, none, none, 2 };
+	synth_series[5] = (struct gp_series){ hostile[6], years, pl_b, 7 };
+	gp_chart_init(c, GP_SYNTH);
+	c->title = hostile[0];
+	c->xlabel = hostile[1];
+	c->ylabel = hostile[2];
+	c->series = synth_series;
+	c->nseries = 6;
+	c->event_x = 2003;
+	c->event_label = hostile[11];
+}
+
+static void test_synth_chart(void)
+{
+	struct gp_chart c;
+	const char *err;
+	char *text, *q, want[1024];
+
+	synth_chart(&c);
+	text = chart_text(&c, &err);
+	CHECK(err == NULL);
+	CHECK(data_lines_numeric(text));
+	q = gp_quote(hostile[0]);
+	snprintf(want, sizeof want, "unset title\nunset xlabel\nset lmargin 10\nset rmargin 4\n"
+		 "set multiplot layout 2,1 title %s\n", q);
+	CHECK(strstr(text, want) != NULL);
+	free(q);
+	q = gp_quote(hostile[1]);
+	snprintf(want, sizeof want, "set xlabel %s\nset ylabel 'gap: treated - synthetic'\n", q);
+	CHECK(strstr(text, want) != NULL);	/* the x label moves to the lower panel */
+	free(q);
+	/* the placebos in one block, a blank line between two, the empty one
+	 * left out, the gap in the first placebo kept as a blank line */
+	CHECK(strstr(text, "$tt_placebo << EOD\n2000 1\n2001 0.5\n2002 -1\n2003 0\n\n"
+			   "2005 0.5\n2006 -1\n\n2000 -0.5\n") != NULL);
+	CHECK(strstr(text, "title 'placebos: each donor as if treated (2)'") != NULL);
+	CHECK(strstr(text, "2003, graph 0 to first 2003, graph 1") != NULL);
+	CHECK(strstr(text, "unset label 1\n") != NULL);	/* the event text above only */
+	CHECK(strstr(text, "\nunset multiplot\nunset output\n") != NULL);
+	free(text);
+
+	/* no placebos: the gap alone */
+	c.nseries = 3;
+	text = chart_text(&c, &err);
+	CHECK(err == NULL);
+	CHECK(strstr(text, "$tt_placebo << EOD\nEOD\n") != NULL);
+	CHECK(strstr(text, "$tt_placebo using") == NULL);
+	free(text);
+
+	/* a gap without a point, or too few series: nothing to plot */
+	synth_series[2] = (struct gp_series){ "g", none, none, 2 };
+	text = chart_text(&c, &err);
+	CHECK(err != NULL && strstr(err, "nothing to plot"));
+	free(text);
+	c.nseries = 2;
+	text = chart_text(&c, &err);
+	CHECK(err != NULL && strstr(err, "nothing to plot"));
 	free(text);
 }
 
@@ -760,6 +835,34 @@ static void test_render_kinds(void)
 		check_nothing_ran(kind_names[k]);
 	}
 	CHECK(count_entries(out_dir, ".tt-plot-") == 0);
+}
+
+/* the synth chart through gnuplot: a well-formed SVG with every text */
+static void test_render_synth(void)
+{
+	static const int shown[] = { 0, 1, 2, 3, 4, 11 };
+	struct gp_chart c;
+	const char *err;
+	char path[512], *text, *msg = NULL, *svg;
+	size_t len = 0;
+
+	synth_chart(&c);
+	text = chart_text(&c, &err);
+	snprintf(path, sizeof path, "%s/synth.svg", out_dir);
+	CHECK(run_text(text, path, &msg) == GP_OK);
+	free(msg);
+	free(text);
+	svg = slurp(path, &len);
+	CHECK(svg != NULL && strncmp(svg, "<?xml", 5) == 0 && contains(svg, len, "</svg>"));
+	for (size_t i = 0; svg && i < sizeof shown / sizeof shown[0]; i++) {
+		char *t = svg_text(hostile[shown[i]]);
+		CHECK(contains(svg, len, t));
+		if (!contains(svg, len, t))
+			printf("  synth.svg lacks %s\n", t);
+		free(t);
+	}
+	free(svg);
+	check_nothing_ran("synth");
 }
 
 static void test_reproducible(void)
@@ -929,11 +1032,13 @@ int main(void)
 	test_end_marker();
 	test_pages();
 	test_chart_text();
+	test_synth_chart();
 	test_missing_gnuplot();
 	if (have_gnuplot) {
 		test_print_round_trip();
 		test_datablock_run();
 		test_render_kinds();
+		test_render_synth();
 		test_reproducible();
 		test_dumb();
 		test_failures();

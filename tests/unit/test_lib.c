@@ -1,4 +1,5 @@
 /* The small topics of tools/lib: UTF-8, strings, columns, moments, quantiles. */
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "alloc.h"
@@ -38,6 +39,32 @@ static void test_strbuf(void)
 	s = sb_take(&b);
 	CHECK_STR(s, "iso3,year,7x");
 	CHECK(b.s == NULL && b.len == 0);
+	free(s);
+}
+
+/* sb_vprintf appends what a variadic caller was given, long text included */
+static void vadd(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+static void test_strbuf_va(void)
+{
+	struct strbuf b = { 0 };
+	char long_text[300], *s;
+
+	memset(long_text, 'x', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = '\0';
+	sb_puts(&b, "PHL: ");
+	vadd(&b, "%zu year%s before %ld", (size_t)2, "s", 2003L);
+	vadd(&b, "%s", "");
+	vadd(&b, ", %s", long_text);
+	s = sb_take(&b);
+	CHECK(strncmp(s, "PHL: 2 years before 2003, xxx", 29) == 0);
+	CHECK(strlen(s) == 26 + 299);
 	free(s);
 }
 
@@ -165,6 +192,7 @@ int main(void)
 {
 	test_utf8();
 	test_strbuf();
+	test_strbuf_va();
 	test_columns();
 	test_moments();
 	test_quantiles();

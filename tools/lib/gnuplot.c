@@ -753,6 +753,120 @@ static const char *write_bar(FILE *out, const struct gp_chart *c)
 	return NULL;
 }
 
+/* ---- synth: the treated unit and its synthetic control, then the gaps ---------- */
+
+static int has_point(const struct gp_series *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (isfinite(s->x[i]) && isfinite(s->y[i]))
+			return 1;
+	return 0;
+}
+
+/* every placebo's gap in one block, a blank line between them (a break in
+ * the line); returns how many have points */
+static size_t placebo_lines(struct lines *l, const struct gp_chart *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 3; i < c->nseries; i++) {
+		const struct gp_series *s = &c->series[i];
+		if (!has_point(s))
+			continue;
+		if (n++)
+			lines_printf(l, "%s", "");
+		series_lines(l, s->x, s->y, s->n);
+	}
+	return n;
+}
+
+/* The event line; its text on the side with room: an event in the last
+ * years (often the last year of the data) would push it past the frame. */
+static void synth_event(FILE *out, const struct gp_chart *c)
+{
+	struct gp_chart line = *c;
+	double lo = INFINITY, hi = -INFINITY;
+	char b[32];
+
+	line.event_label = NULL;
+	write_event_line(out, &line);
+	if (!isfinite(c->event_x) || !c->event_label || !*c->event_label)
+		return;
+	for (size_t i = 0; i < c->series[0].n; i++)
+		if (isfinite(c->series[0].x[i])) {
+			lo = fmin(lo, c->series[0].x[i]);
+			hi = fmax(hi, c->series[0].x[i]);
+		}
+	fputs("set label 1 ", out);
+	gp_put_quoted(out, c->event_label);
+	if (c->event_x > lo + 0.6 * (hi - lo))
+		fprintf(out, " at first %s, graph 1 right offset character -0.5,-1 front\n",
+			num(b, c->event_x));
+	else
+		fprintf(out, " at first %s, graph 1 left offset character 0.5,-1 front\n",
+			num(b, c->event_x));
+}
+
+static const char *write_synth(FILE *out, const struct gp_chart *c)
+{
+	struct gp_chart panel = *c;
+	struct lines l = { 0 };
+	size_t nplacebo;
+	int has[3] = { 0, 0, 0 };
+
+	for (size_t i = 0; i < 3 && i < c->nseries; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "tt_s%zu", i);
+		has[i] = series_lines(&l, c->series[i].x, c->series[i].y, c->series[i].n) > 0;
+		lines_put(out, name, &l);
+	}
+	nplacebo = placebo_lines(&l, c);
+	lines_put(out, "tt_placebo", &l);
+	if (!has[0] || !has[2])
+		return "nothing to plot: the treated series or its gaps have no point "
+		       "with finite x and y";
+
+	/* the title heads the figure, the x label the lower panel; the same
+	 * margins keep the two panels' years one above the other */
+	fputs("unset title\nunset xlabel\nset lmargin 10\nset rmargin 4\n"
+	      "set multiplot layout 2,1", out);
+	if (c->title && *c->title) {
+		fputs(" title ", out);
+		gp_put_quoted(out, c->title);
+	}
+	fputs("\n", out);
+	synth_event(out, c);
+	panel.nseries = 2;
+	write_margins(out, &panel);
+	fputs("plot $tt_s0 using 1:2 with linespoints lt 1", out);
+	put_title(out, c->series[0].name);
+	if (has[1]) {
+		fputs(", \\\n    $tt_s1 using 1:2 with lines lt 2 dt 2 lw 2.5", out);
+		put_title(out, c->series[1].name);
+	}
+	fputs("\n", out);
+
+	fputs("unset label 1\nset autoscale y\n", out);
+	if (c->xlabel && *c->xlabel) {
+		fputs("set xlabel ", out);
+		gp_put_quoted(out, c->xlabel);
+		fputs("\n", out);
+	}
+	fputs("set ylabel 'gap: treated - synthetic'\n", out);
+	fputs("set xzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
+	panel.series = c->series + 2;
+	panel.nseries = c->nseries - 2;
+	write_margins(out, &panel);
+	fputs("plot ", out);
+	if (nplacebo)
+		fprintf(out, "$tt_placebo using 1:2 with lines lc rgb '#c4c4c4' lw 1 "
+			"title 'placebos: each donor as if treated (%zu)', \\\n    ", nplacebo);
+	fputs("$tt_s2 using 1:2 with linespoints lt 1", out);
+	put_title(out, c->series[2].name);
+	fputs("\nunset multiplot\n", out);
+	return NULL;
+}
+
 /* ---- charts ------------------------------------------------------------------- */
 
 void gp_chart_init(struct gp_chart *c, enum gp_kind kind)
@@ -779,6 +893,7 @@ const char *gp_write_chart(FILE *out, const struct gp_chart *c)
 	case GP_FOREST:  err = write_forest(out, c); break;
 	case GP_BAR:     err = write_bar(out, c); break;
 	case GP_STEP:    err = write_step(out, c); break;
+	case GP_SYNTH:   err = write_synth(out, c); break;
 	}
 	/* closing the output finishes the file (a PDF is written on close) */
 	fputs("unset output\n", out);

@@ -81,7 +81,8 @@ void gp_write_header(FILE *out, const struct gp_page *page);
 
 /* ---- charts -------------------------------------------------------------- */
 
-enum gp_kind { GP_LINE, GP_PREPOST, GP_EVENT, GP_FOREST, GP_BAR, GP_STEP };
+enum gp_kind { GP_LINE, GP_PREPOST, GP_EVENT, GP_FOREST, GP_BAR, GP_STEP,
+	       GP_SYNTH };
 
 /* One line on a chart.  Points with a non-finite x or y leave a gap. */
 struct gp_series {
@@ -133,7 +134,13 @@ void gp_chart_init(struct gp_chart *chart, enum gp_kind kind);
  * one row per group, sorted by estimate (largest at the top), point with
  * horizontal error bar, zero line, labels as y tics; bar: one bar per row
  * (label, estimate), with error bars where both limits are given; step:
- * cumulative counts `with steps`, one line per series.
+ * cumulative counts `with steps`, one line per series; synth: two panels
+ * (multiplot) sharing the x axis: on top series[0], the treated unit, and
+ * series[1], its synthetic control (dashed), with the event line; below,
+ * the treated unit's gap series[2] in front of every placebo's gap
+ * series[3..] in light grey (their names are not shown: one legend entry
+ * says "placebos"), around a zero line; the title heads the whole figure,
+ * the x label the lower panel, the y label the upper one.
  * Rows or points that cannot be placed (non-finite) are left out, and so is
  * a series with no point left.  Returns NULL, or a static message when there
  * is nothing to plot (what was written is then not a chart: do not run it). */

@@ -16,21 +16,28 @@ void sb_add(struct strbuf *b, const char *s, size_t n)
 void sb_puts(struct strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 void sb_addc(struct strbuf *b, char c) { sb_add(b, &c, 1); }
 
-void sb_printf(struct strbuf *b, const char *fmt, ...)
+void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
 	if (n <= 0)
 		return;
 	b->s = xgrow(b->s, &b->cap, b->len + (size_t)n + 1, 1);
-	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	b->len += (size_t)n;
+}
+
+void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 char *sb_take(struct strbuf *b)

@@ -1,6 +1,7 @@
 /* A growing string, for messages and scripts built in pieces. */
 #ifndef TT_STRBUF_H
 #define TT_STRBUF_H
+#include <stdarg.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -13,6 +14,8 @@ void sb_puts(struct strbuf *b, const char *s);
 void sb_addc(struct strbuf *b, char c);
 void sb_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* the string (malloc'd, "" when empty); the buffer is left empty */
 char *sb_take(struct strbuf *b);
 
