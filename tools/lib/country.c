@@ -380,7 +380,12 @@ size_t country_closest(const struct country_table *t, const char *name, size_t n
 	for (size_t r = 0; r < t->nrow; r++)
 		best[r] = -1;
 	for (size_t i = 0; i < t->nnames; i++) {
-		double s = jaro_winkler(key, len, t->names[i].key, t->names[i].len);
+		const char *k2 = t->names[i].key;
+		double s = jaro_winkler(key, len, k2, t->names[i].len);
+		/* a misspelt name mostly keeps its first letters: names that
+		 * share the first two come first ("Narnia": Namibia, Nauru) */
+		if (len >= 2 && t->names[i].len >= 2 && key[0] == k2[0] && key[1] == k2[1])
+			s += 1;
 		if (s > best[t->names[i].row])
 			best[t->names[i].row] = s;
 	}

@@ -31,8 +31,10 @@ void country_free(struct country_table *t);
 size_t country_match(const struct country_table *t, const char *name, size_t n,
 		     size_t *rows, size_t max);
 
-/* Up to `max` rows whose names are closest to `name` (Jaro-Winkler
- * similarity of the keys, best name of each row; ties in table order). */
+/* Up to `max` rows whose names are closest to `name`: first the rows with a
+ * name whose key begins with the same two letters, then the others, each
+ * by the Jaro-Winkler similarity of the keys (best name of each row; ties
+ * in table order). */
 size_t country_closest(const struct country_table *t, const char *name, size_t n,
 		       size_t *rows, size_t max);
 
