@@ -37,7 +37,7 @@ static enum did_control control = DID_CONTROL_NOTYET;
 static enum did_base base = DID_BASE_VARYING;
 static long reps = 999;
 static enum did_se se_method = DID_SE_BOOTSTRAP;
-static long min_treated = 1, permutations;
+static long min_treated = 3, permutations;
 static unsigned long seed = 1;
 static int balance, detail;
 
@@ -53,7 +53,7 @@ static const struct tt_opt options[] = {
 	{ "balance", 0, NULL, "first drop units missing any year with data (R did's default)" },
 	{ "detail", 0, NULL, "add rows att_cohort and att_gt, and the columns cohort,year" },
 	{ "se", 0, "METHOD", "standard errors: analytic, multiplier or bootstrap (default bootstrap)" },
-	{ "min-treated", 0, "K", "cells on fewer than K treated units: no standard error, left out of the aggregates (default 1)" },
+	{ "min-treated", 0, "K", "cells on fewer than K treated units: no standard error, left out of the aggregates (default 3)" },
 	{ "permute", 0, "N", "randomization inference: N permutations of the cohorts across units, column p_perm" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -658,12 +658,12 @@ static void note_single_cells(const struct input *in, size_t b)
 	if (se_method == DID_SE_BOOTSTRAP)
 		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
 		     "resampling countries cannot measure their uncertainty, so their standard "
-		     "errors are left empty, and those of the estimates built on them are too small",
+		     "errors are left empty, and so are those of the estimates built on them",
 		     n, used);
 	else
 		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
-		     "their standard errors cannot be estimated and are left empty, and those of "
-		     "the estimates built on them are too small", n, used);
+		     "their standard errors cannot be estimated and are left empty, and so are "
+		     "those of the estimates built on them", n, used);
 }
 
 /* cells below --min-treated, by cohort: "cohort 2003 in 2004, 2005; ..." */
@@ -714,6 +714,8 @@ static void notes(const struct input *in, size_t b)
 		note_small_cohorts(in, b);
 	note_empty_cells(in, b);
 	note_thin(in, b);
+	if (r->n_events == 0 && r->n_thin)
+		return;         /* explain_failure says why there is nothing */
 	if (reps > 0 || se_method == DID_SE_ANALYTIC)
 		note_single_cells(in, b);
 	if (r->perm_exact)

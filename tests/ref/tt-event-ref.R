@@ -281,12 +281,6 @@ write_case("r-mpdta-balance", table_of(cs_did(du, "never", balance = TRUE),
 				       "cs-did(never,varying,balanced)"))
 
 # ---- --se analytic: did's influence functions (bstrap = FALSE) ----------
-mk_case <- function(case, cmd_line, comment) {
-	dir <- file.path("tests/cli/tt-event", case)
-	dir.create(dir, showWarnings = FALSE)
-	writeLines(c(comment, cmd_line), file.path(dir, "cmd"))
-	writeLines("1e-9", file.path(dir, "tol"))
-}
 write_case("r-mpdta-analytic", table_of(r, "cs-did(never,varying,analytic)", se = TRUE))
 write_case("r-mpdta-analytic-notyet-universal",
 	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal,analytic)",

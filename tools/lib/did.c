@@ -1453,6 +1453,27 @@ static void fill_cells(const struct did_work *w, const double *est,
 	}
 }
 
+/* some cell of idx[0..n) rests on a single treated or control unit: no
+ * method can measure that side's variance, so neither the cell's nor any
+ * aggregate's standard error over it is known */
+static int single_side(const struct did_work *w, const size_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = idx[i];
+		if (w->cells[k].pair >= 0 && (w->tr_n[k] < 2 || w->ct_n[k] < 2))
+			return 1;
+	}
+	return 0;
+}
+
+static void unknown_error(struct did_estimate *e, struct did_result *r)
+{
+	if (isnan(e->std_error))
+		return;
+	no_error(e);
+	r->warnings |= DID_WNOVARIATION;
+}
+
 /* n_treated, n_control of every aggregate */
 static void fill_counts(const struct did_work *w, struct did_result *r)
 {
@@ -1473,6 +1494,18 @@ static void fill_counts(const struct did_work *w, struct did_result *r)
 			idx[n++] = w->ev.idx[j];
 	}
 	count_units(w, idx, n, mark, &r->dynamic);
+	if (single_side(w, idx, n))
+		unknown_error(&r->dynamic, r);
+	for (size_t e = 0; e < w->ev.n; e++)
+		if (single_side(w, w->ev.idx + w->ev.start[e], w->ev.start[e + 1] - w->ev.start[e]))
+			unknown_error(&r->events[e].est, r);
+	for (size_t g = 0; g < w->grp.n; g++)
+		if (single_side(w, w->grp.idx + w->grp.start[g], w->grp.start[g + 1] - w->grp.start[g]))
+			unknown_error(&r->groups[g].est, r);
+	if (single_side(w, w->simple, w->n_simple))
+		unknown_error(&r->simple, r);
+	if (single_side(w, w->grp.idx, w->grp.start[w->grp.n]))
+		unknown_error(&r->group, r);
 	n = 0;
 	for (size_t e = 0; e < w->ev.n; e++)
 		if (r->events[e].rel_year < 0 && !r->events[e].reference)
