@@ -87,6 +87,8 @@ struct did_work {
 	double *inf;         /* U x K influence functions, inf[u * K + k] */
 	size_t *pre_idx;     /* the pretrend test's statistics (permutations) */
 	double *pre_inf, *pre_dc; /* their influence functions, scratch */
+	size_t *pc_start, *pc_u;  /* per cell of theirs: the units seen at t, b */
+	double *pc_d;             /* and their changes Y_t - Y_b */
 	size_t n_pre;
 };
 
@@ -1165,14 +1167,16 @@ static double pre_form(struct did_work *w, const double *out)
 				continue;
 			double wk = w->Mc[cp->cls] / S;
 			double ft = wk * (double)U / w->tr_n[k], fc = wk * (double)U / w->ct_n[k];
+			double mt = w->tr_mean[k], mc = w->ct_mean[k];
 			dc[cp->cls] += out[k] - out[pre[a]];
-			for (size_t u = 0; u < U; u++) {
-				int r = cell_role(w, k, u);
-				if (!r)
-					continue;
-				const double *row = w->ymat + u * w->T;
-				double d = row[cp->ti] - row[cp->bi];
-				f[u] += r == 1 ? ft * (d - w->tr_mean[k]) : -fc * (d - w->ct_mean[k]);
+			/* cell_role, on the units seen at t and b listed once */
+			for (size_t i = w->pc_start[k]; i < w->pc_start[k + 1]; i++) {
+				size_t u = w->pc_u[i];
+				int c = w->cls[u];
+				if (c == cp->cls)
+					f[u] += ft * (w->pc_d[i] - mt);
+				else if (c == 0 || c >= cp->ctrl_from)
+					f[u] -= fc * (w->pc_d[i] - mc);
 			}
 		}
 		for (size_t u = 0; u < U; u++)
@@ -1265,6 +1269,40 @@ static size_t event_stat(const struct did_work *w, int e)
 	return w->K;
 }
 
+/* For the cells of the pretrend's event times: the units observed at both
+ * t and b with their change, which no permutation alters. */
+static void list_pre_cells(struct did_work *w)
+{
+	size_t n = 0, cap = 0;
+	w->pc_start = xcalloc(w->n_cells + 1, sizeof *w->pc_start);
+	w->pc_u = NULL;
+	w->pc_d = NULL;
+	size_t dcap = 0;
+	unsigned char *want = xcalloc(w->n_cells + 1, 1);
+	for (size_t a = 0; a < w->n_pre; a++) {
+		size_t e = w->pre_idx[a] - w->k_ev;
+		for (size_t j = w->ev.start[e]; j < w->ev.start[e + 1]; j++)
+			want[w->ev.idx[j]] = 1;
+	}
+	for (size_t k = 0; k < w->n_cells; k++) {
+		const struct cell_plan *cp = &w->cells[k];
+		w->pc_start[k] = n;
+		if (!want[k] || cp->pair < 0)
+			continue;
+		for (size_t u = 0; u < w->U; u++) {
+			const double *row = w->ymat + u * w->T;
+			if (isnan(row[cp->ti]) || isnan(row[cp->bi]))
+				continue;
+			w->pc_u = xgrow(w->pc_u, &cap, n + 1, sizeof *w->pc_u);
+			w->pc_d = xgrow(w->pc_d, &dcap, n + 1, sizeof *w->pc_d);
+			w->pc_u[n] = u;
+			w->pc_d[n++] = row[cp->ti] - row[cp->bi];
+		}
+	}
+	w->pc_start[w->n_cells] = n;
+	free(want);
+}
+
 /* p_perm of every permuted statistic, in the order of the actual plan's
  * event times, then simple, dynamic, group; p[n] is pretrend's */
 static double *permute(struct did_work *w, const struct did_options *o,
@@ -1300,6 +1338,7 @@ static double *permute(struct did_work *w, const struct did_options *o,
 	}
 	w->pre_inf = xmalloc((w->n_pre * w->U + 1) * sizeof *w->pre_inf);
 	w->pre_dc = xmalloc((w->C + 1) * sizeof *w->pre_dc);
+	list_pre_cells(w);
 	ps.t0 = xmalloc((ps.n + 1) * sizeof *ps.t0);
 	ps.hits = xcalloc(ps.n + 1, sizeof *ps.hits);
 	ps.defined = xcalloc(ps.n + 1, sizeof *ps.defined);
@@ -1653,6 +1692,7 @@ static void work_free(struct did_work *w)
 	free(w->tr_n); free(w->ct_n); free(w->mult);
 	free(w->thin); free(w->inf); free(w->pre_idx);
 	free(w->tr_mean); free(w->ct_mean); free(w->pre_inf); free(w->pre_dc);
+	free(w->pc_start); free(w->pc_u); free(w->pc_d);
 }
 
 /* Everything up to the point estimate; returns a status. */
