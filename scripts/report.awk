@@ -617,8 +617,8 @@ function event_verdict(name, s, a,    pp, lo, hi) {
 		if (pp == "")
 			return "There is no randomization p-value for this series, so no verdict."
 		if (pp + 0 <= 0.05)
-			return sprintf("The data show a change: reassigning the ratification years to the countries at random gives an average this far from zero in only %s of reassignments (randomization %s), the test the placebo calibration below supports for these counts.", pct(pp), pis(pp))
-		return sprintf("The data do not show a change: reassigning the ratification years to the countries at random gives an average at least this far from zero in %s of reassignments (randomization %s), the test the placebo calibration below supports for these counts.", pct(pp), pis(pp))
+			return sprintf("The data show a change: reassigning the ratification years to the countries at random gives an average this far from zero in only %s of reassignments (randomization %s), the test the placebo calibration below supports for these counts.", pct1(pp), pis(pp))
+		return sprintf("The data do not show a change: reassigning the ratification years to the countries at random gives an average at least this far from zero in %s of reassignments (randomization %s), the test the placebo calibration below supports for these counts.", pct1(pp), pis(pp))
 	}
 	if (lo == "" || hi == "")
 		return "There is no interval for this series, so no verdict."
@@ -627,7 +627,7 @@ function event_verdict(name, s, a,    pp, lo, hi) {
 	return sprintf("The data do not show a change: the 95%% interval includes zero%s.", pp != "" ? sprintf(" (randomization %s)", pis(pp)) : "")
 }
 
-function pct(p) { return sprintf("%.1f%%", 100 * p) }
+function pct1(p) { return sprintf("%.1f%%", 100 * p) }
 
 function event_reading(s,    name, a, pt, r, e, lo, hi, p, txt, nrel, nsig, pp, how) {
 	name = "event_" SRC[s]
@@ -647,10 +647,10 @@ function event_reading(s,    name, a, pt, r, e, lo, hi, p, txt, nrel, nsig, pp, 
 			if (get(name, r, BANDLO) != "" && (get(name, r, BANDLO) + 0 > 0 || get(name, r, BANDHI) + 0 < 0))
 				nsig++
 		}
-	txt = sprintf("Comparing each country's change since the year before ratification with the change among countries not yet party in the same years (%s countries in the analysis, %s of them ratifiers in the cells averaged), %s was on average %s in the years from ratification on (95%% CI %s; %s); in %d of the %d years shown after ratification, the chart's band excludes zero. ",
+	txt = sprintf("Comparing each country's change since the year before ratification with the change among countries not yet party in the same years (%s countries in the analysis, %s of them ratifiers in the cells averaged), %s was on average %s in the years from ratification on (%s); in %d of the %d years shown after ratification, the chart's band excludes zero. ",
 		      num(get(name, a, "n")), num(get(name, a, "n_treated")), SUBJ[s],
 		      e + 0 == 0 ? "no different" : amount(e, s) (e + 0 < 0 ? " lower" : " higher"),
-		      ci(lo, hi), pis(p), nsig, nrel)
+		      lo == "" ? "no interval: a cell it averages rests on a single country on one side, whose uncertainty no method can measure" : "95% CI " ci(lo, hi) "; " pis(p), nsig, nrel)
 	txt = txt event_verdict(name, s, a)
 	# the pre-trend verdict: the randomization p-value where there is one
 	# (the intervals' Wald test rejects too often on these data, see
@@ -717,7 +717,7 @@ function calibration_section(   i, s, r, m, nm, M, MH, t, NT, T, share, worst) {
 					continue
 				}
 				share = get("calib", r, "share")
-				printf "<td class=\"n\">%s <span class=\"file\">(%s)</span></td>", pct(share), esc(get("calib", r, "draws"))
+				printf "<td class=\"n\">%s <span class=\"file\">(%s)</span></td>", pct1(share), esc(get("calib", r, "draws"))
 				if (M[m] == "bootstrap" && T[t] == "att_simple" && share + 0 > worst[SRC[s]] + 0)
 					worst[SRC[s]] = share
 			}
@@ -725,7 +725,7 @@ function calibration_section(   i, s, r, m, nm, M, MH, t, NT, T, share, worst) {
 		}
 	}
 	print "</table>"
-	printf "<p class=\"reading\">On the GLOTIP counts the randomization p-values find an effect close to the nominal 5%% of the time, as a permutation test must; the bootstrap interval of the overall effect, with cells on fewer than three ratifying countries left out (<code>tt-event --min-treated 3</code>, the default), in up to %s of draws, and the pre-trend test of every interval method far too often. So this report reads the GLOTIP event studies, and every pre-trend test, from the randomization p-values. On the 3P scores, with many countries and few gaps, the intervals of the effects hold their level (worst bootstrap share for att_simple %s).</p>\n", pct(worst["glotip"]), pct(worst["3p"])
+	printf "<p class=\"reading\">On the GLOTIP counts the randomization p-values find an effect close to the nominal 5%% of the time, as a permutation test must; the bootstrap interval of the overall effect, with cells on fewer than three ratifying countries left out (<code>tt-event --min-treated 3</code>, the default), in up to %s of draws, and the pre-trend test of every interval method far too often. So this report reads the GLOTIP event studies, and every pre-trend test, from the randomization p-values. On the 3P scores, with many countries and few gaps, the intervals of the effects hold their level (worst bootstrap share for att_simple %s).</p>\n", pct1(worst["glotip"]), pct1(worst["3p"])
 }
 
 function case_reading(k,    name, iso, r, s, mp, mq, d, lv, sl, np, nq, txt) {
