@@ -37,7 +37,10 @@ static enum did_control control = DID_CONTROL_NOTYET;
 static enum did_base base = DID_BASE_VARYING;
 static long reps = 999;
 static enum did_se se_method = DID_SE_BOOTSTRAP;
-static long min_treated = 3, permutations;
+/* chosen by the placebo calibration (tt-event(1), "Choosing the defaults");
+ * the method column names K only when it differs from this */
+#define MIN_TREATED_DEFAULT 3
+static long min_treated = MIN_TREATED_DEFAULT, permutations;
 static unsigned long seed = 1;
 static int balance, detail;
 
@@ -837,7 +840,7 @@ static void set_method(void)
 				      reps, seed);
 		seeded = 1;
 	}
-	if (min_treated > 1)
+	if (min_treated != MIN_TREATED_DEFAULT)
 		n += (size_t)snprintf(method + n, sizeof method - n, ",min-treated=%ld", min_treated);
 	if (permutations > 0) {
 		n += (size_t)snprintf(method + n, sizeof method - n, ",permute=%ld", permutations);

@@ -258,11 +258,11 @@ k <- pub_grp$cohort != "overall"
 stopifnot(same4(r$groups$att, pub_grp$att[k]), same4(r$group, pub_grp$att[!k]))
 cat(sprintf("mpdta: every published estimate matched; simple %.6f\n", r$simple))
 
-write_case("r-mpdta-never", table_of(r, "cs-did(never,varying)"))
+write_case("r-mpdta-never", table_of(r, "cs-did(never,varying,min-treated=1)"))
 write_case("r-mpdta-notyet-universal",
-	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal)", -2, 2))
+	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal,min-treated=1)", -2, 2))
 write_case("r-mpdta-window",
-	   table_of(cs_did(d, "notyet", "varying", -1, 2), "cs-did(notyet,varying)", -1, 2))
+	   table_of(cs_did(d, "notyet", "varying", -1, 2), "cs-did(notyet,varying,min-treated=1)", -1, 2))
 
 # An unbalanced panel: every fourth county in the order of the file, some
 # values blanked, some rows left out.
@@ -276,17 +276,17 @@ dir <- "tests/cli/tt-event/r-mpdta-unbalanced"
 write.csv(u, file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
 du <- data.frame(unit = u$county, year = u$year,
 		 y = ifelse(u$value == "", NA, as.numeric(u$value)), g = u$first_treat)
-write_case("r-mpdta-unbalanced", table_of(cs_did(du, "notyet"), "cs-did(notyet,varying)"))
+write_case("r-mpdta-unbalanced", table_of(cs_did(du, "notyet"), "cs-did(notyet,varying,min-treated=1)"))
 write_case("r-mpdta-balance", table_of(cs_did(du, "never", balance = TRUE),
-				       "cs-did(never,varying,balanced)"))
+				       "cs-did(never,varying,balanced,min-treated=1)"))
 
 # ---- --se analytic: did's influence functions (bstrap = FALSE) ----------
-write_case("r-mpdta-analytic", table_of(r, "cs-did(never,varying,analytic)", se = TRUE))
+write_case("r-mpdta-analytic", table_of(r, "cs-did(never,varying,analytic,min-treated=1)", se = TRUE))
 write_case("r-mpdta-analytic-notyet-universal",
-	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal,analytic)",
+	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal,analytic,min-treated=1)",
 		    -2, 2, se = TRUE))
 write_case("r-mpdta-analytic-unbalanced",
-	   table_of(cs_did(du, "notyet"), "cs-did(notyet,varying,analytic)", se = TRUE))
+	   table_of(cs_did(du, "notyet"), "cs-did(notyet,varying,analytic,min-treated=1)", se = TRUE))
 
 # A 2x2 worked by hand: treated changes 1, 2, 6 (mean 3, variance over n
 # 14/3), control changes 0, 1, 1, 2 (mean 1, variance 1/2): ATT 2,
@@ -303,7 +303,7 @@ dir.create(dir, showWarnings = FALSE)
 write.csv(data.frame(iso3 = h$unit, year = h$year, value = h$y,
 		     event_year = ifelse(h$g == 0, "", h$g)),
 	  file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
-write_case("analytic-hand-2x2", table_of(hr, "cs-did(never,varying,analytic)", se = TRUE))
+write_case("analytic-hand-2x2", table_of(hr, "cs-did(never,varying,analytic,min-treated=1)", se = TRUE))
 
 # A small staggered panel with a gap: cohorts 2003 (3 units) and 2004
 # (2 units), 3 never treated, 2001-2005; the shares' influence matters.
@@ -320,5 +320,5 @@ dir.create(dir, showWarnings = FALSE)
 write.csv(data.frame(iso3 = s$unit, year = s$year, value = ifelse(is.na(s$y), "", s$y),
 		     event_year = ifelse(s$g == 0, "", s$g)),
 	  file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
-write_case("analytic-staggered", table_of(cs_did(ss, "notyet"), "cs-did(notyet,varying,analytic)",
+write_case("analytic-staggered", table_of(cs_did(ss, "notyet"), "cs-did(notyet,varying,analytic,min-treated=1)",
 					  se = TRUE))
