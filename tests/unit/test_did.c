@@ -806,21 +806,30 @@ static void tiny_panel(struct tiny_panel *s)
 	s->p = p;
 }
 
-/* every distinct arrangement of c[0..n) in turn (c sorted at the start) */
-static int next_perm(int *c, int n)
+/* the next assignment of cohorts to the 8 units with the same number of
+ * units per cohort as `want`: odometer over all 3^8 vectors of the three
+ * cohort values, skipping those with other counts (independent of the
+ * library's enumeration); 0 after the last */
+static int next_assignment(int *c, const int *vals, const int *want)
 {
-	int i = n - 1;
-	while (i > 0 && c[i - 1] >= c[i])
-		i--;
-	if (i <= 0)
-		return 0;
-	int j = n - 1;
-	while (c[j] <= c[i - 1])
-		j--;
-	int t = c[i - 1]; c[i - 1] = c[j]; c[j] = t;
-	for (int l = i, r = n - 1; l < r; l++, r--) {
-		t = c[l]; c[l] = c[r]; c[r] = t;
+	int digit[8];
+	for (int u = 0; u < 8; u++)
+		digit[u] = c[u] == vals[0] ? 0 : c[u] == vals[1] ? 1 : 2;
+	for (;;) {
+		int u = 0;
+		while (u < 8 && digit[u] == 2)
+			digit[u++] = 0;
+		if (u == 8)
+			return 0;
+		digit[u]++;
+		int count[3] = { 0, 0, 0 };
+		for (u = 0; u < 8; u++)
+			count[digit[u]]++;
+		if (count[0] == want[0] && count[1] == want[1] && count[2] == want[2])
+			break;
 	}
+	for (int u = 0; u < 8; u++)
+		c[u] = vals[digit[u]];
 	return 1;
 }
 
@@ -844,11 +853,11 @@ static void brute_p(struct tiny_panel *s, const struct did_options *o0,
 	t_ev0 = r.events[1].est.estimate;      /* rel_year 0 */
 	t_pre = r.pretrend.statistic;
 	did_result_free(&r);
-	memcpy(c, actual, sizeof c);
-	for (int i = 1; i < 8; i++)              /* sort */
-		for (int j = i; j > 0 && c[j - 1] > c[j]; j--) {
-			int t = c[j]; c[j] = c[j - 1]; c[j - 1] = t;
-		}
+	int vals[3] = { 0, 2002, 2003 }, want[3] = { 0, 0, 0 };
+	for (int u = 0; u < 8; u++)
+		want[actual[u] == 0 ? 0 : actual[u] == 2002 ? 1 : 2]++;
+	for (int u = 0; u < 8; u++)      /* the first in the odometer's order */
+		c[u] = u < want[2] ? 2003 : u < want[2] + want[1] ? 2002 : 0;
 	*m = 0;
 	do {
 		memcpy(s->cohort, c, sizeof c);
@@ -863,7 +872,7 @@ static void brute_p(struct tiny_panel *s, const struct did_options *o0,
 			}
 		did_result_free(&r);
 		++*m;
-	} while (next_perm(c, 8));
+	} while (next_assignment(c, vals, want));
 	memcpy(s->cohort, actual, sizeof actual);
 	*p_simple = (double)hits[0] / defined[0];
 	*p_ev0 = (double)hits[1] / defined[1];
