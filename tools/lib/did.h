@@ -85,15 +85,16 @@
  *   permute N   randomization inference: the cohort classes of the U units
  *               are permuted (gsl_rng_mt19937 seeded with `seed`; when the
  *               distinct assignments number at most N + 1 they are all
- *               enumerated instead), the cells and aggregations recomputed
- *               on the same plan (cells a permutation leaves undefined are
- *               left out of its aggregations, as at the point estimate), and
- *               p_perm = (1 + #{|T*| >= |T|}) / (N' + 1) over the N'
- *               permutations in which T* is defined (enumerated: #{|T*| >=
- *               |T|} / M over all M assignments, the actual one included).
- *               T is the estimate; for pretrend the quadratic form of the
- *               pre-period event-time effects in the printed test's inverse
- *               covariance (the analytic one when there is no other).
+ *               enumerated instead) and every estimate recomputed as the
+ *               point estimate would be for that assignment: over every
+ *               cell of the window, each assignment leaving out the cells
+ *               it leaves undefined or below min_treated.  p_perm =
+ *               (1 + #{|T*| >= |T|}) / (N' + 1) over the N' permutations in
+ *               which T* is defined (enumerated: #{|T*| >= |T|} / M over all
+ *               M assignments, the actual one included).  T is the
+ *               estimate; for pretrend the Wald statistic of the defined
+ *               pre-period event-time effects with their analytic
+ *               covariance, recomputed for each assignment.
  *   n_treated, n_control  of an aggregate: the distinct treated units in
  *               any of its cells, and the distinct control units.
  */
