@@ -1,5 +1,7 @@
 /* tt-event: event study and staggered difference-in-differences after
- * Callaway & Sant'Anna (2021), with a cluster bootstrap over units.
+ * Callaway & Sant'Anna (2021), with inference clustered by unit (bootstrap,
+ * multiplier bootstrap or did's analytic influence functions) and
+ * randomization inference.
  *
  * Reads a table joined by tt-join (one row per unit and year, the unit's
  * event year in every row), splits it by the --by columns (default
@@ -138,8 +140,9 @@ static const struct tool tool = {
 	"tt-event", "[OPTION]... [FILE]...",
 	"Event study and staggered difference-in-differences (Callaway & Sant'Anna) on a table\n"
 	"joined by tt-join: ATT(g,t) per cohort and year, aggregated by relative year (term att)\n"
-	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend), and\n"
-	"bootstrap standard errors, confidence intervals and sup-t bands clustered by unit.",
+	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend),\n"
+	"standard errors, confidence intervals and sup-t bands clustered by unit (--se), and\n"
+	"randomization p-values (--permute).",
 	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
 };
 
