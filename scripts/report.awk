@@ -336,6 +336,7 @@ function intro() {
 	print "<li><a href=\"#global\">Worldwide law-enforcement totals</a></li>"
 	print "<li><a href=\"#prepost\">Before and after ratification</a></li>"
 	print "<li><a href=\"#event\">Event studies: ratifiers against countries not yet party</a></li>"
+	print "<li><a href=\"#trust\">How far to trust these intervals</a></li>"
 	print "<li><a href=\"#cases\">Two countries up close</a></li>"
 	print "<li><a href=\"#limits\">What these charts cannot show</a></li>"
 	print "<li><a href=\"#sources\">Sources and caveats</a></li>"
@@ -598,26 +599,49 @@ function event_row(name, s, term,    r) {
 function event_table(   i, s, name, a, dy, g, pt) {
 	print "<table id=\"table-event-aggregates\">"
 	printf "<caption>Event studies (Callaway–Sant'Anna, %s): overall effects and the pre-trend test</caption>\n", esc(EWINDOW)
-	print "<tr><th>series</th><th>countries</th><th>ATT, all post-ratification years</th><th>95% CI</th><th>p</th><th>ATT by years since ratification</th><th>ATT by cohort</th><th>pre-trend test</th></tr>"
+	print "<tr><th>series</th><th>countries</th><th>ATT, all post-ratification years</th><th>95% CI</th><th>p</th><th>randomization p</th><th>ATT by years since ratification</th><th>ATT by cohort</th><th>pre-trend test</th></tr>"
 	for (i = 1; i <= NSER; i++) {
 		s = SER[i]; name = "event_" SRC[s]
 		a = event_row(name, s, "att_simple"); dy = event_row(name, s, "att_dynamic")
 		g = event_row(name, s, "att_group"); pt = event_row(name, s, "pretrend")
 		if (!a) {
-			printf "<tr><td>%s</td><td colspan=\"7\" class=\"missing\">no estimate</td></tr>\n", esc(NAME[s])
+			printf "<tr><td>%s</td><td colspan=\"8\" class=\"missing\">no estimate</td></tr>\n", esc(NAME[s])
 			continue
 		}
-		printf "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s<br><span class=\"file\">%s</span></td><td class=\"n\">%s<br><span class=\"file\">%s</span></td><td class=\"n\">%s</td></tr>\n",
+		printf "<tr><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s<br><span class=\"file\">%s</span></td><td class=\"n\">%s<br><span class=\"file\">%s</span></td><td class=\"n\">%s</td></tr>\n",
 		       esc(NAME[s]), num(get(name, a, "n")), num(get(name, a, "estimate")),
 		       ci(get(name, a, "conf_low"), get(name, a, "conf_high")), pval(get(name, a, "p_value")),
+		       pval(get(name, a, "p_perm")),
 		       num(get(name, dy, "estimate")), ci(get(name, dy, "conf_low"), get(name, dy, "conf_high")),
 		       num(get(name, g, "estimate")), ci(get(name, g, "conf_low"), get(name, g, "conf_high")),
-		       pt ? sprintf("χ² %s, df %s, %s", num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value"))) : "–"
+		       pt ? sprintf("χ² %s, df %s, %s; randomization %s", num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value")), pis(get(name, pt, "p_perm"))) : "–"
 	}
 	print "</table>"
 }
 
-function event_reading(s,    name, a, pt, r, e, lo, hi, p, txt, nrel, nsig) {
+# The verdict on the overall effect, from the inference the placebo
+# calibration supports: for the GLOTIP counts the randomization p-value
+# (the intervals are too narrow there), for the 3P scores the interval.
+function event_verdict(name, s, a,    pp, lo, hi) {
+	pp = get(name, a, "p_perm")
+	lo = get(name, a, "conf_low"); hi = get(name, a, "conf_high")
+	if (SRC[s] == "glotip" || (lo == "" && pp != "")) {
+		if (pp == "")
+			return "There is no randomization p-value for this series, so no verdict."
+		if (pp + 0 <= 0.05)
+			return sprintf("The data show a change: reassigning the ratification years to the countries at random gives an average this far from zero in only %s of reassignments (randomization %s), the test the placebo calibration below supports for these counts.", pct1(pp), pis(pp))
+		return sprintf("The data do not show a change: reassigning the ratification years to the countries at random gives an average at least this far from zero in %s of reassignments (randomization %s), the test the placebo calibration below supports for these counts.", pct1(pp), pis(pp))
+	}
+	if (lo == "" || hi == "")
+		return "There is no interval for this series, so no verdict."
+	if (lo + 0 > 0 || hi + 0 < 0)
+		return sprintf("The data show a change: the 95%% interval excludes zero%s.", pp != "" ? sprintf(" (randomization %s)", pis(pp)) : "")
+	return sprintf("The data do not show a change: the 95%% interval includes zero%s.", pp != "" ? sprintf(" (randomization %s)", pis(pp)) : "")
+}
+
+function pct1(p) { return sprintf("%.1f%%", 100 * p) }
+
+function event_reading(s,    name, a, pt, r, e, lo, hi, p, txt, nrel, nsig, pp, how) {
 	name = "event_" SRC[s]
 	a = event_row(name, s, "att_simple"); pt = event_row(name, s, "pretrend")
 	if (!a) {
@@ -635,18 +659,24 @@ function event_reading(s,    name, a, pt, r, e, lo, hi, p, txt, nrel, nsig) {
 			if (get(name, r, BANDLO) != "" && (get(name, r, BANDLO) + 0 > 0 || get(name, r, BANDHI) + 0 < 0))
 				nsig++
 		}
-	txt = sprintf("Comparing each country's change since the year before ratification with the change among countries not yet party in the same years (%s countries in the analysis), %s was on average %s in the years from ratification on (95%% CI %s; %s); in %d of the %d years shown after ratification, the chart's band excludes zero. ",
-		      num(get(name, a, "n")), SUBJ[s],
+	txt = sprintf("Comparing each country's change since the year before ratification with the change among countries not yet party in the same years (%s countries in the analysis, %s of them ratifiers in the cells averaged), %s was on average %s in the years from ratification on (%s); in %d of the %d years shown after ratification, the chart's band excludes zero. ",
+		      num(get(name, a, "n")), num(get(name, a, "n_treated")), SUBJ[s],
 		      e + 0 == 0 ? "no different" : amount(e, s) (e + 0 < 0 ? " lower" : " higher"),
-		      ci(lo, hi), pis(p), nsig, nrel)
-	if (pt && get(name, pt, "p_value") != "" && get(name, pt, "p_value") + 0 < 0.05)
-		txt = txt sprintf("But the pre-trend test rejects parallel trends (χ² = %s, df %s, %s): the ratifiers were already moving differently from the comparison countries before they ratified, so this estimate cannot be read as an effect of ratification.",
-				  num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value")))
-	else if (pt && get(name, pt, "p_value") != "")
-		txt = txt sprintf("The years before ratification are jointly compatible with no difference (pre-trend test χ² = %s, df %s, %s), which a causal reading needs but does not prove.",
-				  num(get(name, pt, "statistic")), esc(get(name, pt, "df")), pis(get(name, pt, "p_value")))
+		      lo == "" ? "no interval: a cell it averages rests on a single country on one side, whose uncertainty no method can measure" : "95% CI " ci(lo, hi) "; " pis(p), nsig, nrel)
+	txt = txt event_verdict(name, s, a)
+	# the pre-trend verdict: the randomization p-value where there is one
+	# (the intervals' Wald test rejects too often on these data, see
+	# "How far to trust these intervals"), else the Wald test's
+	pp = (pt && get(name, pt, "p_perm") != "") ? get(name, pt, "p_perm") : (pt ? get(name, pt, "p_value") : "")
+	how = (pt && get(name, pt, "p_perm") != "") ? "randomization " : ""
+	if (pp != "" && pp + 0 <= 0.05)
+		txt = txt sprintf(" But the pre-trend test rejects parallel trends (χ² = %s, df %s, %s%s): the ratifiers were already moving differently from the comparison countries before they ratified, so this estimate cannot be read as an effect of ratification.",
+				  num(get(name, pt, "statistic")), esc(get(name, pt, "df")), how, pis(pp))
+	else if (pp != "")
+		txt = txt sprintf(" The years before ratification are jointly compatible with no difference (pre-trend test χ² = %s, df %s, %s%s), which a causal reading needs but does not prove.",
+				  num(get(name, pt, "statistic")), esc(get(name, pt, "df")), how, pis(pp))
 	if (SRC[s] == "glotip")
-		txt = txt " With counts, a cell resting on one or two large countries can dominate the average, and few countries report in the years before they ratified: treat the estimate as fragile."
+		txt = txt " With counts, a cell resting on a few large countries can dominate the average, and few countries report in the years before they ratified: treat the estimate as fragile."
 	printf "<p class=\"reading\">%s</p>\n", txt
 }
 
@@ -660,6 +690,54 @@ function event_section(   i, s) {
 		event_reading(s)
 		svg("event_" s ".svg", "Event study: " NAME[s], "Event study of " NAME[s] ": average effect by years since ratification, with the " BANDTEXT " (Callaway–Sant'Anna, not-yet-treated controls). Source: " SOURCE[s] ".")
 	}
+}
+
+# ---- how far to trust the event studies' intervals (scripts/calibrate) ----
+
+function calib_row(ind, method, term,    r) {
+	for (r = 1; r <= ROWS["calib"]; r++)
+		if (get("calib", r, "indicator") == ind && get("calib", r, "method") == method &&
+		    get("calib", r, "term") == term)
+			return r
+	return 0
+}
+
+function calibration_section(   i, s, r, m, nm, M, MH, t, NT, T, share, worst) {
+	print "<h2 id=\"trust\">How far to trust these intervals</h2>"
+	if (!has("calib")) {
+		print "<p class=\"missing\">(calibration.csv was not made)</p>"
+		return
+	}
+	printf "<p>A check of the event studies' inference on these very data (<code>scripts/calibrate</code>: %s). The real ratification years are handed out to the countries at random, so that ratifying can have had no effect, and the event study is run on each shuffled table; a trustworthy 95%% interval then excludes zero in about 5%% of the draws, and a trustworthy p-value is at most 0.05 in about 5%%. The table gives the share of draws that found an effect, out of the draws in which the estimate had an interval or p-value (in brackets). The intervals come from the bootstrap over countries (the default, used in the section above), the multiplier bootstrap (R did's default) or did's analytic formula; the randomization p-value from reassigning the ratification years.</p>\n", esc(CALIB)
+	nm = split("bootstrap multiplier analytic permutation", M, " ")
+	split("bootstrap interval,multiplier interval,analytic interval,randomization p", MH, ",")
+	NT = split("att_simple att_dynamic att_group pretrend", T, " ")
+	print "<table id=\"table-calibration\">"
+	print "<caption>Share of 5% tests that find an effect where there is none (placebo draws; should be near 5%)</caption>"
+	printf "<tr><th>series</th><th>estimate</th>"
+	for (m = 1; m <= nm; m++)
+		printf "<th>%s</th>", MH[m]
+	print "</tr>"
+	for (i = 1; i <= NSER; i++) {
+		s = SER[i]
+		for (t = 1; t <= NT; t++) {
+			printf "<tr><td>%s</td><td>%s</td>", t == 1 ? esc(NAME[s]) : "", esc(T[t])
+			for (m = 1; m <= nm; m++) {
+				r = calib_row(s, M[m], T[t])
+				if (!r) {
+					printf "<td class=\"n\">–</td>"
+					continue
+				}
+				share = get("calib", r, "share")
+				printf "<td class=\"n\">%s <span class=\"file\">(%s)</span></td>", pct1(share), esc(get("calib", r, "draws"))
+				if (M[m] == "bootstrap" && T[t] == "att_simple" && share + 0 > worst[SRC[s]] + 0)
+					worst[SRC[s]] = share
+			}
+			print "</tr>"
+		}
+	}
+	print "</table>"
+	printf "<p class=\"reading\">On the GLOTIP counts the randomization p-values find an effect close to the nominal 5%% of the time, as a permutation test must; the bootstrap interval of the overall effect, with cells on fewer than three ratifying countries left out (<code>tt-event --min-treated 3</code>, the default), in up to %s of draws, and the pre-trend test of every interval method far too often. So this report reads the GLOTIP event studies, and every pre-trend test, from the randomization p-values. On the 3P scores, with many countries and few gaps, the intervals of the effects hold their level (worst bootstrap share for att_simple %s).</p>\n", pct1(worst["glotip"]), pct1(worst["3p"])
 }
 
 function case_reading(k,    name, iso, r, s, mp, mq, d, lv, sl, np, nq, txt) {
@@ -892,6 +970,8 @@ function meta(   r) {
 	if ("window_short" in M) WINDOW_SHORT = M["window_short"]
 	if ("event_window" in M) EWINDOW = M["event_window"]
 	if ("bootstrap" in M) EBOOT = M["bootstrap"]
+	CALIB = ("calibration" in M) ? M["calibration"] : "the committed table"
+
 	EYEARS = ("event_years" in M) ? M["event_years"] : "the last year of the data"
 	BANDTEXT = "pointwise 95% confidence interval"
 	BANDLO = "conf_low"; BANDHI = "conf_high"
@@ -916,6 +996,7 @@ BEGIN {
 	load("prepost_glotip", "prepost_glotip.csv", "term", "^(diff|pooled_diff|signed_rank|sign_test)$")
 	load("event_3p", "event_policy_3p.csv")
 	load("event_glotip", "event_glotip.csv")
+	load("calib", "calibration.csv")
 	load("cases", "cases.csv")
 	load("case1", "case1_prepost.csv")
 	load("case2", "case2_prepost.csv")
@@ -930,6 +1011,7 @@ BEGIN {
 	global_section()
 	prepost_section()
 	event_section()
+	calibration_section()
 	cases_section()
 	limits_section()
 	sources_section()

@@ -1,5 +1,7 @@
 /* tt-event: event study and staggered difference-in-differences after
- * Callaway & Sant'Anna (2021), with a cluster bootstrap over units.
+ * Callaway & Sant'Anna (2021), with inference clustered by unit (bootstrap,
+ * multiplier bootstrap or did's analytic influence functions) and
+ * randomization inference.
  *
  * Reads a table joined by tt-join (one row per unit and year, the unit's
  * event year in every row), splits it by the --by columns (default
@@ -36,6 +38,11 @@ static const char *window_text;
 static enum did_control control = DID_CONTROL_NOTYET;
 static enum did_base base = DID_BASE_VARYING;
 static long reps = 999;
+static enum did_se se_method = DID_SE_BOOTSTRAP;
+/* chosen by the placebo calibration (tt-event(1), "Choosing the defaults");
+ * the method column names K only when it differs from this */
+#define MIN_TREATED_DEFAULT 3
+static long min_treated = MIN_TREATED_DEFAULT, permutations;
 static unsigned long seed = 1;
 static int balance, detail;
 
@@ -50,6 +57,9 @@ static const struct tt_opt options[] = {
 	{ "seed", 0, "S", "seed of the bootstrap's random numbers (default 1)" },
 	{ "balance", 0, NULL, "first drop units missing any year with data (R did's default)" },
 	{ "detail", 0, NULL, "add rows att_cohort and att_gt, and the columns cohort,year" },
+	{ "se", 0, "METHOD", "standard errors: analytic, multiplier or bootstrap (default bootstrap)" },
+	{ "min-treated", 0, "K", "cells on fewer than K treated units: no standard error, left out of the aggregates (default 3)" },
+	{ "permute", 0, "N", "randomization inference: N permutations of the cohorts across units, column p_perm" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -111,6 +121,18 @@ static void handle(int idx, const char *arg)
 	case 7: seed = (unsigned long)opt_long("seed", arg, 0, 4294967295L); break;
 	case 8: balance = 1; break;
 	case 9: detail = 1; break;
+	case 10:
+		if (strcmp(arg, "analytic") == 0)
+			se_method = DID_SE_ANALYTIC;
+		else if (strcmp(arg, "multiplier") == 0)
+			se_method = DID_SE_MULTIPLIER;
+		else if (strcmp(arg, "bootstrap") == 0)
+			se_method = DID_SE_BOOTSTRAP;
+		else
+			die_usage("option --se: '%s' is not analytic, multiplier or bootstrap", arg);
+		break;
+	case 11: min_treated = opt_long("min-treated", arg, 1, 1000000); break;
+	case 12: permutations = opt_long("permute", arg, 1, 10000000); break;
 	}
 }
 
@@ -118,8 +140,9 @@ static const struct tool tool = {
 	"tt-event", "[OPTION]... [FILE]...",
 	"Event study and staggered difference-in-differences (Callaway & Sant'Anna) on a table\n"
 	"joined by tt-join: ATT(g,t) per cohort and year, aggregated by relative year (term att)\n"
-	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend), and\n"
-	"bootstrap standard errors, confidence intervals and sup-t bands clustered by unit.",
+	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend),\n"
+	"standard errors, confidence intervals and sup-t bands clustered by unit (--se), and\n"
+	"randomization p-values (--permute).",
 	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
 };
 
@@ -619,8 +642,9 @@ static void note_empty_cells(const struct input *in, size_t b)
 
 /* Resampling units cannot vary a mean over one unit: a cell with a single
  * treated (or control) unit loses that side's variance in the bootstrap,
- * all of it when both sides are single. */
-static void note_thin_cells(const struct input *in, size_t b)
+ * all of it when both sides are single; the influence functions likewise
+ * see no variance on a side of one. */
+static void note_single_cells(const struct input *in, size_t b)
 {
 	const struct did_result *r = &in->part[b].res;
 	size_t n = 0, used = 0;
@@ -628,18 +652,51 @@ static void note_thin_cells(const struct input *in, size_t b)
 	for (size_t k = 0; k < r->n_cells; k++) {
 		const struct did_cell *c = &r->cells[k];
 		int e = c->rel_year;
-		if (isnan(c->est.estimate) || c->reference)
+		if (isnan(c->est.estimate) || c->reference || c->thin)
 			continue;
 		if (!((e >= window_lo && e <= window_hi) || (e >= 0 && e <= window_hi)))
 			continue;
 		used++;
 		n += c->n_treated == 1 || c->n_control == 1;
 	}
-	if (n)
+	if (!n)
+		return;
+	if (se_method == DID_SE_BOOTSTRAP)
 		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
 		     "resampling countries cannot measure their uncertainty, so their standard "
-		     "errors are left empty, and those of the estimates built on them are too small",
+		     "errors are left empty, and so are those of the estimates built on them",
 		     n, used);
+	else
+		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
+		     "their standard errors cannot be estimated and are left empty, and so are "
+		     "those of the estimates built on them", n, used);
+}
+
+/* cells below --min-treated, by cohort: "cohort 2003 in 2004, 2005; ..." */
+static void note_thin(const struct input *in, size_t b)
+{
+	const struct did_result *r = &in->part[b].res;
+	struct strbuf t = { 0 };
+	char buf[64];
+	int last = 0;
+
+	if (r->n_thin == 0)
+		return;
+	for (size_t k = 0; k < r->n_cells; k++) {
+		const struct did_cell *c = &r->cells[k];
+		if (!c->thin)
+			continue;
+		if (c->cohort != last)
+			snprintf(buf, sizeof buf, "%scohort %d in %d", last ? "; " : "", c->cohort, c->year);
+		else
+			snprintf(buf, sizeof buf, ", %d", c->year);
+		sb_puts(&t, buf);
+		last = c->cohort;
+	}
+	char *list = sb_take(&t);
+	note(in, b, "%zu ATT(g,t) rest on fewer than %ld treated units (--min-treated): "
+	     "no standard error, left out of every aggregate: %s", r->n_thin, min_treated, list);
+	free(list);
 }
 
 static void notes(const struct input *in, size_t b)
@@ -659,10 +716,17 @@ static void notes(const struct input *in, size_t b)
 			   "missing some year, dropped (--balance)");
 	if (r->status != DID_OK)
 		return;
-	note_small_cohorts(in, b);
+	if (min_treated < 2)
+		note_small_cohorts(in, b);
 	note_empty_cells(in, b);
-	if (reps > 0)
-		note_thin_cells(in, b);
+	note_thin(in, b);
+	if (r->n_events == 0 && r->n_thin)
+		return;         /* explain_failure says why there is nothing */
+	if (reps > 0 || se_method == DID_SE_ANALYTIC)
+		note_single_cells(in, b);
+	if (r->perm_exact)
+		note(in, b, "p_perm: all %d assignments of the cohorts to the units enumerated, "
+		     "so the p-values are exact", r->n_perm + 1);
 	if ((r->warnings & DID_WNOPRE) && window_lo < 0)
 		note(in, b, "%s", did_warning_str(DID_WNOPRE));
 	if (r->warnings & DID_WNOPOST)
@@ -718,6 +782,11 @@ static int explain_failure(const struct input *in, size_t b)
 		note(in, b, "%s", did_strerror(r->status));
 		return 1;
 	}
+	if (r->n_events == 0 && (r->n_thin > 0 || !window_text)) {
+		note(in, b, "every ATT(g,t) in the window rests on fewer than %ld treated units "
+		     "(--min-treated): nothing to aggregate", min_treated);
+		return 1;
+	}
 	if (r->n_events == 0) {
 		rel_range(r, &lo, &hi);
 		note(in, b, "no relative year of the data lies inside the window %s "
@@ -756,18 +825,32 @@ static int estimate_part(struct input *in, size_t b, const struct did_options *o
 /* ------------------------------------------------------------------ */
 /* Writing                                                              */
 
-static char method[128];
+static char method[192];
 
 static void set_method(void)
 {
-	int n = snprintf(method, sizeof method, "cs-did(%s,%s%s",
-			 control == DID_CONTROL_NEVER ? "never" : "notyet",
-			 base == DID_BASE_VARYING ? "varying" : "universal",
-			 balance ? ",balanced" : "");
-	if (reps > 0)
-		snprintf(method + n, sizeof method - (size_t)n, ",bootstrap=%ld,seed=%lu)", reps, seed);
-	else
-		snprintf(method + n, sizeof method - (size_t)n, ")");
+	size_t n = (size_t)snprintf(method, sizeof method, "cs-did(%s,%s%s",
+				    control == DID_CONTROL_NEVER ? "never" : "notyet",
+				    base == DID_BASE_VARYING ? "varying" : "universal",
+				    balance ? ",balanced" : "");
+	int seeded = 0;
+
+	if (se_method == DID_SE_ANALYTIC)
+		n += (size_t)snprintf(method + n, sizeof method - n, ",analytic");
+	else if (reps > 0) {
+		n += (size_t)snprintf(method + n, sizeof method - n, ",%s=%ld,seed=%lu",
+				      se_method == DID_SE_BOOTSTRAP ? "bootstrap" : "multiplier",
+				      reps, seed);
+		seeded = 1;
+	}
+	if (min_treated != MIN_TREATED_DEFAULT)
+		n += (size_t)snprintf(method + n, sizeof method - n, ",min-treated=%ld", min_treated);
+	if (permutations > 0) {
+		n += (size_t)snprintf(method + n, sizeof method - n, ",permute=%ld", permutations);
+		if (!seeded)
+			n += (size_t)snprintf(method + n, sizeof method - n, ",seed=%lu", seed);
+	}
+	snprintf(method + n, sizeof method - n, ")");
 }
 
 static struct estimates_row from_estimate(const char *term, const struct did_estimate *e)
@@ -783,63 +866,111 @@ static struct estimates_row from_estimate(const char *term, const struct did_est
 	return r;
 }
 
-/* by columns, rel_year, the row, band_low,band_high[,cohort,year] */
-static void write_row(const struct input *in, size_t b, double rel,
-		      const struct estimates_row *r, double band_lo, double band_hi,
-		      double cohort, double year)
+/* the trailing cells after method */
+struct trail {
+	double band_lo, band_hi, cohort, year, n_treated, n_control, p_perm;
+};
+
+static struct trail trail_of(const struct did_estimate *e, int band)
 {
-	double trail[4] = { band_lo, band_hi, cohort, year };
+	struct trail t = { NAN, NAN, NAN, NAN, (double)e->n_treated, (double)e->n_control,
+			   e->p_perm };
+	if (band) {
+		t.band_lo = e->band_low;
+		t.band_hi = e->band_high;
+	}
+	return t;
+}
+
+/* by columns, rel_year, the row, band_low,band_high[,cohort,year],
+ * n_treated,n_control[,p_perm] */
+static void write_row(const struct input *in, size_t b, double rel,
+		      const struct estimates_row *r, const struct trail *t)
+{
+	double cells[7];
+	size_t n = 0;
+
+	cells[n++] = t->band_lo;
+	cells[n++] = t->band_hi;
+	if (detail) {
+		cells[n++] = t->cohort;
+		cells[n++] = t->year;
+	}
+	cells[n++] = t->n_treated;
+	cells[n++] = t->n_control;
+	if (permutations > 0)
+		cells[n++] = t->p_perm;
 	group_write_key(in->parts, b);
 	out_num(rel);
-	estimates_write(r, trail);
+	estimates_write(r, cells);
 }
 
 static void write_part(const struct input *in, size_t b)
 {
 	const struct did_result *r = &in->part[b].res;
+	struct trail t;
 
 	for (size_t e = 0; e < r->n_events; e++) {
 		const struct did_event *ev = &r->events[e];
 		struct estimates_row row = from_estimate("att", &ev->est);
-		write_row(in, b, ev->rel_year, &row, ev->est.band_low, ev->est.band_high, NAN, NAN);
+		t = trail_of(&ev->est, 1);
+		write_row(in, b, ev->rel_year, &row, &t);
 	}
 	static const char *const terms[] = { "att_simple", "att_dynamic", "att_group" };
 	const struct did_estimate *overall[] = { &r->simple, &r->dynamic, &r->group };
 	for (int i = 0; i < 3; i++) {
 		struct estimates_row row = from_estimate(terms[i], overall[i]);
-		write_row(in, b, NAN, &row, NAN, NAN, NAN, NAN);
+		t = trail_of(overall[i], 0);
+		write_row(in, b, NAN, &row, &t);
 	}
 	struct estimates_row row = estimates_row("pretrend", method);
 	row.statistic = r->pretrend.statistic;
 	row.df = r->pretrend.df > 0 ? r->pretrend.df : NAN;
 	row.p_value = r->pretrend.p_value;
 	row.n = (long long)r->n_units;
-	write_row(in, b, NAN, &row, NAN, NAN, NAN, NAN);
+	t = (struct trail){ NAN, NAN, NAN, NAN, (double)r->pretrend.n_treated,
+			    (double)r->pretrend.n_control, r->pretrend.p_perm };
+	write_row(in, b, NAN, &row, &t);
 	if (!detail)
 		return;
 	for (size_t g = 0; g < r->n_groups; g++) {
 		const struct did_group *gr = &r->groups[g];
 		row = from_estimate("att_cohort", &gr->est);
-		write_row(in, b, NAN, &row, gr->est.band_low, gr->est.band_high, gr->cohort, NAN);
+		t = trail_of(&gr->est, 1);
+		t.cohort = gr->cohort;
+		write_row(in, b, NAN, &row, &t);
 	}
 	for (size_t k = 0; k < r->n_cells; k++) {
 		const struct did_cell *c = &r->cells[k];
 		if (c->rel_year < window_lo || c->rel_year > window_hi)
 			continue;
 		row = from_estimate("att_gt", &c->est);
-		write_row(in, b, c->rel_year, &row, c->est.band_low, c->est.band_high,
-			  c->cohort, c->year);
+		t = trail_of(&c->est, 1);
+		t.cohort = c->cohort;
+		t.year = c->year;
+		write_row(in, b, c->rel_year, &row, &t);
 	}
 }
 
 static void write_table(const struct input *in, const struct csv_header *h)
 {
 	static const char *const lead[] = { "rel_year", NULL };
-	static const char *const trail[] = { "band_low", "band_high", NULL };
-	static const char *const trail_detail[] = { "band_low", "band_high", "cohort", "year", NULL };
+	const char *trail[8];
+	size_t n = 0;
 
+	trail[n++] = "band_low";
+	trail[n++] = "band_high";
+	if (detail) {
+		trail[n++] = "cohort";
+		trail[n++] = "year";
+	}
+	trail[n++] = "n_treated";
+	trail[n++] = "n_control";
+	if (permutations > 0)
+		trail[n++] = "p_perm";
+	trail[n] = NULL;
 	set_method();
-	estimates_header(h, in->c.by, in->c.n_by, lead, detail ? trail_detail : trail);
+	estimates_header(h, in->c.by, in->c.n_by, lead, trail);
 	for (size_t b = 0; b < in->n_parts; b++)
 		write_part(in, b);
 }
@@ -879,6 +1010,9 @@ int main(int argc, char **argv)
 	o.window_hi = window_hi;
 	o.balance = balance;
 	o.reps = (int)reps;
+	o.se = se_method;
+	o.min_treated = (int)min_treated;
+	o.permute = (int)permutations;
 	o.seed = seed;
 	o.level = opt.level;
 	if (in.n_parts == 0)

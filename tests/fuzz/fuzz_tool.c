@@ -8,8 +8,9 @@
  * then the first file up to the next 0x1E, then the second.  An argument
  * "@1" or "@2" is replaced by the name of that file; the standard input
  * reads the first file.  tt-plot always gets --script (gnuplot is never
- * run here) and tt-event --reps=19 (any --r... argument becomes that), so
- * that no input asks for minutes of work.
+ * run here) and tt-event --reps=19 (any --r... argument becomes that, and
+ * any --pe... argument --permute=19), so that no input asks for minutes of
+ * work.
  *
  * Each run starts as a fresh process would: the globals of the tools and of
  * tools/lib are set back (under libFuzzer: the sections of state.h; the
@@ -420,6 +421,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				else if (tools[t].rewrite &&
 					 strncmp(w, tools[t].rewrite, strlen(tools[t].rewrite)) == 0)
 					w = (char *)tools[t].forced;
+				else if (tools[t].main == fuzz_main_event && strncmp(w, "--pe", 4) == 0)
+					w = "--permute=19";
 				argv[argc++] = w;
 			}
 			if (!nl)

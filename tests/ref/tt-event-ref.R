@@ -33,7 +33,7 @@ quote_csv <- function(s)
 
 # One analysis.  d: data frame unit, year, y (NA missing), g (0 never).
 cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
-		   balance = FALSE) {
+		   balance = FALSE, min_treated = 1) {
 	d <- d[!is.na(d$y), ]
 	years <- sort(unique(d$year))
 	nT <- length(years)
@@ -53,6 +53,9 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 	Y <- as.matrix(wide[, paste0("y.", years)])
 	gu <- units$g[match(wide$unit, units$unit)]
 
+	n_all <- nrow(wide)
+	IF <- NULL              # n_all x cells: did's influence functions
+	TR <- NULL; CO <- NULL  # membership of each cell
 	cells <- NULL
 	for (g in cohorts) {
 		gb <- max(which(years < g))
@@ -75,47 +78,159 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 			att <- if (ref) 0 else if (any(tr) && any(co))
 				mean(dy[tr]) - mean(dy[co]) else NA
 			n <- if (ref) sum(gu == g) else sum(tr) + sum(co)
+			inf <- rep(0, n_all)
+			if (!ref && !is.na(att))
+				inf[tr | co] <- cell_inf(dy[tr | co], tr[tr | co], n_all)
+			IF <- cbind(IF, inf)
+			TR <- cbind(TR, if (ref) rep(FALSE, n_all) else tr)
+			CO <- cbind(CO, if (ref) rep(FALSE, n_all) else co)
 			cells <- rbind(cells, data.frame(g = g, t = years[ti], e = years[ti] - g,
-				att = att, n = n, ref = ref, size = size[cohorts == g]))
+				att = att, n = n, ref = ref, size = size[cohorts == g],
+				nt = if (ref) sum(gu == g) else sum(tr),
+				nc = if (ref) 0 else sum(co)))
 		}
 	}
-	ok <- cells[!is.na(cells$att), ]
-	es <- sort(unique(ok$e[ok$e >= lo & ok$e <= hi]))
-	ev <- do.call(rbind, lapply(es, function(e) {
-		k <- ok[ok$e == e, ]
-		data.frame(e = e, att = sum(k$size * k$att) / sum(k$size), n = sum(k$size),
-			   ref = all(k$ref))
-	}))
-	post <- ok[ok$e >= 0 & ok$e <= hi, ]
-	simple <- sum(post$size * post$att) / sum(post$size)
-	grp <- do.call(rbind, lapply(unique(post$g), function(g) {
-		k <- post[post$g == g, ]
-		data.frame(g = g, att = mean(k$att), size = k$size[1])
-	}))
-	list(cells = cells, events = ev, simple = simple,
-	     dynamic = mean(ev$att[ev$e >= 0]),
-	     group = sum(grp$size * grp$att) / sum(grp$size), groups = grp,
-	     pre_df = sum(ev$e < 0 & !ev$ref), n_units = nrow(units))
+	ok <- !is.na(cells$att) & cells$nt >= min_treated
+	ok[cells$ref] <- TRUE
+	pg <- sapply(cells$g, function(g) mean(gu == g))  # did's pg, per cell
+	# did's aggte: the estimate and its influence function
+	agg <- function(k, w = pg[k] / sum(pg[k]), with_wif = TRUE)
+		list(att = sum(w * cells$att[k]),
+		     inf = IF[, k, drop = FALSE] %*% w +
+			     if (with_wif) wif(k, pg, gu, cells$g) %*% cells$att[k] else 0)
+	units_of <- function(k) c(sum(rowSums(TR[, k, drop = FALSE]) > 0),
+				  sum(rowSums(CO[, k, drop = FALSE]) > 0))
+	es <- sort(unique(cells$e[ok & cells$e >= lo & cells$e <= hi]))
+	ev <- NULL; evinf <- NULL
+	for (e in es) {
+		k <- which(ok & cells$e == e)
+		a <- agg(k)
+		ev <- rbind(ev, data.frame(e = e, att = a$att, n = sum(cells$size[k]),
+					   ref = all(cells$ref[k]), nt = units_of(k)[1],
+					   nc = units_of(k)[2]))
+		evinf <- cbind(evinf, a$inf)
+	}
+	post <- which(ok & cells$e >= 0 & cells$e <= hi)
+	simple <- agg(post)
+	grp <- NULL; grpinf <- NULL
+	for (g in unique(cells$g[post])) {
+		k <- post[cells$g[post] == g]
+		a <- agg(k, rep(1 / length(k), length(k)), FALSE)
+		grp <- rbind(grp, data.frame(g = g, att = a$att, size = cells$size[k[1]],
+					     nt = units_of(k)[1], nc = units_of(k)[2]))
+		grpinf <- cbind(grpinf, a$inf)
+	}
+	gpg <- sapply(grp$g, function(g) mean(gu == g))
+	group_inf <- grpinf %*% (gpg / sum(gpg)) + wif(seq_along(grp$g), gpg, gu, grp$g) %*% grp$att
+	d0 <- which(ev$e >= 0)
+	pre <- which(ev$e < 0 & !ev$ref)
+	prek <- which(ok & cells$e < 0 & cells$e >= lo & !cells$ref)
+	se <- function(inf) sqrt(colSums(inf^2)) / n_all    # did's bstrap = FALSE
+	list(cells = cells, events = ev, simple = simple$att,
+	     dynamic = mean(ev$att[d0]),
+	     group = sum(gpg * grp$att) / sum(gpg), groups = grp,
+	     pre_df = length(pre), n_units = nrow(units), min_treated = min_treated,
+	     se_cells = se(IF), se_events = se(evinf), se_groups = se(grpinf),
+	     se_simple = se(simple$inf), se_dynamic = se(evinf[, d0, drop = FALSE] %*%
+						       rep(1 / length(d0), length(d0))),
+	     se_group = se(group_inf),
+	     wald = wald(ev$att[pre], evinf[, pre, drop = FALSE], n_all),
+	     n_simple = units_of(post), n_group = units_of(post),
+	     n_dynamic = units_of(which(ok & cells$e >= 0 & cells$e <= hi & cells$e %in% es)),
+	     n_pre = units_of(prek))
 }
 
-# The table tt-event writes with --reps 0 --detail: no standard errors.
-table_of <- function(r, method, lo = -Inf, hi = Inf) {
-	row <- function(rel, term, est, df, n, cohort = NA, year = NA)
-		paste(c(fmt(rel), term, fmt(est), "", "", fmt(df), "", "", "", fmt(n),
-			quote_csv(method), "", "", fmt(cohort), fmt(year)), collapse = ",")
-	out <- "rel_year,term,estimate,std_error,statistic,df,p_value,conf_low,conf_high,n,method,band_low,band_high,cohort,year"
-	for (i in seq_len(nrow(r$events)))
-		out <- c(out, row(r$events$e[i], "att", r$events$att[i], NA, r$events$n[i]))
-	out <- c(out, row(NA, "att_simple", r$simple, NA, r$n_units),
-		 row(NA, "att_dynamic", r$dynamic, NA, r$n_units),
-		 row(NA, "att_group", r$group, NA, r$n_units),
-		 row(NA, "pretrend", NA, r$pre_df, r$n_units))
+# DRDID's reg_did_panel without covariates (the outcome regression on an
+# intercept), as did's att_gt calls it on the n1 units of one cell, then
+# scaled by n/n1 as att_gt does.  dy: the changes; D: treated.
+cell_inf <- function(dy, D, n) {
+	n1 <- length(dy)
+	X <- matrix(1, n1, 1)
+	beta <- solve(crossprod(X[D == 0, , drop = FALSE]), crossprod(X[D == 0, , drop = FALSE], dy[D == 0]))
+	out.delta <- as.vector(X %*% beta)
+	w.treat <- D; w.cont <- D
+	reg.att.treat <- w.treat * dy
+	reg.att.cont <- w.cont * out.delta
+	eta.treat <- mean(reg.att.treat) / mean(w.treat)
+	eta.cont <- mean(reg.att.cont) / mean(w.cont)
+	weights.ols <- 1 - D
+	wols.x <- weights.ols * X
+	wols.eX <- weights.ols * X * (dy - out.delta)
+	XpX.inv <- solve(crossprod(wols.x, X) / n1)
+	asy.lin.rep.ols <- wols.eX %*% XpX.inv
+	inf.treat <- (reg.att.treat - w.treat * eta.treat) / mean(w.treat)
+	inf.cont.1 <- reg.att.cont - w.cont * eta.cont
+	M1 <- colMeans(w.cont * X)
+	inf.cont.2 <- asy.lin.rep.ols %*% M1
+	inf.control <- (inf.cont.1 + inf.cont.2) / mean(w.cont)
+	(n / n1) * as.vector(inf.treat - inf.control)
+}
+
+# did's wif: the influence of the estimated weights pg[keepers]
+wif <- function(keepers, pg, G, group) {
+	if1 <- sapply(keepers, function(k) ((G == group[k]) - pg[k]) / sum(pg[keepers]))
+	if2 <- rowSums(sapply(keepers, function(k) (G == group[k]) - pg[k])) %*%
+		t(pg[keepers] / (sum(pg[keepers])^2))
+	matrix(if1, nrow = length(G)) - if2
+}
+
+# Wald statistic with the analytic covariance inf'inf/n^2, inverted on its
+# range (eigenvalues above 1e-10 of the largest)
+wald <- function(theta, inf, n) {
+	if (length(theta) == 0)
+		return(c(NA, NA, NA))
+	V <- crossprod(inf) / n^2
+	e <- eigen(V, symmetric = TRUE)
+	keep <- e$values > max(e$values) * 1e-10
+	Vi <- e$vectors[, keep, drop = FALSE] %*% diag(1 / e$values[keep], sum(keep)) %*%
+		t(e$vectors[, keep, drop = FALSE])
+	W <- as.numeric(t(theta) %*% Vi %*% theta)
+	c(W, sum(keep), pchisq(W, sum(keep), lower.tail = FALSE))
+}
+
+# The table tt-event writes with --detail, and --reps 0 (se = FALSE: no
+# standard errors) or --se analytic (se = TRUE): normal intervals, no bands;
+# a cell on one treated or one control unit has no standard error, nor has
+# a non-reference estimate whose standard error is 0.
+table_of <- function(r, method, lo = -Inf, hi = Inf, se = FALSE) {
+	z <- qnorm(0.975)
+	row <- function(rel, term, est, s, df, n, nt, nc, cohort = NA, year = NA,
+			stat = NA, p = NA) {
+		if (!is.na(s)) {
+			stat <- if (s > 0) est / s else NA
+			p <- if (s > 0) 2 * pnorm(-abs(est / s)) else NA
+		}
+		paste(c(fmt(rel), term, fmt(est), fmt(s), fmt(stat), fmt(df), fmt(p),
+			fmt(est - z * s), fmt(est + z * s), fmt(n), quote_csv(method), "", "",
+			fmt(cohort), fmt(year), fmt(nt), fmt(nc)), collapse = ",")
+	}
+	S <- function(x) if (se) x else NA
+	out <- "rel_year,term,estimate,std_error,statistic,df,p_value,conf_low,conf_high,n,method,band_low,band_high,cohort,year,n_treated,n_control"
+	for (i in seq_len(nrow(r$events))) {
+		s <- S(r$se_events[i])
+		if (!is.na(s) && s == 0 && !r$events$ref[i]) s <- NA
+		out <- c(out, row(r$events$e[i], "att", r$events$att[i], s, NA, r$events$n[i],
+				  r$events$nt[i], r$events$nc[i]))
+	}
+	out <- c(out, row(NA, "att_simple", r$simple, S(r$se_simple), NA, r$n_units,
+			  r$n_simple[1], r$n_simple[2]),
+		 row(NA, "att_dynamic", r$dynamic, S(r$se_dynamic), NA, r$n_units,
+		     r$n_dynamic[1], r$n_dynamic[2]),
+		 row(NA, "att_group", r$group, S(r$se_group), NA, r$n_units,
+		     r$n_group[1], r$n_group[2]),
+		 row(NA, "pretrend", NA, NA, if (se) r$wald[2] else r$pre_df, r$n_units,
+		     r$n_pre[1], r$n_pre[2], stat = S(r$wald[1]), p = S(r$wald[3])))
 	for (i in seq_len(nrow(r$groups)))
-		out <- c(out, row(NA, "att_cohort", r$groups$att[i], NA, r$groups$size[i],
-				  r$groups$g[i]))
-	c <- r$cells[r$cells$e >= lo & r$cells$e <= hi, ]
-	for (i in seq_len(nrow(c)))
-		out <- c(out, row(c$e[i], "att_gt", c$att[i], NA, c$n[i], c$g[i], c$t[i]))
+		out <- c(out, row(NA, "att_cohort", r$groups$att[i], S(r$se_groups[i]), NA,
+				  r$groups$size[i], r$groups$nt[i], r$groups$nc[i], r$groups$g[i]))
+	c <- r$cells
+	for (i in which(c$e >= lo & c$e <= hi)) {
+		s <- S(r$se_cells[i])
+		if (is.na(c$att[i]) || c$ref[i]) s <- if (c$ref[i]) S(0) else NA
+		else if (c$nt[i] < 2 || c$nc[i] < 2 || c$nt[i] < r$min_treated) s <- NA
+		out <- c(out, row(c$e[i], "att_gt", c$att[i], s, NA, c$n[i], c$nt[i], c$nc[i],
+				  c$g[i], c$t[i]))
+	}
 	out
 }
 
@@ -143,11 +258,11 @@ k <- pub_grp$cohort != "overall"
 stopifnot(same4(r$groups$att, pub_grp$att[k]), same4(r$group, pub_grp$att[!k]))
 cat(sprintf("mpdta: every published estimate matched; simple %.6f\n", r$simple))
 
-write_case("r-mpdta-never", table_of(r, "cs-did(never,varying)"))
+write_case("r-mpdta-never", table_of(r, "cs-did(never,varying,min-treated=1)"))
 write_case("r-mpdta-notyet-universal",
-	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal)", -2, 2))
+	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal,min-treated=1)", -2, 2))
 write_case("r-mpdta-window",
-	   table_of(cs_did(d, "notyet", "varying", -1, 2), "cs-did(notyet,varying)", -1, 2))
+	   table_of(cs_did(d, "notyet", "varying", -1, 2), "cs-did(notyet,varying,min-treated=1)", -1, 2))
 
 # An unbalanced panel: every fourth county in the order of the file, some
 # values blanked, some rows left out.
@@ -161,6 +276,49 @@ dir <- "tests/cli/tt-event/r-mpdta-unbalanced"
 write.csv(u, file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
 du <- data.frame(unit = u$county, year = u$year,
 		 y = ifelse(u$value == "", NA, as.numeric(u$value)), g = u$first_treat)
-write_case("r-mpdta-unbalanced", table_of(cs_did(du, "notyet"), "cs-did(notyet,varying)"))
+write_case("r-mpdta-unbalanced", table_of(cs_did(du, "notyet"), "cs-did(notyet,varying,min-treated=1)"))
 write_case("r-mpdta-balance", table_of(cs_did(du, "never", balance = TRUE),
-				       "cs-did(never,varying,balanced)"))
+				       "cs-did(never,varying,balanced,min-treated=1)"))
+
+# ---- --se analytic: did's influence functions (bstrap = FALSE) ----------
+write_case("r-mpdta-analytic", table_of(r, "cs-did(never,varying,analytic,min-treated=1)", se = TRUE))
+write_case("r-mpdta-analytic-notyet-universal",
+	   table_of(cs_did(d, "notyet", "universal", -2, 2), "cs-did(notyet,universal,analytic,min-treated=1)",
+		    -2, 2, se = TRUE))
+write_case("r-mpdta-analytic-unbalanced",
+	   table_of(cs_did(du, "notyet"), "cs-did(notyet,varying,analytic,min-treated=1)", se = TRUE))
+
+# A 2x2 worked by hand: treated changes 1, 2, 6 (mean 3, variance over n
+# 14/3), control changes 0, 1, 1, 2 (mean 1, variance 1/2): ATT 2,
+# se^2 = (14/3)/3 + (1/2)/4 = 121/72, se = 11/sqrt(72).
+h <- data.frame(unit = rep(c("T1", "T2", "T3", "C1", "C2", "C3", "C4"), each = 2),
+		year = rep(c(2001, 2002), 7),
+		y = c(10, 11, 10, 12, 10, 16, 5, 5, 5, 6, 5, 6, 5, 7),
+		g = rep(c(2002, 2002, 2002, 0, 0, 0, 0), each = 2))
+hr <- cs_did(h)
+stopifnot(abs(hr$cells$att - 2) < 1e-12, abs(hr$se_cells - 11 / sqrt(72)) < 1e-12,
+	  abs(hr$se_simple - 11 / sqrt(72)) < 1e-12)
+dir <- "tests/cli/tt-event/analytic-hand-2x2"
+dir.create(dir, showWarnings = FALSE)
+write.csv(data.frame(iso3 = h$unit, year = h$year, value = h$y,
+		     event_year = ifelse(h$g == 0, "", h$g)),
+	  file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
+write_case("analytic-hand-2x2", table_of(hr, "cs-did(never,varying,analytic,min-treated=1)", se = TRUE))
+
+# A small staggered panel with a gap: cohorts 2003 (3 units) and 2004
+# (2 units), 3 never treated, 2001-2005; the shares' influence matters.
+set.seed(12)
+s <- expand.grid(year = 2001:2005, unit = sprintf("U%d", 1:8))
+s$g <- c(2003, 2003, 2003, 2004, 2004, 0, 0, 0)[match(s$unit, sprintf("U%d", 1:8))]
+s$y <- round(10 + as.integer(substr(s$unit, 2, 2)) + 0.5 * (s$year - 2000) +
+	     ifelse(s$g > 0 & s$year >= s$g, 1.5, 0) + rnorm(nrow(s)), 3)
+s$y[s$unit == "U2" & s$year == 2002] <- NA
+s$y[s$unit == "U7" & s$year == 2005] <- NA
+ss <- data.frame(unit = s$unit, year = s$year, y = s$y, g = s$g)
+dir <- "tests/cli/tt-event/analytic-staggered"
+dir.create(dir, showWarnings = FALSE)
+write.csv(data.frame(iso3 = s$unit, year = s$year, value = ifelse(is.na(s$y), "", s$y),
+		     event_year = ifelse(s$g == 0, "", s$g)),
+	  file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
+write_case("analytic-staggered", table_of(cs_did(ss, "notyet"), "cs-did(notyet,varying,analytic,min-treated=1)",
+					  se = TRUE))

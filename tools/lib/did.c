@@ -21,6 +21,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -77,7 +78,18 @@ struct did_work {
 	/* replicate scratch */
 	double *Yc, *Nc, *Mc, *Pc, *Qc;
 	double *tr_n, *ct_n; /* per cell: treated, control multiplicity */
+	double *tr_mean, *ct_mean; /* per cell: mean change of each side */
 	int *mult;
+
+	unsigned char *thin; /* per cell: below min_treated */
+	int skip_nan;        /* aggregations leave undefined cells out */
+	int mask_below;      /* permutations: cells on fewer treated are undefined */
+	double *inf;         /* U x K influence functions, inf[u * K + k] */
+	size_t *pre_idx;     /* the pretrend test's statistics (permutations) */
+	double *pre_inf, *pre_dc; /* their influence functions, scratch */
+	size_t *pc_start, *pc_u;  /* per cell of theirs: the units seen at t, b */
+	double *pc_d;             /* and their changes Y_t - Y_b */
+	size_t n_pre;
 };
 
 void did_options_init(struct did_options *o)
@@ -88,6 +100,9 @@ void did_options_init(struct did_options *o)
 	o->window_lo = DID_WINDOW_ALL_LO;
 	o->window_hi = DID_WINDOW_ALL_HI;
 	o->reps = 999;
+	o->se = DID_SE_BOOTSTRAP;
+	o->min_treated = 1;
+	o->permute = 0;
 	o->seed = 1;
 	o->level = 0.95;
 }
@@ -120,6 +135,7 @@ const char *did_warning_str(unsigned bit)
 	case DID_WUNBALANCED: return "units missing some year were dropped to balance the panel";
 	case DID_WNOPOST: return "no post-treatment effect inside the window: no overall estimates";
 	case DID_WNOVARIATION: return "some estimates rest on a single unit on one side: their standard errors are left empty";
+	case DID_WTHIN: return "some ATT(g,t) rest on fewer treated units than the minimum: no standard error, left out of the aggregates";
 	}
 	return "unknown warning";
 }
@@ -152,7 +168,8 @@ static int year_index(const int *years, size_t T, int v)
 
 static int check_options(const struct did_options *o)
 {
-	if (o->window_lo > o->window_hi || o->reps < 0)
+	if (o->window_lo > o->window_hi || o->reps < 0 || o->permute < 0 ||
+	    o->min_treated < 1)
 		return DID_EOPTIONS;
 	if (!(o->level > 0 && o->level < 1))
 		return DID_EOPTIONS;
@@ -421,6 +438,8 @@ static void alloc_scratch(struct did_work *w)
 	w->Qc = xcalloc(C * w->P + 1, sizeof *w->Qc);
 	w->tr_n = xcalloc(w->n_cells + 1, sizeof *w->tr_n);
 	w->ct_n = xcalloc(w->n_cells + 1, sizeof *w->ct_n);
+	w->tr_mean = xcalloc(w->n_cells + 1, sizeof *w->tr_mean);
+	w->ct_mean = xcalloc(w->n_cells + 1, sizeof *w->ct_mean);
 	w->mult = xcalloc(w->U + 1, sizeof *w->mult);
 }
 
@@ -501,7 +520,11 @@ static void cells_eval(struct did_work *w, double *att)
 		}
 		w->tr_n[k] = nt;
 		w->ct_n[k] = nc;
+		w->tr_mean[k] = nt > 0 ? st / nt : NAN;
+		w->ct_mean[k] = nc > 0 ? sc / nc : NAN;
 		att[k] = nt > 0 && nc > 0 ? st / nt - sc / nc : NAN;
+		if (nt < (double)w->mask_below)
+			att[k] = NAN;   /* a permutation's own min_treated rule */
 	}
 }
 
@@ -512,7 +535,7 @@ static double weighted_cells(const struct did_work *w, const double *att,
 	double s = 0, m = 0;
 	for (size_t i = 0; i < n; i++) {
 		double mk = w->Mc[w->cells[idx[i]].cls];
-		if (mk == 0)
+		if (mk == 0 || (w->skip_nan && isnan(att[idx[i]])))
 			continue;
 		s += mk * att[idx[i]];
 		m += mk;
@@ -532,10 +555,16 @@ static void aggregate(const struct did_work *w, double *out)
 	for (size_t g = 0; g < w->grp.n; g++) {
 		size_t a = w->grp.start[g], b = w->grp.start[g + 1];
 		double mk = w->Mc[w->cells[w->grp.idx[a]].cls], s = 0;
-		for (size_t i = a; i < b; i++)
-			s += att[w->grp.idx[i]];
-		grp[g] = mk > 0 ? s / (double)(b - a) : NAN;
-		if (mk > 0) {
+		size_t n = 0;
+		for (size_t i = a; i < b; i++) {
+			double x = att[w->grp.idx[i]];
+			if (w->skip_nan && isnan(x))
+				continue;
+			s += x;
+			n++;
+		}
+		grp[g] = mk > 0 && n > 0 ? s / (double)n : NAN;
+		if (mk > 0 && !(w->skip_nan && isnan(grp[g]))) {
 			gs += mk * grp[g];
 			gm += mk;
 		}
@@ -543,9 +572,15 @@ static void aggregate(const struct did_work *w, double *out)
 	out[w->k_group] = gm > 0 ? gs / gm : NAN;
 	out[w->k_simple] = weighted_cells(w, att, w->simple, w->n_simple);
 	double ds = 0;
-	for (size_t i = 0; i < w->dyn.start[1]; i++)
-		ds += ev[w->dyn.idx[i]];
-	out[w->k_dyn] = w->dyn.start[1] ? ds / (double)w->dyn.start[1] : NAN;
+	size_t dn = 0;
+	for (size_t i = 0; i < w->dyn.start[1]; i++) {
+		double x = ev[w->dyn.idx[i]];
+		if (w->skip_nan && isnan(x))
+			continue;
+		ds += x;
+		dn++;
+	}
+	out[w->k_dyn] = dn ? ds / (double)dn : NAN;
 }
 
 static void evaluate(struct did_work *w, double *out)
@@ -572,7 +607,7 @@ static void plan_events(struct did_work *w, const double *att,
 
 	for (size_t k = 0; k < nc; k++) {
 		int e = rel_of(w, k);
-		if (!isnan(att[k]) && e >= o->window_lo && e <= o->window_hi)
+		if (!isnan(att[k]) && !w->thin[k] && e >= o->window_lo && e <= o->window_hi)
 			rels[n++] = e;
 	}
 	xqsort(rels, n, sizeof *rels, cmp_int);
@@ -587,7 +622,7 @@ static void plan_events(struct did_work *w, const double *att,
 	for (size_t e = 0; e < ne; e++) {
 		w->ev.start[e] = m;
 		for (size_t k = 0; k < nc; k++)
-			if (!isnan(att[k]) && rel_of(w, k) == rels[e])
+			if (!isnan(att[k]) && !w->thin[k] && rel_of(w, k) == rels[e])
 				w->ev.idx[m++] = k;
 	}
 	w->ev.start[ne] = m;
@@ -617,7 +652,8 @@ static void plan_post(struct did_work *w, const double *att,
 		size_t first = m;
 		for (size_t k = 0; k < nc; k++) {
 			int e = rel_of(w, k);
-			if (w->cells[k].cls != c || isnan(att[k]) || e < 0 || e > o->window_hi)
+			if (w->cells[k].cls != c || isnan(att[k]) || w->thin[k] ||
+			    e < 0 || e > o->window_hi)
 				continue;
 			w->grp.idx[m++] = k;
 			w->simple[w->n_simple++] = k;
@@ -797,16 +833,40 @@ static double pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 	return W;
 }
 
+/* W = theta' S^+ theta over the statistics in idx (S is destroyed) */
+static void wald_cov(gsl_matrix *S, const double *est, const size_t *idx,
+		     size_t k, struct did_wald *wt)
+{
+	double *theta = xmalloc(k * sizeof *theta);
+	for (size_t i = 0; i < k; i++)
+		theta[i] = est[idx[i]];
+	int rank;
+	double W = pinv_quadform(S, theta, &rank);
+	wt->singular = rank < (int)k;
+	wt->df = rank;
+	if (rank > 0 && isfinite(W) && W >= 0) {
+		wt->statistic = W;
+		wt->p_value = gsl_cdf_chisq_Q(W, rank);
+	}
+	free(theta);
+}
+
+static void wald_init(struct did_wald *wt, size_t k)
+{
+	wt->statistic = NAN;
+	wt->p_value = NAN;
+	wt->p_perm = NAN;
+	wt->df = (int)k;
+	wt->singular = 0;
+	wt->n_boot = 0;
+}
+
 /* W = theta' Sigma^+ theta over the statistics in idx; Sigma from the
  * replicates in which all of them are defined. */
 static void wald(const double *boot, size_t R, const double *est,
 		 const size_t *idx, size_t k, struct did_wald *wt)
 {
-	wt->statistic = NAN;
-	wt->p_value = NAN;
-	wt->df = (int)k;
-	wt->singular = 0;
-	wt->n_boot = 0;
+	wald_init(wt, k);
 	if (k == 0 || R == 0)
 		return;
 	size_t *ok = xmalloc(R * sizeof *ok), n = 0;
@@ -819,22 +879,544 @@ static void wald(const double *boot, size_t R, const double *est,
 	}
 	wt->n_boot = (int)n;
 	if (n >= 2) {
-		double *theta = xmalloc(k * sizeof *theta);
-		for (size_t i = 0; i < k; i++)
-			theta[i] = est[idx[i]];
 		gsl_matrix *S = boot_cov(boot, R, idx, k, ok, n);
-		int rank;
-		double W = pinv_quadform(S, theta, &rank);
-		wt->singular = rank < (int)k;
-		wt->df = rank;
-		if (rank > 0 && isfinite(W) && W >= 0) {
-			wt->statistic = W;
-			wt->p_value = gsl_cdf_chisq_Q(W, rank);
-		}
+		wald_cov(S, est, idx, k, wt);
 		gsl_matrix_free(S);
-		free(theta);
 	}
 	free(ok);
+}
+
+/* ------------------------------------------------------------------ */
+/* Influence functions                                                  */
+
+/* 1 treated, 2 control, 0 neither: unit u in cell k */
+static int cell_role(const struct did_work *w, size_t k, size_t u)
+{
+	const struct cell_plan *cp = &w->cells[k];
+	const double *row = w->ymat + u * w->T;
+	int c = w->cls[u];
+
+	if (cp->pair < 0 || isnan(row[cp->ti]) || isnan(row[cp->bi]))
+		return 0;
+	if (c == cp->cls)
+		return 1;
+	if (c == 0 || c >= cp->ctrl_from)
+		return 2;
+	return 0;
+}
+
+/* psi of one ATT(g,t), column k of w->inf */
+static void inf_cell(struct did_work *w, size_t k)
+{
+	const struct cell_plan *cp = &w->cells[k];
+	size_t U = w->U, K = w->K;
+	double sum[3] = { 0, 0, 0 }, n[3] = { 0, 0, 0 };
+
+	for (size_t u = 0; u < U; u++) {
+		int r = cell_role(w, k, u);
+		if (r) {
+			const double *row = w->ymat + u * w->T;
+			sum[r] += row[cp->ti] - row[cp->bi];
+			n[r]++;
+		}
+	}
+	if (!(n[1] > 0 && n[2] > 0))
+		return;
+	double mean1 = sum[1] / n[1], mean2 = sum[2] / n[2];
+	for (size_t u = 0; u < U; u++) {
+		int r = cell_role(w, k, u);
+		if (!r)
+			continue;
+		const double *row = w->ymat + u * w->T;
+		double d = row[cp->ti] - row[cp->bi];
+		w->inf[u * K + k] = r == 1 ? (double)U / n[1] * (d - mean1)
+					   : -(double)U / n[2] * (d - mean2);
+	}
+}
+
+/* psi of out = sum_i M_i theta_i / S over items (statistic item[i], its
+ * cohort class cls[i]): the items' psi weighted, plus the cohort shares'. */
+static void inf_wmean(struct did_work *w, const double *est, size_t out,
+		      const size_t *item, const int *cls, size_t n)
+{
+	size_t U = w->U, K = w->K;
+	double S = 0, *dc = xcalloc(w->C, sizeof *dc);
+
+	for (size_t i = 0; i < n; i++)
+		S += w->Mc[cls[i]];
+	if (S > 0 && !isnan(est[out])) {
+		for (size_t i = 0; i < n; i++) {
+			double a = w->Mc[cls[i]] / S;
+			dc[cls[i]] += est[item[i]] - est[out];
+			for (size_t u = 0; u < U; u++)
+				w->inf[u * K + out] += a * w->inf[u * K + item[i]];
+		}
+		for (size_t u = 0; u < U; u++)
+			w->inf[u * K + out] += (double)U * dc[w->cls[u]] / S;
+	}
+	free(dc);
+}
+
+/* psi of the plain mean of the statistics item[0..n) */
+static void inf_mean(struct did_work *w, size_t out, const size_t *item, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t u = 0; u < w->U; u++)
+			w->inf[u * w->K + out] += w->inf[u * w->K + item[i]] / (double)n;
+}
+
+/* Every statistic's influence function, at the point estimate. */
+static void influence(struct did_work *w, const double *est)
+{
+	size_t K = w->K;
+	size_t *item = xmalloc((K + 1) * sizeof *item);
+	int *cls = xmalloc((K + 1) * sizeof *cls);
+
+	w->inf = xcalloc(w->U * K + 1, sizeof *w->inf);
+	for (size_t k = 0; k < w->n_cells; k++)
+		if (!isnan(est[k]))
+			inf_cell(w, k);
+	for (size_t e = 0; e < w->ev.n; e++) {
+		size_t n = 0;
+		for (size_t i = w->ev.start[e]; i < w->ev.start[e + 1]; i++) {
+			item[n] = w->ev.idx[i];
+			cls[n++] = w->cells[w->ev.idx[i]].cls;
+		}
+		inf_wmean(w, est, w->k_ev + e, item, cls, n);
+	}
+	for (size_t g = 0; g < w->grp.n; g++) {
+		size_t a = w->grp.start[g], b = w->grp.start[g + 1];
+		inf_mean(w, w->k_grp + g, w->grp.idx + a, b - a);
+		item[g] = w->k_grp + g;
+		cls[g] = w->cells[w->grp.idx[a]].cls;
+	}
+	inf_wmean(w, est, w->k_group, item, cls, w->grp.n);
+	for (size_t i = 0; i < w->n_simple; i++) {
+		item[i] = w->simple[i];
+		cls[i] = w->cells[w->simple[i]].cls;
+	}
+	inf_wmean(w, est, w->k_simple, item, cls, w->n_simple);
+	for (size_t i = 0; i < w->dyn.start[1]; i++)
+		item[i] = w->k_ev + w->dyn.idx[i];
+	inf_mean(w, w->k_dyn, item, w->dyn.start[1]);
+	free(item);
+	free(cls);
+}
+
+/* se = sqrt(sum psi^2) / U */
+static double *analytic_se(const struct did_work *w, const double *est)
+{
+	double *se = xmalloc((w->K + 1) * sizeof *se);
+
+	for (size_t k = 0; k < w->K; k++) {
+		double ss = 0;
+		for (size_t u = 0; u < w->U; u++)
+			ss += w->inf[u * w->K + k] * w->inf[u * w->K + k];
+		se[k] = isnan(est[k]) ? NAN : sqrt(ss) / (double)w->U;
+	}
+	return se;
+}
+
+/* sum_i psi_i psi_i' / U^2 over the statistics in idx */
+static gsl_matrix *analytic_cov(const struct did_work *w, const size_t *idx, size_t k)
+{
+	gsl_matrix *S = gsl_matrix_calloc(k, k);
+	double U2 = (double)w->U * (double)w->U;
+
+	for (size_t a = 0; a < k; a++)
+		for (size_t b = 0; b <= a; b++) {
+			double c = 0;
+			for (size_t u = 0; u < w->U; u++)
+				c += w->inf[u * w->K + idx[a]] * w->inf[u * w->K + idx[b]];
+			gsl_matrix_set(S, a, b, c / U2);
+			gsl_matrix_set(S, b, a, c / U2);
+		}
+	return S;
+}
+
+/* draws[k * R + r] = theta_k + sum_u v_u psi_uk / U, v Mammen */
+static double *multiplier(const struct did_work *w, const struct did_options *o,
+			  const double *est)
+{
+	size_t R = (size_t)o->reps, K = w->K, U = w->U;
+	double *draws = xmalloc((K * R + 1) * sizeof *draws);
+	double *acc = xmalloc((K + 1) * sizeof *acc);
+	double kappa = (sqrt(5.0) + 1) / 2, pk = kappa / sqrt(5.0);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	int step = o->reps / 100 > 0 ? o->reps / 100 : 1;
+
+	if (!rng)
+		abort();
+	gsl_rng_set(rng, o->seed);
+	for (size_t r = 0; r < R; r++) {
+		memset(acc, 0, K * sizeof *acc);
+		for (size_t u = 0; u < U; u++) {
+			double v = gsl_rng_uniform(rng) < pk ? 1 - kappa : kappa;
+			const double *psi = w->inf + u * K;
+			for (size_t k = 0; k < K; k++)
+				acc[k] += v * psi[k];
+		}
+		for (size_t k = 0; k < K; k++)
+			draws[k * R + r] = est[k] + acc[k] / (double)U;
+		if (o->progress && ((int)(r + 1) % step == 0 || r + 1 == R))
+			o->progress((int)(r + 1), o->reps, o->progress_ctx);
+	}
+	gsl_rng_free(rng);
+	free(acc);
+	return draws;
+}
+
+/* did's mboot: (q75 - q25) / (z75 - z25) of the draws, type-1 quantiles;
+ * below sqrt(eps) * 10 / sqrt(U) it is degenerate */
+static double *multiplier_se(const struct did_work *w, const double *draws,
+			     size_t R, const double *est, int *nb)
+{
+	double *se = xmalloc((w->K + 1) * sizeof *se);
+	double *tmp = xmalloc((R + 1) * sizeof *tmp);
+	double zq = gsl_cdf_ugaussian_Pinv(0.75) - gsl_cdf_ugaussian_Pinv(0.25);
+
+	for (size_t k = 0; k < w->K; k++) {
+		se[k] = NAN;
+		nb[k] = isnan(est[k]) ? 0 : (int)R;
+		if (isnan(est[k]) || R == 0)
+			continue;
+		memcpy(tmp, draws + k * R, R * sizeof *tmp);
+		double q75 = quantile_type1(tmp, R, 0.75);
+		double q25 = quantile_type1(tmp, R, 0.25);
+		double s = (q75 - q25) / zq;
+		se[k] = s * sqrt((double)w->U) > sqrt(2.220446049250313e-16) * 10 ? s : 0;
+	}
+	free(tmp);
+	return se;
+}
+
+/* ------------------------------------------------------------------ */
+/* Randomization inference                                              */
+
+/* next arrangement of a multiset in lexicographic order; 0 after the last */
+static int next_arrangement(int *a, size_t n)
+{
+	if (n < 2)
+		return 0;
+	size_t i = n - 1;
+	while (i > 0 && a[i - 1] >= a[i])
+		i--;
+	if (i == 0)
+		return 0;
+	size_t j = n - 1;
+	while (a[j] <= a[i - 1])
+		j--;
+	int t = a[i - 1]; a[i - 1] = a[j]; a[j] = t;
+	for (size_t l = i, r = n - 1; l < r; l++, r--) {
+		t = a[l]; a[l] = a[r]; a[r] = t;
+	}
+	return 1;
+}
+
+/* the number of distinct assignments, or 0 when above cap */
+static double arrangements(const struct did_work *w, double cap)
+{
+	double lm = lgamma((double)w->U + 1);
+	for (size_t c = 0; c < w->C; c++)
+		lm -= lgamma(w->Mc[c] + 1);
+	if (lm > log(cap) + 1e-9)
+		return 0;
+	return floor(exp(lm) + 0.5);
+}
+
+/* the statistics permuted: the event times, the three overall estimates
+ * and the pretrend quadratic form (index K) */
+struct perm_stats {
+	size_t *idx;
+	size_t n;
+	double *t0;         /* observed, n + 1 */
+	double *hits, *defined;
+};
+
+/* The pretrend statistic of one assignment: the Wald form of the
+ * pre-period event-time effects in out with their analytic covariance,
+ * recomputed for this assignment (studentized, so that every permutation
+ * is measured by its own precision).  The influence functions of those
+ * effects are summed straight into w->pre_inf (n_pre x U) from the cell
+ * means cells_eval left in tr_mean, ct_mean. */
+static double pre_form(struct did_work *w, const double *out)
+{
+	size_t U = w->U, n = 0;
+	double *F = w->pre_inf, *dc = w->pre_dc;
+	size_t *pre = xmalloc((w->n_pre + 1) * sizeof *pre);
+
+	for (size_t a = 0; a < w->n_pre; a++)       /* the defined ones */
+		if (!isnan(out[w->pre_idx[a]]))
+			pre[n++] = w->pre_idx[a];
+	if (n == 0) {
+		free(pre);
+		return NAN;
+	}
+	memset(F, 0, n * U * sizeof *F);
+	for (size_t a = 0; a < n; a++) {
+		size_t e = pre[a] - w->k_ev;
+		double S = 0, *f = F + a * U;
+		memset(dc, 0, w->C * sizeof *dc);
+		for (size_t j = w->ev.start[e]; j < w->ev.start[e + 1]; j++)
+			if (!isnan(out[w->ev.idx[j]]))
+				S += w->Mc[w->cells[w->ev.idx[j]].cls];
+		for (size_t j = w->ev.start[e]; j < w->ev.start[e + 1]; j++) {
+			size_t k = w->ev.idx[j];
+			const struct cell_plan *cp = &w->cells[k];
+			if (isnan(out[k]))
+				continue;
+			double wk = w->Mc[cp->cls] / S;
+			double ft = wk * (double)U / w->tr_n[k], fc = wk * (double)U / w->ct_n[k];
+			double mt = w->tr_mean[k], mc = w->ct_mean[k];
+			dc[cp->cls] += out[k] - out[pre[a]];
+			/* cell_role, on the units seen at t and b listed once */
+			for (size_t i = w->pc_start[k]; i < w->pc_start[k + 1]; i++) {
+				size_t u = w->pc_u[i];
+				int c = w->cls[u];
+				if (c == cp->cls)
+					f[u] += ft * (w->pc_d[i] - mt);
+				else if (c == 0 || c >= cp->ctrl_from)
+					f[u] -= fc * (w->pc_d[i] - mc);
+			}
+		}
+		for (size_t u = 0; u < U; u++)
+			f[u] += (double)U * dc[w->cls[u]] / S;
+	}
+	gsl_matrix *Sg = gsl_matrix_alloc(n, n);
+	double *theta = xmalloc(n * sizeof *theta);
+	for (size_t a = 0; a < n; a++) {
+		theta[a] = out[pre[a]];
+		for (size_t b = 0; b <= a; b++) {
+			double c = 0;
+			for (size_t u = 0; u < U; u++)
+				c += F[a * U + u] * F[b * U + u];
+			c /= (double)U * (double)U;
+			gsl_matrix_set(Sg, a, b, c);
+			gsl_matrix_set(Sg, b, a, c);
+		}
+	}
+	int rank;
+	double W = pinv_quadform(Sg, theta, &rank);
+	gsl_matrix_free(Sg);
+	free(theta);
+	free(pre);
+	return rank > 0 && isfinite(W) ? W : NAN;
+}
+
+static void perm_count(struct did_work *w, struct perm_stats *ps, const double *out)
+{
+	for (size_t i = 0; i <= ps->n; i++) {
+		double t = i < ps->n ? (ps->idx[i] < w->K ? out[ps->idx[i]] : NAN)
+				     : pre_form(w, out);
+		if (isnan(t) || isnan(ps->t0[i]))
+			continue;
+		ps->defined[i]++;
+		if (fabs(t) >= fabs(ps->t0[i]) * (1 - 1e-10))
+			ps->hits[i]++;
+	}
+}
+
+/* p_perm of every permuted statistic; p[ps->n] is pretrend's */
+/* The aggregation plan: which cells each aggregate lists, and the layout
+ * of the statistics vector. */
+struct plan {
+	struct index_lists ev, grp, dyn;
+	size_t *simple, n_simple;
+	size_t K, k_ev, k_grp, k_simple, k_dyn, k_group;
+	unsigned char *thin;
+};
+
+static void plan_swap(struct did_work *w, struct plan *p)
+{
+	struct plan t = { w->ev, w->grp, w->dyn, w->simple, w->n_simple, w->K, w->k_ev,
+			  w->k_grp, w->k_simple, w->k_dyn, w->k_group, w->thin };
+	w->ev = p->ev; w->grp = p->grp; w->dyn = p->dyn;
+	w->simple = p->simple; w->n_simple = p->n_simple;
+	w->K = p->K; w->k_ev = p->k_ev; w->k_grp = p->k_grp;
+	w->k_simple = p->k_simple; w->k_dyn = p->k_dyn; w->k_group = p->k_group;
+	w->thin = p->thin;
+	*p = t;
+}
+
+/* The plan of a permutation lists every cell of the window, whatever the
+ * actual assignment made of it: which cells are undefined or below
+ * min_treated depends on the assignment, so each permutation decides that
+ * for itself (cells_eval masks them), and the statistic is the same
+ * function of every assignment, the actual one included. */
+static void plan_all(struct did_work *w, const struct did_options *o)
+{
+	double *zero = xcalloc(w->n_cells + 1, sizeof *zero);
+	w->thin = xcalloc(w->n_cells + 1, 1);
+	plan_events(w, zero, o);
+	plan_post(w, zero, o);
+	plan_layout(w);
+	free(zero);
+}
+
+static void plan_free(struct did_work *w)
+{
+	free(w->ev.start); free(w->ev.idx); free(w->grp.start); free(w->grp.idx);
+	free(w->dyn.start); free(w->dyn.idx); free(w->simple); free(w->thin);
+}
+
+/* the event-time statistic of relative year e in the current plan, or the
+ * size of the statistics vector when there is none */
+static size_t event_stat(const struct did_work *w, int e)
+{
+	for (size_t j = 0; j < w->ev.n; j++)
+		if (rel_of(w, w->ev.idx[w->ev.start[j]]) == e)
+			return w->k_ev + j;
+	return w->K;
+}
+
+/* For the cells of the pretrend's event times: the units observed at both
+ * t and b with their change, which no permutation alters. */
+static void list_pre_cells(struct did_work *w)
+{
+	size_t n = 0, cap = 0;
+	w->pc_start = xcalloc(w->n_cells + 1, sizeof *w->pc_start);
+	w->pc_u = NULL;
+	w->pc_d = NULL;
+	size_t dcap = 0;
+	unsigned char *want = xcalloc(w->n_cells + 1, 1);
+	for (size_t a = 0; a < w->n_pre; a++) {
+		size_t e = w->pre_idx[a] - w->k_ev;
+		for (size_t j = w->ev.start[e]; j < w->ev.start[e + 1]; j++)
+			want[w->ev.idx[j]] = 1;
+	}
+	for (size_t k = 0; k < w->n_cells; k++) {
+		const struct cell_plan *cp = &w->cells[k];
+		w->pc_start[k] = n;
+		if (!want[k] || cp->pair < 0)
+			continue;
+		for (size_t u = 0; u < w->U; u++) {
+			const double *row = w->ymat + u * w->T;
+			if (isnan(row[cp->ti]) || isnan(row[cp->bi]))
+				continue;
+			w->pc_u = xgrow(w->pc_u, &cap, n + 1, sizeof *w->pc_u);
+			w->pc_d = xgrow(w->pc_d, &dcap, n + 1, sizeof *w->pc_d);
+			w->pc_u[n] = u;
+			w->pc_d[n++] = row[cp->ti] - row[cp->bi];
+		}
+	}
+	w->pc_start[w->n_cells] = n;
+	free(want);
+}
+
+/* p_perm of every permuted statistic, in the order of the actual plan's
+ * event times, then simple, dynamic, group; p[n] is pretrend's */
+static double *permute(struct did_work *w, const struct did_options *o,
+		       struct did_result *r)
+{
+	struct perm_stats ps;
+	struct plan actual;
+	int *orig = xmalloc((w->U + 1) * sizeof *orig);
+	size_t N = (size_t)o->permute, n_ev = w->ev.n;
+	int *rels = xmalloc((n_ev + 1) * sizeof *rels);
+
+	for (size_t e = 0; e < n_ev; e++)
+		rels[e] = r->events[e].rel_year;
+	plan_swap(w, &actual);          /* actual now holds the actual plan */
+	plan_all(w, o);
+	double *out = xmalloc((w->K + actual.K + 1) * sizeof *out);
+	ps.idx = xmalloc((n_ev + 4) * sizeof *ps.idx);
+	ps.n = 0;
+	for (size_t e = 0; e < n_ev; e++)
+		ps.idx[ps.n++] = event_stat(w, rels[e]);
+	ps.idx[ps.n++] = w->k_simple;
+	ps.idx[ps.n++] = w->k_dyn;
+	ps.idx[ps.n++] = w->k_group;
+	w->n_pre = 0;
+	free(w->pre_idx);
+	w->pre_idx = xmalloc((w->ev.n + 1) * sizeof *w->pre_idx);
+	for (size_t j = 0; j < w->ev.n; j++) {
+		int ref = 1;
+		for (size_t i = w->ev.start[j]; i < w->ev.start[j + 1]; i++)
+			ref &= w->cells[w->ev.idx[i]].pair < 0;
+		if (rel_of(w, w->ev.idx[w->ev.start[j]]) < 0 && !ref)
+			w->pre_idx[w->n_pre++] = w->k_ev + j;
+	}
+	w->pre_inf = xmalloc((w->n_pre * w->U + 1) * sizeof *w->pre_inf);
+	w->pre_dc = xmalloc((w->C + 1) * sizeof *w->pre_dc);
+	list_pre_cells(w);
+	ps.t0 = xmalloc((ps.n + 1) * sizeof *ps.t0);
+	ps.hits = xcalloc(ps.n + 1, sizeof *ps.hits);
+	ps.defined = xcalloc(ps.n + 1, sizeof *ps.defined);
+
+	for (size_t u = 0; u < w->U; u++)
+		w->mult[u] = 1;
+	w->skip_nan = 1;
+	w->mask_below = o->min_treated;
+	evaluate(w, out);
+	for (size_t i = 0; i < ps.n; i++)
+		ps.t0[i] = ps.idx[i] < w->K ? out[ps.idx[i]] : NAN;
+	ps.t0[ps.n] = pre_form(w, out);
+
+	memcpy(orig, w->cls, w->U * sizeof *orig);
+	double M = arrangements(w, (double)N + 1);
+	r->perm_exact = M > 0;
+	if (r->perm_exact) {
+		/* every distinct assignment once, the actual one included */
+		xqsort(w->cls, w->U, sizeof *w->cls, cmp_int);
+		do {
+			evaluate(w, out);
+			perm_count(w, &ps, out);
+		} while (next_arrangement(w->cls, w->U));
+		r->n_perm = (int)M - 1;
+	} else {
+		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!rng)
+			abort();
+		gsl_rng_set(rng, o->seed);
+		for (size_t k = 0; k < N; k++) {
+			gsl_ran_shuffle(rng, w->cls, w->U, sizeof *w->cls);
+			evaluate(w, out);
+			perm_count(w, &ps, out);
+		}
+		gsl_rng_free(rng);
+		r->n_perm = (int)N;
+	}
+	memcpy(w->cls, orig, w->U * sizeof *orig);
+	w->skip_nan = 0;
+	w->mask_below = 0;
+	double *p = xmalloc((ps.n + 1) * sizeof *p);
+	for (size_t i = 0; i <= ps.n; i++) {
+		if (isnan(ps.t0[i]) || ps.defined[i] == 0)
+			p[i] = NAN;
+		else if (r->perm_exact)
+			p[i] = ps.hits[i] / ps.defined[i];
+		else
+			p[i] = (1 + ps.hits[i]) / (ps.defined[i] + 1);
+	}
+	plan_free(w);
+	plan_swap(w, &actual);
+	evaluate(w, out);       /* scratch back to the actual assignment */
+	free(out);
+	free(orig);
+	free(rels);
+	free(ps.idx);
+	free(ps.t0);
+	free(ps.hits);
+	free(ps.defined);
+	return p;
+}
+
+/* n_treated, n_control of an aggregate over cells idx[0..n) */
+static void count_units(const struct did_work *w, const size_t *idx, size_t n,
+			unsigned char *mark, struct did_estimate *e)
+{
+	memset(mark, 0, w->U);
+	for (size_t i = 0; i < n; i++)
+		for (size_t u = 0; u < w->U; u++) {
+			int role = cell_role(w, idx[i], u);
+			if (role)
+				mark[u] |= (unsigned char)role;
+		}
+	e->n_treated = e->n_control = 0;
+	for (size_t u = 0; u < w->U; u++) {
+		e->n_treated += (mark[u] & 1) != 0;
+		e->n_control += (mark[u] & 2) != 0;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -852,6 +1434,7 @@ static void set_estimate(struct did_estimate *e, double est, double se,
 	e->conf_low = est - z * se;
 	e->conf_high = est + z * se;
 	e->band_low = e->band_high = NAN;
+	e->p_perm = NAN;
 }
 
 /* A bootstrap that resamples countries cannot vary a mean over one country:
@@ -892,7 +1475,14 @@ static void fill_cells(const struct did_work *w, const double *est,
 			c->empty = w->tr_n[k] > 0 ? DID_CELL_NOCONTROL : DID_CELL_NOTREATED;
 		set_estimate(&c->est, est[k], se[k], nb[k], z,
 			     c->n_treated + c->n_control);
-		if (isnan(est[k]))
+		c->est.n_treated = c->n_treated;
+		c->est.n_control = c->n_control;
+		c->thin = w->thin[k];
+		if (c->thin) {
+			no_error(&c->est);
+			r->warnings |= DID_WTHIN;
+			r->n_thin++;
+		} else if (isnan(est[k]))
 			r->warnings |= DID_WEMPTYCELL;
 		else if (!c->reference && !isnan(se[k]) &&
 			 (c->n_treated < 2 || c->n_control < 2 || se[k] == 0)) {
@@ -900,6 +1490,72 @@ static void fill_cells(const struct did_work *w, const double *est,
 			r->warnings |= DID_WNOVARIATION;
 		}
 	}
+}
+
+/* some cell of idx[0..n) rests on a single treated or control unit: no
+ * method can measure that side's variance, so neither the cell's nor any
+ * aggregate's standard error over it is known */
+static int single_side(const struct did_work *w, const size_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = idx[i];
+		if (w->cells[k].pair >= 0 && (w->tr_n[k] < 2 || w->ct_n[k] < 2))
+			return 1;
+	}
+	return 0;
+}
+
+static void unknown_error(struct did_estimate *e, struct did_result *r)
+{
+	if (isnan(e->std_error))
+		return;
+	no_error(e);
+	r->warnings |= DID_WNOVARIATION;
+}
+
+/* n_treated, n_control of every aggregate */
+static void fill_counts(const struct did_work *w, struct did_result *r)
+{
+	unsigned char *mark = xmalloc(w->U + 1);
+	size_t *idx = xmalloc((w->n_cells + 1) * sizeof *idx), n = 0;
+
+	for (size_t e = 0; e < w->ev.n; e++)
+		count_units(w, w->ev.idx + w->ev.start[e], w->ev.start[e + 1] - w->ev.start[e],
+			    mark, &r->events[e].est);
+	for (size_t g = 0; g < w->grp.n; g++)
+		count_units(w, w->grp.idx + w->grp.start[g], w->grp.start[g + 1] - w->grp.start[g],
+			    mark, &r->groups[g].est);
+	count_units(w, w->simple, w->n_simple, mark, &r->simple);
+	count_units(w, w->grp.idx, w->grp.start[w->grp.n], mark, &r->group);
+	for (size_t i = 0; i < w->dyn.start[1]; i++) {
+		size_t e = w->dyn.idx[i];
+		for (size_t j = w->ev.start[e]; j < w->ev.start[e + 1]; j++)
+			idx[n++] = w->ev.idx[j];
+	}
+	count_units(w, idx, n, mark, &r->dynamic);
+	if (single_side(w, idx, n))
+		unknown_error(&r->dynamic, r);
+	for (size_t e = 0; e < w->ev.n; e++)
+		if (single_side(w, w->ev.idx + w->ev.start[e], w->ev.start[e + 1] - w->ev.start[e]))
+			unknown_error(&r->events[e].est, r);
+	for (size_t g = 0; g < w->grp.n; g++)
+		if (single_side(w, w->grp.idx + w->grp.start[g], w->grp.start[g + 1] - w->grp.start[g]))
+			unknown_error(&r->groups[g].est, r);
+	if (single_side(w, w->simple, w->n_simple))
+		unknown_error(&r->simple, r);
+	if (single_side(w, w->grp.idx, w->grp.start[w->grp.n]))
+		unknown_error(&r->group, r);
+	n = 0;
+	for (size_t e = 0; e < w->ev.n; e++)
+		if (r->events[e].rel_year < 0 && !r->events[e].reference)
+			for (size_t j = w->ev.start[e]; j < w->ev.start[e + 1]; j++)
+				idx[n++] = w->ev.idx[j];
+	struct did_estimate pre;
+	count_units(w, idx, n, mark, &pre);
+	r->pretrend.n_treated = pre.n_treated;
+	r->pretrend.n_control = pre.n_control;
+	free(idx);
+	free(mark);
 }
 
 static void fill_aggregates(const struct did_work *w, const double *est,
@@ -941,6 +1597,7 @@ static void fill_aggregates(const struct did_work *w, const double *est,
 		     nb[w->k_simple], z, w->U);
 	set_estimate(&r->dynamic, est[w->k_dyn], se[w->k_dyn], nb[w->k_dyn], z, w->U);
 	set_estimate(&r->group, est[w->k_group], se[w->k_group], nb[w->k_group], z, w->U);
+	fill_counts(w, r);
 	if (w->grp.n == 0)
 		r->warnings |= DID_WNOPOST;
 	if (w->ev.n == 0)
@@ -948,49 +1605,79 @@ static void fill_aggregates(const struct did_work *w, const double *est,
 }
 
 /* sup-t bands for cells, events and cohorts; the two pre-trend tests */
-static void fill_inference(const struct did_work *w, const double *boot,
+/* the pretrend test over idx[0..n): from the draws, or (boot NULL) from
+ * the influence functions */
+static void pre_test(struct did_work *w, const double *boot, size_t R,
+		     const double *est, const size_t *idx, size_t n,
+		     struct did_wald *wt)
+{
+	if (boot) {
+		wald(boot, R, est, idx, n, wt);
+	} else {
+		wald_init(wt, n);
+		if (n > 0 && w->inf) {
+			gsl_matrix *S = analytic_cov(w, idx, n);
+			wald_cov(S, est, idx, n, wt);
+			gsl_matrix_free(S);
+		}
+	}
+}
+
+/* the pre-period event times the pretrend test covers */
+static size_t pre_events(const struct did_work *w, const struct did_result *r, size_t *idx)
+{
+	size_t n = 0;
+	for (size_t e = 0; e < w->ev.n; e++)
+		if (r->events[e].rel_year < 0 && !r->events[e].reference)
+			idx[n++] = w->k_ev + e;
+	return n;
+}
+
+/* sup-t bands for cells, events and cohorts (from draws only); the two
+ * pre-trend tests */
+static void fill_inference(struct did_work *w, const double *boot,
 			   size_t R, const double *est, const double *se,
 			   double level, double z, struct did_result *r)
 {
 	size_t *idx = xmalloc((w->K + 1) * sizeof *idx), n = 0;
 
-	for (size_t k = 0; k < w->n_cells; k++)
-		if (!isnan(est[k]) && w->cells[k].pair >= 0)
-			idx[n++] = k;
-	r->crit_cells = supt_crit(boot, R, est, se, idx, n, level, z);
-	for (size_t k = 0; k < w->n_cells; k++)
-		set_band(&r->cells[k].est, r->crit_cells);
+	if (boot) {
+		for (size_t k = 0; k < w->n_cells; k++)
+			if (!isnan(est[k]) && w->cells[k].pair >= 0 && !w->thin[k])
+				idx[n++] = k;
+		r->crit_cells = supt_crit(boot, R, est, se, idx, n, level, z);
+		for (size_t k = 0; k < w->n_cells; k++)
+			set_band(&r->cells[k].est, r->crit_cells);
 
-	n = 0;
-	for (size_t e = 0; e < w->ev.n; e++)
-		if (!r->events[e].reference)
-			idx[n++] = w->k_ev + e;
-	r->crit_events = supt_crit(boot, R, est, se, idx, n, level, z);
-	for (size_t e = 0; e < w->ev.n; e++)
-		set_band(&r->events[e].est, r->crit_events);
+		n = 0;
+		for (size_t e = 0; e < w->ev.n; e++)
+			if (!r->events[e].reference)
+				idx[n++] = w->k_ev + e;
+		r->crit_events = supt_crit(boot, R, est, se, idx, n, level, z);
+		for (size_t e = 0; e < w->ev.n; e++)
+			set_band(&r->events[e].est, r->crit_events);
 
-	n = 0;
-	for (size_t g = 0; g < w->grp.n; g++)
-		idx[n++] = w->k_grp + g;
-	r->crit_groups = supt_crit(boot, R, est, se, idx, n, level, z);
-	for (size_t g = 0; g < w->grp.n; g++)
-		set_band(&r->groups[g].est, r->crit_groups);
+		n = 0;
+		for (size_t g = 0; g < w->grp.n; g++)
+			idx[n++] = w->k_grp + g;
+		r->crit_groups = supt_crit(boot, R, est, se, idx, n, level, z);
+		for (size_t g = 0; g < w->grp.n; g++)
+			set_band(&r->groups[g].est, r->crit_groups);
+	}
 
-	n = 0;
-	for (size_t e = 0; e < w->ev.n; e++)
-		if (r->events[e].rel_year < 0 && !r->events[e].reference)
-			idx[n++] = w->k_ev + e;
+	n = pre_events(w, r, idx);
 	if (n == 0)
 		r->warnings |= DID_WNOPRE;
-	wald(boot, R, est, idx, n, &r->pretrend);
+	pre_test(w, boot, R, est, idx, n, &r->pretrend);
 	if (r->pretrend.singular)
 		r->warnings |= DID_WSINGULAR;
 
 	n = 0;
 	for (size_t k = 0; k < w->n_cells; k++)
-		if (!isnan(est[k]) && !r->cells[k].post && w->cells[k].pair >= 0)
+		if (!isnan(est[k]) && !r->cells[k].post && w->cells[k].pair >= 0 &&
+		    !w->thin[k])
 			idx[n++] = k;
-	wald(boot, R, est, idx, n, &r->pretrend_cells);
+	pre_test(w, boot, R, est, idx, n, &r->pretrend_cells);
 	free(idx);
 }
 
@@ -1003,6 +1690,9 @@ static void work_free(struct did_work *w)
 	free(w->grp.idx); free(w->dyn.start); free(w->dyn.idx); free(w->simple);
 	free(w->Yc); free(w->Nc); free(w->Mc); free(w->Pc); free(w->Qc);
 	free(w->tr_n); free(w->ct_n); free(w->mult);
+	free(w->thin); free(w->inf); free(w->pre_idx);
+	free(w->tr_mean); free(w->ct_mean); free(w->pre_inf); free(w->pre_dc);
+	free(w->pc_start); free(w->pc_u); free(w->pc_d);
 }
 
 /* Everything up to the point estimate; returns a status. */
@@ -1053,8 +1743,12 @@ static double *point_estimate(struct did_work *w, const struct did_options *o,
 	class_sums(w);
 	cells_eval(w, att);
 	*usable = 0;
-	for (size_t k = 0; k < w->n_cells; k++)
+	w->thin = xcalloc(w->n_cells + 1, 1);
+	for (size_t k = 0; k < w->n_cells; k++) {
 		*usable += !isnan(att[k]) && w->cells[k].pair >= 0;
+		w->thin[k] = !isnan(att[k]) && w->cells[k].pair >= 0 &&
+			     w->tr_n[k] < (double)o->min_treated;
+	}
 	plan_events(w, att, o);
 	plan_post(w, att, o);
 	plan_layout(w);
@@ -1085,11 +1779,24 @@ static double *std_errors(const struct did_work *w, const double *boot,
 	return se;
 }
 
+/* p_perm into the result: event times, the overall three, pretrend */
+static void fill_perm(const struct did_work *w, const double *p, struct did_result *r)
+{
+	size_t n = 0;
+	for (size_t e = 0; e < w->ev.n; e++, n++)
+		if (!r->events[e].reference)
+			r->events[e].est.p_perm = p[n];
+	r->simple.p_perm = p[n++];
+	r->dynamic.p_perm = p[n++];
+	r->group.p_perm = p[n++];
+	r->pretrend.p_perm = p[n];
+}
+
 int did_estimate(const struct did_panel *p, const struct did_options *o,
 		 struct did_result *r)
 {
 	struct did_work w;
-	double *est = NULL, *se = NULL, *boot = NULL;
+	double *est = NULL, *se = NULL, *boot = NULL, *pp = NULL;
 	int *nb = NULL;
 	size_t usable = 0, R = 0;
 
@@ -1097,6 +1804,7 @@ int did_estimate(const struct did_panel *p, const struct did_options *o,
 	memset(&w, 0, sizeof w);
 	r->pretrend.statistic = r->pretrend_cells.statistic = NAN;
 	r->pretrend.p_value = r->pretrend_cells.p_value = NAN;
+	r->pretrend.p_perm = r->pretrend_cells.p_perm = NAN;
 	r->crit_cells = r->crit_events = r->crit_groups = NAN;
 	r->status = check_options(o);
 	if (!r->status)
@@ -1107,33 +1815,48 @@ int did_estimate(const struct did_panel *p, const struct did_options *o,
 	est = point_estimate(&w, o, &usable);
 	if (usable == 0)
 		r->status = DID_ENOCELL;
-	else
+	else if (o->se != DID_SE_ANALYTIC)
 		R = (size_t)o->reps;
-	if (R) {
+	int analytic = usable && o->se == DID_SE_ANALYTIC;
+	if (usable && (o->se != DID_SE_BOOTSTRAP || o->permute > 0))
+		influence(&w, est);
+	nb = xcalloc(w.K + 1, sizeof *nb);
+	if (R && o->se == DID_SE_BOOTSTRAP) {
 		boot = bootstrap(&w, o);
 		/* back to the point estimate's counts and cohort sizes */
 		for (size_t u = 0; u < w.U; u++)
 			w.mult[u] = 1;
 		evaluate(&w, est);
+		se = std_errors(&w, boot, R, est, nb, r);
+	} else if (R) {
+		boot = multiplier(&w, o, est);
+		se = multiplier_se(&w, boot, R, est, nb);
+	} else if (analytic) {
+		se = analytic_se(&w, est);
+	} else {
+		se = std_errors(&w, NULL, 0, est, nb, r);
 	}
 	r->reps = (int)R;
-	nb = xcalloc(w.K + 1, sizeof *nb);
-	se = std_errors(&w, boot, R, est, nb, r);
 
 	double z = gsl_cdf_ugaussian_Pinv(1 - (1 - o->level) / 2);
 	fill_cells(&w, est, se, nb, z, r);
 	fill_aggregates(&w, est, se, nb, z, r);
-	if (R)
+	if (R || analytic)
 		fill_inference(&w, boot, R, est, se, o->level, z, r);
 	else
 		for (size_t e = 0; e < w.ev.n; e++)
 			if (r->events[e].rel_year < 0 && !r->events[e].reference)
 				r->pretrend.df++;
+	if (usable && o->permute > 0) {
+		pp = permute(&w, o, r);
+		fill_perm(&w, pp, r);
+	}
 out:
 	free(est);
 	free(se);
 	free(nb);
 	free(boot);
+	free(pp);
 	work_free(&w);
 	return r->status;
 }

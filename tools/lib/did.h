@@ -58,6 +58,45 @@
  *   pretrend_cells  the same over the pre-period ATT(g,t) cells: the test R
  *               did's att_gt prints ("P-value for pre-test of parallel
  *               trends assumption"), there with the analytic covariance.
+ *
+ * Other inference (did_options.se):
+ *   influence function  of a statistic theta: psi_i = U * d theta / d m_i
+ *               at m = 1 (U units in the analysis), the linearization R did
+ *               computes.  For ATT(g,t) on the cell's units observed at t
+ *               and b: psi_i = U/n_T (dY_i - mean_T dY) for a treated unit,
+ *               -U/n_C (dY_i - mean_C dY) for a control, 0 otherwise.  For a
+ *               size-weighted mean sum_k M_k theta_k / S (event time, simple,
+ *               group): sum_k (M_k/S) psi_k + U sum_k [g_i = g_k](theta_k -
+ *               theta)/S, the second sum being the influence of the
+ *               estimated cohort shares (did's wif); plain means (a cohort's
+ *               average, dynamic) average the influence functions.
+ *   analytic    (did's bstrap = FALSE) se = sqrt(sum_i psi_i^2) / U, so for
+ *               a cell se^2 = s2_T/n_T + s2_C/n_C with the variances divided
+ *               by n.  Normal intervals; no bands; pretrend uses the
+ *               covariance sum_i psi_i psi_i' / U^2.
+ *   multiplier  (did's default, mboot) reps draws of unit weights v_i,
+ *               Mammen's two-point law (1-k w.p. k/sqrt5, else k; k =
+ *               (1+sqrt5)/2); theta* = theta + sum_i v_i psi_i / U.
+ *               se = (q75 - q25)/(z75 - z25) of the draws (type-1
+ *               quantiles); bands and pretrend from the draws as above.
+ *   min_treated K  cells on fewer than K treated units (at the point
+ *               estimate) keep their estimate but get no standard error and
+ *               leave every aggregation (did_cell.thin).
+ *   permute N   randomization inference: the cohort classes of the U units
+ *               are permuted (gsl_rng_mt19937 seeded with `seed`; when the
+ *               distinct assignments number at most N + 1 they are all
+ *               enumerated instead) and every estimate recomputed as the
+ *               point estimate would be for that assignment: over every
+ *               cell of the window, each assignment leaving out the cells
+ *               it leaves undefined or below min_treated.  p_perm =
+ *               (1 + #{|T*| >= |T|}) / (N' + 1) over the N' permutations in
+ *               which T* is defined (enumerated: #{|T*| >= |T|} / M over all
+ *               M assignments, the actual one included).  T is the
+ *               estimate; for pretrend the Wald statistic of the defined
+ *               pre-period event-time effects with their analytic
+ *               covariance, recomputed for each assignment.
+ *   n_treated, n_control  of an aggregate: the distinct treated units in
+ *               any of its cells, and the distinct control units.
  */
 #ifndef TT_DID_H
 #define TT_DID_H
@@ -66,6 +105,7 @@
 
 enum did_control { DID_CONTROL_NOTYET, DID_CONTROL_NEVER };
 enum did_base { DID_BASE_VARYING, DID_BASE_UNIVERSAL };
+enum did_se { DID_SE_BOOTSTRAP, DID_SE_MULTIPLIER, DID_SE_ANALYTIC };
 
 #define DID_NEVER 0               /* cohort of a never-treated unit */
 #define DID_WINDOW_ALL_LO INT_MIN
@@ -76,7 +116,8 @@ enum did_status {
 	DID_OK = 0,
 	DID_EINPUT,       /* unit index out of range (bad_obs names the row) */
 	DID_EDUPLICATE,   /* a (unit, year) pair occurs twice (bad_obs, bad_obs2) */
-	DID_EOPTIONS,     /* window lo > hi, reps < 0, level not in (0,1) */
+	DID_EOPTIONS,     /* window lo > hi, reps < 0, level not in (0,1),
+			     permute < 0, min_treated < 1 */
 	DID_ENOYEARS,     /* fewer than two years with data */
 	DID_ENOCOHORT,    /* no treated cohort left after the drops */
 	DID_ENONEVER,     /* control never, but no never-treated unit */
@@ -95,8 +136,9 @@ enum did_warning {
 	DID_WUNBALANCED  = 1 << 7, /* balance: units missing a year were dropped */
 	DID_WNOPOST      = 1 << 8, /* no post cell in the window: no overall */
 	DID_WNOVARIATION = 1 << 9, /* estimates on one unit a side: no standard error */
+	DID_WTHIN        = 1 << 10, /* cells below min_treated left out */
 };
-#define DID_NWARNINGS 10
+#define DID_NWARNINGS 11
 
 /* Why a cell is NaN (did_cell.empty). */
 enum did_cell_empty { DID_CELL_OK, DID_CELL_NOTREATED, DID_CELL_NOCONTROL };
@@ -107,6 +149,9 @@ struct did_options {
 	int window_lo, window_hi;   /* relative years kept for aggregation */
 	int balance;                /* drop units missing any year first */
 	int reps;                   /* bootstrap replicates; 0 = none */
+	enum did_se se;             /* default bootstrap */
+	int min_treated;            /* K, default 1 */
+	int permute;                /* permutations; 0 = none */
 	unsigned long seed;
 	double level;               /* confidence level, default 0.95 */
 	/* called now and then during the bootstrap; may be NULL */
@@ -135,12 +180,15 @@ struct did_estimate {
 	double band_low, band_high; /* simultaneous over the family, or NaN */
 	int n_boot;                 /* replicates in which it was defined */
 	size_t n;
+	size_t n_treated, n_control;
+	double p_perm;              /* NaN without permutations */
 };
 
 struct did_cell {               /* one ATT(g,t); est.n = treated + controls */
 	int cohort, year, base_year, rel_year;
 	int post;                   /* year >= cohort */
 	int reference;              /* universal base cell t = b, 0 by construction */
+	int thin;                   /* below min_treated: no se, in no aggregate */
 	enum did_cell_empty empty;
 	size_t n_treated, n_control;
 	struct did_estimate est;
@@ -166,6 +214,8 @@ struct did_wald {
 	double p_value;
 	int singular;               /* covariance rank < number of effects */
 	int n_boot;                 /* replicates used for the covariance */
+	double p_perm;              /* NaN without permutations */
+	size_t n_treated, n_control; /* units in its pre-period cells */
 };
 
 struct did_result {
@@ -194,6 +244,9 @@ struct did_result {
 	struct did_wald pretrend, pretrend_cells;
 	double crit_cells, crit_events, crit_groups; /* sup-t values used */
 	int reps;                   /* replicates drawn */
+	int n_perm;                 /* permutations drawn (or enumerated - 1) */
+	int perm_exact;             /* all assignments enumerated */
+	size_t n_thin;              /* cells below min_treated */
 };
 
 void did_options_init(struct did_options *o);
