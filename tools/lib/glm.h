@@ -66,8 +66,6 @@ int glm_fit(enum glm_family family, const double *y, const double *X, size_t n,
 	    size_t k, const size_t *level, size_t nlevels, struct glm_fit *fit);
 void glm_fit_free(struct glm_fit *fit);
 
-#endif
-
 /* A Poisson trend log E[y] = a + b t (tt-trend --method poisson): the fit
  * on centred t, carried back exactly so that a is the log mean at t = 0.
  * Standard errors HC1 (lag < 0) or Newey-West at `lag` (rows in time
@@ -85,3 +83,5 @@ struct poisson_trend_fit {
 
 int poisson_trend(const double *t, const double *y, size_t n, long lag, double level,
 		  struct poisson_trend_fit *out);
+
+#endif
