@@ -81,6 +81,8 @@ static const struct tool tool = {
 struct part {
 	struct panel_obs *o;
 	size_t n, cap;
+	struct where { const char *file; long line; } *at;   /* of each o */
+	size_t cap_at;
 	long missing;
 };
 
@@ -208,8 +210,50 @@ static void read_input(struct csv_reader *r, struct input *in)
 			       "column \"%s\": \"%s\" is negative (--family poisson needs values of 0 or more)",
 			       h->name[in->value], cell_shown(row->f[in->value]));
 		p->o = xgrow(p->o, &p->cap, p->n + 1, sizeof *p->o);
+		p->at = xgrow(p->at, &p->cap_at, p->n + 1, sizeof *p->at);
+		p->at[p->n] = (struct where){ row->file, row->line };
 		p->o[p->n++] = o;
 	}
+}
+
+static const struct part *sort_part;
+
+static int by_unit_year(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct panel_obs *p = &sort_part->o[i], *q = &sort_part->o[j];
+
+	if (p->unit != q->unit)
+		return p->unit < q->unit ? -1 : 1;
+	if (p->year != q->year)
+		return p->year < q->year ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/* a unit observed twice in a year would count twice: the later row is an
+ * error naming the earlier */
+static void check_duplicates(const struct input *in, const struct part *p,
+			     const struct csv_header *h)
+{
+	size_t *idx = xmalloc((p->n + 1) * sizeof *idx), worst = p->n, first = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		idx[i] = i;
+	sort_part = p;
+	xqsort(idx, p->n, sizeof *idx, by_unit_year);
+	for (size_t i = 1; i < p->n; i++) {
+		const struct panel_obs *a = &p->o[idx[i - 1]], *b = &p->o[idx[i]];
+		if (a->unit == b->unit && a->year == b->year && idx[i] < worst) {
+			worst = idx[i];
+			first = idx[i - 1];
+		}
+	}
+	free(idx);
+	if (worst == p->n)
+		return;
+	die_at(p->at[worst].file, p->at[worst].line, in->time + 1,
+	       "column \"%s\": unit %s has year %d twice (also on line %ld)", h->name[in->time],
+	       group_label(in->units, p->o[worst].unit), p->o[worst].year, p->at[first].line);
 }
 
 static char method[256];
@@ -330,6 +374,8 @@ int main(int argc, char **argv)
 	h = csv_header(r);
 	find_columns(h, csv_first_file(r), &in);
 	read_input(r, &in);
+	for (size_t b = 0; b < in.n_parts; b++)
+		check_duplicates(&in, &in.part[b], h);
 	set_method(h, &in);
 	po = (struct panel_options){ family, model, base_year, opt.level };
 	if (model == PANEL_ETWFE)
@@ -346,6 +392,7 @@ int main(int argc, char **argv)
 		write_part(&in, b, &res);
 		panel_result_free(&res);
 		free(in.part[b].o);
+		free(in.part[b].at);
 	}
 	free(in.part);
 	free(in.ui);

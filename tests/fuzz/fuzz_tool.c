@@ -50,6 +50,7 @@ int fuzz_main_join(int, char **);
 int fuzz_main_prepost(int, char **);
 int fuzz_main_event(int, char **);
 int fuzz_main_plot(int, char **);
+int fuzz_main_panel(int, char **);
 
 static const struct {
 	const char *name;
@@ -67,6 +68,7 @@ static const struct {
 	{ "tt-prepost", fuzz_main_prepost, NULL, NULL, 0 },
 	{ "tt-event", fuzz_main_event, "--reps=19", "--r", 0 },
 	{ "tt-plot", fuzz_main_plot, "--script", NULL, 0 },
+	{ "tt-panel", fuzz_main_panel, NULL, NULL, 0 },
 };
 #define NTOOLS (sizeof tools / sizeof tools[0])
 
