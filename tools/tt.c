@@ -25,6 +25,7 @@ static const struct {
 	{ "prepost", "pre vs post event comparison per group and pooled" },
 	{ "event", "event study and staggered difference-in-differences (Callaway-Sant'Anna)" },
 	{ "plot", "charts through gnuplot: line, prepost, event, forest, bar, step" },
+	{ "panel", "two-way fixed-effects regressions, linear and Poisson: twfe, etwfe, year index" },
 };
 
 static void list(void)
