@@ -140,8 +140,25 @@ static void find_columns(const struct csv_header *h, const char *file, struct in
 	if (model == PANEL_ETWFE && col_find(h, "event_year") < 0 && col_find(h, "rel_year") < 0)
 		die_at(file, 1, 0, "--model etwfe needs the column event_year or rel_year (join "
 		       "the event dates first: tt-join -e EVENTS)");
-	if (model != PANEL_INDEX)
+	/* twfe needs only post; the event year, where the table has it,
+	 * is checked against it */
+	if (model == PANEL_TWFE && col_find(h, "rel_year") < 0 && col_find(h, "event_year") < 0)
+		in->ev.post = col_find(h, "post");
+	else if (model != PANEL_INDEX)
 		in->ev = event_cols_find(h, file, opt.time);
+}
+
+/* post alone (a table with no event years): empty reads 0 */
+static double post_only(const struct csv_header *h, const struct csv_row *row, int col)
+{
+	double post;
+
+	if (cell_number(h, row, col, &post))
+		return 0;
+	if (post != 0 && post != 1)
+		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not 0 or 1",
+		       h->name[col], cell_shown(row->f[col]));
+	return post;
 }
 
 static int row_year(const struct csv_header *h, const struct csv_row *row, int col)
@@ -196,7 +213,9 @@ static void read_input(struct csv_reader *r, struct input *in)
 			memset(&in->part[in->n_parts++], 0, sizeof *in->part);
 		}
 		p = &in->part[b];
-		if (model != PANEL_INDEX && event_of_row(h, row, &in->ev, &rel, &post) == 0) {
+		if (model == PANEL_TWFE && in->ev.rel < 0 && in->ev.event < 0)
+			o.post = post_only(h, row, in->ev.post);
+		else if (model != PANEL_INDEX && event_of_row(h, row, &in->ev, &rel, &post) == 0) {
 			o.cohort = o.year - (int)rel;
 			o.post = post;
 		}
@@ -308,6 +327,10 @@ static void notes(const struct input *in, size_t b, const struct panel_result *r
 	if (len)
 		warn("%s: left out %s (%zu observation%s; n = %zu)", part_label(in, b), buf,
 		     d->obs, d->obs == 1 ? "" : "s", r->n);
+	if (r->exact)
+		warn("%s: %zu estimate%s without a standard error (%s observations fitted "
+		     "exactly: nothing left to estimate the noise with)", part_label(in, b), r->exact,
+		     r->exact == 1 ? "" : "s", r->exact == 1 ? "its" : "their");
 	if (r->aliased_cells)
 		warn("%s: %zu cohort-year cell%s not identified (no comparison unit observed in "
 		     "the year): empty, and left out of att and att_simple", part_label(in, b),

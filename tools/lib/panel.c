@@ -318,7 +318,7 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 }
 
 /* a coefficient (or weighted mean of them) with its inference */
-static void infer(struct panel_row *row, double est, double se, const struct panel_result *r,
+static void infer(struct panel_row *row, double est, double se, struct panel_result *r,
 		  const struct panel_options *opt, double add)
 {
 	double df = opt->family == GLM_LINEAR ? (double)r->G - 1 : NAN;
@@ -326,6 +326,10 @@ static void infer(struct panel_row *row, double est, double se, const struct pan
 	if (isnan(est)) {
 		term_nan(&row->t);
 		return;
+	}
+	if (se < PANEL_EXACT_SE * (1 + fabs(est))) {
+		se = NAN;
+		r->exact++;
 	}
 	regress_term_infer(&row->t, est, se, df, opt->level);
 	if (opt->family == GLM_POISSON && add >= 0)

@@ -19,7 +19,10 @@
  * 100 (e^d - 1) with the CI transformed, their std_error and statistic on
  * the log scale d; year_effect is the index 100 e^(gamma_t - gamma_base)
  * likewise.  A cell collinear with the year effects (no control observed
- * in its year) is aliased: its row is empty and it leaves the means.
+ * in its year) is aliased: its row is empty and it leaves the means.  A
+ * standard error below PANEL_EXACT_SE (1 + |estimate|) is rounding noise of
+ * an exact fit (a cell of one unit's single observation, say): it is left
+ * NaN, with the statistic, p-value and CI, and counted in `exact`.
  *
  * Pure numerics: no I/O; whatever is not estimated is NaN. */
 #ifndef TT_PANEL_H
@@ -33,6 +36,7 @@
 #define PANEL_BASE_FIRST PANEL_NEVER    /* base year: the first in the sample */
 /* more years than this would make the dummies too wide: refused */
 #define PANEL_MAX_YEARS 5000
+#define PANEL_EXACT_SE 1e-9
 
 enum panel_model { PANEL_TWFE, PANEL_ETWFE, PANEL_INDEX };
 
@@ -93,6 +97,7 @@ struct panel_result {
 	struct panel_row *row;
 	size_t nrows;
 	size_t aliased_cells;
+	size_t exact;          /* rows whose standard error is 0 but for rounding: left NaN */
 	int iterations;
 };
 
