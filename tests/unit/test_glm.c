@@ -60,8 +60,8 @@ static void test_absorbed_equals_dummies(enum glm_family fam)
 	struct glm_fit a, d;
 	double *ca = malloc(ka * ka * sizeof *ca), *cd = malloc(kd * kd * sizeof *cd);
 
-	CHECK(glm_fit(fam, Y, Xa, NOBS, ka, U, NU, &a) == GLM_OK);
-	CHECK(glm_fit(fam, Y, Xd, NOBS, kd, NULL, 0, &d) == GLM_OK);
+	CHECK(glm_fit_dense(fam, Y, Xa, NOBS, ka, U, NU, &a) == GLM_OK);
+	CHECK(glm_fit_dense(fam, Y, Xd, NOBS, kd, NULL, 0, &d) == GLM_OK);
 	CHECK(sandwich_cluster(a.bread, a.score, a.aliased, NOBS, ka, U, NU, ca) == SANDWICH_OK);
 	CHECK(sandwich_cluster(d.bread, d.score, d.aliased, NOBS, kd, U, NU, cd) == SANDWICH_OK);
 	for (size_t j = 0; j < ka; j++) {
@@ -136,7 +136,7 @@ static void test_aliased(void)
 	double X[] = { 1, 0, 0,  1, 1, 1,  1, 2, 2,  1, 3, 3 }, y[] = { 1, 2, 4, 5 };
 	struct glm_fit f;
 
-	CHECK(glm_fit(GLM_LINEAR, y, X, 4, 3, NULL, 0, &f) == GLM_OK);
+	CHECK(glm_fit_dense(GLM_LINEAR, y, X, 4, 3, NULL, 0, &f) == GLM_OK);
 	CHECK(!f.aliased[0] && !f.aliased[1] && f.aliased[2]);
 	CHECK(isnan(f.coef[2]) && isnan(f.bread[2 * 3 + 2]));
 	CHECK_REL(f.coef[1], 1.4, 1e-12);

@@ -48,22 +48,43 @@ enum glm_status {
 /* "ok", "did not converge in 100 iterations", ... for messages */
 const char *glm_status_str(int status);
 
+/* The regressors X as sparse rows (compressed sparse row form): row i holds
+ * the entries col[j], val[j] for j in row[i] .. row[i+1]-1.  Dummies (year,
+ * cohort-year cell) take one entry each, so a panel of n rows costs O(n)
+ * whatever the number of columns. */
+struct glm_design {
+	size_t n, k;
+	const size_t *row;      /* [n+1] */
+	const size_t *col;      /* [row[n]] */
+	const double *val;      /* [row[n]] */
+};
+
 struct glm_fit {
 	size_t n, k;
 	double *coef;       /* [k] */
 	int *aliased;       /* [k] */
 	double *bread;      /* [k*k] row-major (X~'W X~)^-1 */
-	double *score;      /* [n*k] row i: x~_i (y_i - mu_i) */
+	/* without clusters [n*k], row i: x~_i (y_i - mu_i); with clusters
+	 * [nclusters*k], row g: the sum of those rows over cluster g */
+	double *score;
+	size_t clusters;    /* clusters that hold a row (with clusters) */
 	double *mu;         /* [n] fitted values (fixed effect included) */
 	double deviance;    /* poisson deviance; linear: sum of squared residuals */
 	int iterations;
 };
 
-/* Fits y (n) on X (n x k row-major; NULL when k == 0) and, when level is
- * not NULL, one fixed effect per level (level[i] in 0..nlevels-1).  Fills
- * *fit (arrays allocated; free with glm_fit_free, also after a failure). */
-int glm_fit(enum glm_family family, const double *y, const double *X, size_t n,
-	    size_t k, const size_t *level, size_t nlevels, struct glm_fit *fit);
+/* Fits y (n) on X and, when level is not NULL, one fixed effect per level
+ * (level[i] in 0..nlevels-1).  cluster (may be NULL) sums the scores by
+ * cluster (cluster[i] in 0..nclusters-1), for sandwich_cluster_sums.
+ * Fills *fit (arrays allocated; free with glm_fit_free, also after a
+ * failure).  Time O(nnz + sum over levels of nnz_level^2 + k^3) per
+ * iteration, memory O(nnz + k^2 + nclusters k). */
+int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,
+	    const size_t *level, size_t nlevels, const size_t *cluster, size_t nclusters,
+	    struct glm_fit *fit);
+/* the same with X dense (n x k row-major; NULL when k == 0), no clusters */
+int glm_fit_dense(enum glm_family family, const double *y, const double *X, size_t n,
+		  size_t k, const size_t *level, size_t nlevels, struct glm_fit *fit);
 void glm_fit_free(struct glm_fit *fit);
 
 /* A Poisson trend log E[y] = a + b t (tt-trend --method poisson): the fit

@@ -221,7 +221,8 @@ struct design {
 	int *years;
 	struct cell *cells;
 	size_t *cell_n;
-	double *X, *y;
+	size_t *row, *col;      /* X as sparse rows (glm.h): at most 2 entries each */
+	double *val, *y;
 	size_t *unit, *cluster;
 	size_t units, clusters, G;
 };
@@ -231,7 +232,9 @@ static void design_free(struct design *d)
 	free(d->years);
 	free(d->cells);
 	free(d->cell_n);
-	free(d->X);
+	free(d->row);
+	free(d->col);
+	free(d->val);
 	free(d->y);
 	free(d->unit);
 	free(d->cluster);
@@ -283,7 +286,9 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 	}
 	p = opt->model == PANEL_TWFE ? 1 : opt->model == PANEL_ETWFE ? d->C : 0;
 	d->k = d->T - 1 + p;
-	d->X = xcalloc(m * d->k > 0 ? m * d->k : 1, sizeof *d->X);
+	d->row = xmalloc((m + 1) * sizeof *d->row);
+	d->col = xmalloc(2 * m * sizeof *d->col);
+	d->val = xmalloc(2 * m * sizeof *d->val);
 	d->y = xmalloc(m * sizeof *d->y);
 	d->unit = xmalloc(m * sizeof *d->unit);
 	d->cluster = xmalloc(m * sizeof *d->cluster);
@@ -291,22 +296,28 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 	d->units = units;
 	d->clusters = clusters;
 	m = 0;
+	d->row[0] = 0;
 	for (size_t i = 0; i < n; i++) {
-		double *x;
-		size_t t;
+		size_t t, e;
 		if (!alive[i])
 			continue;
-		x = d->X + m * d->k;
+		e = d->row[m];
 		t = index_of(d->years, d->T, o[i].year);
 		/* year dummies first, as in y ~ factor(unit) + factor(year) + x */
-		if (t != d->ref)
-			x[t < d->ref ? t : t - 1] = 1;
-		if (opt->model == PANEL_TWFE)
-			x[d->T - 1] = o[i].post;
+		if (t != d->ref) {
+			d->col[e] = t < d->ref ? t : t - 1;
+			d->val[e++] = 1;
+		}
+		if (opt->model == PANEL_TWFE && o[i].post != 0) {
+			d->col[e] = d->T - 1;
+			d->val[e++] = o[i].post;
+		}
 		if (opt->model == PANEL_ETWFE && cidx[i] != SIZE_MAX) {
-			x[d->T - 1 + cidx[i]] = 1;
+			d->col[e] = d->T - 1 + cidx[i];
+			d->val[e++] = 1;
 			d->cell_n[cidx[i]]++;
 		}
+		d->row[m + 1] = e;
 		d->y[m] = o[i].y;
 		d->unit[m] = o[i].unit;
 		d->cluster[m] = o[i].cluster;
@@ -461,7 +472,7 @@ int panel_estimate(const struct panel_obs *o, size_t n, size_t units, size_t clu
 	free(alive);
 	r->n = d.n;
 	r->G = d.G;
-	r->units = count_distinct(d.unit, d.y ? d.n : 0, units);
+	r->units = d.unit ? count_distinct(d.unit, d.n, units) : 0;
 	r->years = d.T;
 	r->base_year = d.T ? d.years[d.ref] : 0;
 	if (opt->model == PANEL_INDEX && opt->base_year != PANEL_BASE_FIRST)
@@ -472,12 +483,13 @@ int panel_estimate(const struct panel_obs *o, size_t n, size_t units, size_t clu
 		design_free(&d);
 		return rc;
 	}
-	rc = glm_fit(opt->family, d.y, d.X, d.n, d.k, d.unit, units, &fit);
+	struct glm_design X = { d.n, d.k, d.row, d.col, d.val };
+	rc = glm_fit(opt->family, d.y, &X, d.unit, units, d.cluster, clusters, &fit);
 	r->iterations = fit.iterations;
 	cov = xmalloc((d.k * d.k > 0 ? d.k * d.k : 1) * sizeof *cov);
 	if (rc == GLM_OK) {
-		if (sandwich_cluster(fit.bread, fit.score, fit.aliased, d.n, d.k, d.cluster,
-				     clusters, cov) != SANDWICH_OK)
+		if (sandwich_cluster_sums(fit.bread, fit.score, fit.aliased, clusters, d.k,
+					  fit.clusters, cov) != SANDWICH_OK)
 			rc = PANEL_FEW_CLUSTERS;
 		make_rows(r, &d, &fit, cov, opt);
 	} else {

@@ -83,14 +83,31 @@ int sandwich_hc(const double *bread, const double *score, const int *aliased,
 	return sandwich_newey_west(bread, score, aliased, n, k, 0, cov);
 }
 
+int sandwich_cluster_sums(const double *bread, const double *S, const int *aliased,
+			  size_t nrows, size_t k, size_t G, double *cov)
+{
+	double *M;
+
+	if (G < 2) {
+		nan_cov(cov, k);
+		return SANDWICH_TOO_FEW;
+	}
+	M = xcalloc(k * k > 0 ? k * k : 1, sizeof *M);
+	for (size_t g = 0; g < nrows; g++)
+		add_outer(M, S + g * k, S + g * k, k, 0.5);
+	assemble(bread, M, aliased, k, (double)G / (double)(G - 1), cov);
+	free(M);
+	return SANDWICH_OK;
+}
+
 int sandwich_cluster(const double *bread, const double *score, const int *aliased,
 		     size_t n, size_t k, const size_t *cluster, size_t nclusters,
 		     double *cov)
 {
 	double *S = xcalloc(nclusters * k > 0 ? nclusters * k : 1, sizeof *S);
-	double *M = xcalloc(k * k > 0 ? k * k : 1, sizeof *M);
 	char *seen = xcalloc(nclusters ? nclusters : 1, 1);
 	size_t G = 0;
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		double *s = S + cluster[i] * k;
@@ -99,18 +116,10 @@ int sandwich_cluster(const double *bread, const double *score, const int *aliase
 		for (size_t j = 0; j < k; j++)
 			s[j] += score[i * k + j];
 	}
-	if (G < 2) {
-		nan_cov(cov, k);
-	} else {
-		for (size_t g = 0; g < nclusters; g++)
-			if (seen[g])
-				add_outer(M, S + g * k, S + g * k, k, 0.5);
-		assemble(bread, M, aliased, k, (double)G / (double)(G - 1), cov);
-	}
+	rc = sandwich_cluster_sums(bread, S, aliased, nclusters, k, G, cov);
 	free(S);
-	free(M);
 	free(seen);
-	return G < 2 ? SANDWICH_TOO_FEW : SANDWICH_OK;
+	return rc;
 }
 
 double sandwich_mean_se(const double *cov, const double *w, size_t k)

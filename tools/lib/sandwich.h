@@ -32,6 +32,11 @@ int sandwich_cluster(const double *bread, const double *score, const int *aliase
 		     size_t n, size_t k, const size_t *cluster, size_t nclusters,
 		     double *cov);
 
+/* the same from the scores already summed by cluster: S (nrows x k), G
+ * the number of clusters (glm_fit with clusters gives both) */
+int sandwich_cluster_sums(const double *bread, const double *S, const int *aliased,
+			  size_t nrows, size_t k, size_t G, double *cov);
+
 /* sqrt(w' V w) / sum w for a weighted mean of coefficients (V k x k, w of
  * k weights, 0 where a coefficient takes no part); NaN when a weighted
  * coefficient's covariance is NaN or sum w is 0 */
