@@ -17,7 +17,7 @@ const char *panel_status_str(int status)
 	case PANEL_OK: return "ok";
 	case PANEL_EMPTY: return "no observations left after the sample rules";
 	case PANEL_NO_BASE: return "the base year is not in the sample";
-	case PANEL_TOO_MANY_YEARS: return "more than 5000 years: too many year effects";
+	case PANEL_TOO_MANY_YEARS: return "more than 1000 year and cohort-year effects: too many to fit";
 	case PANEL_FEW_CLUSTERS: return "fewer than 2 clusters: no standard errors";
 	}
 	return glm_status_str(status);
@@ -286,6 +286,10 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 	}
 	p = opt->model == PANEL_TWFE ? 1 : opt->model == PANEL_ETWFE ? d->C : 0;
 	d->k = d->T - 1 + p;
+	if (d->k > PANEL_MAX_YEARS) {
+		free(cidx);
+		return PANEL_TOO_MANY_YEARS;
+	}
 	d->row = xmalloc((m + 1) * sizeof *d->row);
 	d->col = xmalloc(2 * m * sizeof *d->col);
 	d->val = xmalloc(2 * m * sizeof *d->val);

@@ -34,8 +34,10 @@
 
 #define PANEL_NEVER (-2147483647 - 1)   /* cohort of a unit with no event */
 #define PANEL_BASE_FIRST PANEL_NEVER    /* base year: the first in the sample */
-/* more years than this would make the dummies too wide: refused */
-#define PANEL_MAX_YEARS 5000
+/* more year (and cohort-year) effects than this would make the k x k
+ * matrices of the fit too large: refused with a status, never an
+ * allocation failure (the unit effects are absorbed, any number of them) */
+#define PANEL_MAX_YEARS 1000
 #define PANEL_EXACT_SE 1e-9
 
 enum panel_model { PANEL_TWFE, PANEL_ETWFE, PANEL_INDEX };
@@ -44,7 +46,7 @@ enum panel_status {
 	PANEL_OK = 0,
 	PANEL_EMPTY = 100,     /* nothing left after the sample rules */
 	PANEL_NO_BASE,         /* the base year is not in the sample */
-	PANEL_TOO_MANY_YEARS,  /* more than PANEL_MAX_YEARS years */
+	PANEL_TOO_MANY_YEARS,  /* more than PANEL_MAX_YEARS year and cell effects */
 	PANEL_FEW_CLUSTERS,    /* fewer than 2 clusters: no standard errors */
 	/* otherwise a glm_status */
 };
