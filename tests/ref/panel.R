@@ -16,7 +16,7 @@
 # sandwich::vcovCL(fit, cluster = ~iso3, type = "HC0", cadjust = TRUE) for
 # tt-panel, sandwich::vcovHC(type = "HC1") and sandwich::NeweyWest(lag,
 # prewhite = FALSE, adjust = TRUE) for tt-trend.  The sample rules of
-# DESIGN.md (single observations, treated units with no year before the
+# tt-panel(1) (single observations, treated units with no year before the
 # event, all-zero units, years and cells, repeated) are written out below,
 # independently of tools/lib/panel.c.  The join of the GLOTIP counts with
 # the Palermo dates is redone here too.

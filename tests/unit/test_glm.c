@@ -1,5 +1,5 @@
 /* tools/lib/fixef.c, glm.c, sandwich.c and panel.c: hand-worked cases, the
- * invariance DESIGN.md asks for (absorbing the unit effect gives the answer
+ * invariance tt-panel promises (absorbing the unit effect gives the answer
  * of one dummy per unit), and R's glm + sandwich on a small series
  * (values printed by R 4 with sandwich 3; the script is in the comments). */
 #include <math.h>

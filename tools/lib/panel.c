@@ -147,7 +147,7 @@ static size_t sweep(const struct panel_obs *o, size_t n, char *alive, const size
 	return dropped;
 }
 
-/* DESIGN.md's sample rules, repeated until none applies */
+/* the sample rules of tt-panel(1), repeated until none applies */
 static void sample_rules(const struct panel_obs *o, size_t n, size_t units,
 			 const struct panel_options *opt, char *alive, struct panel_drops *d)
 {

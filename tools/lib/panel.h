@@ -1,5 +1,5 @@
-/* Two-way fixed-effects panels of tt-panel (DESIGN.md, "Counts: Poisson
- * trends and fixed-effects panels"): the sample rules, the design of each
+/* Two-way fixed-effects panels of tt-panel (tt-panel(1) gives the
+ * definitions for its users): the sample rules, the design of each
  * model, the fit (glm.h: the unit effect absorbed, one dummy per year but
  * the reference year), the cluster-robust covariance (sandwich.h) and the
  * terms derived from it.
