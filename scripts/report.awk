@@ -448,6 +448,159 @@ function global_section(   r, ind, i, nind, IND, LBL, fy, fv, ly, lv, mx, mxy, s
 	}
 	printf "<p class=\"reading\">%s</p>\n", substr(s, 2)
 	print "<p class=\"note\">These are sums of what governments chose to report to the State Department in each year. More countries reporting, or reporting more completely, raises them as surely as more enforcement does; the series cannot separate the two. 2003–2015 come from the 2007 and 2016 reports, 2017–2023 from the 2024 report (a secondary copy of its table, checked against two other summaries); the 2016 totals were not found, hence the gap in the chart (data/README.md gives the edition and confidence of every year).</p>"
+	index_section()
+}
+
+# ---- counts on the proportional scale (tt-panel, tt-trend --method poisson) ----
+
+# the row of table name with indicator s and column col equal to v (0: none)
+function row_of(name, s, col, v,    r) {
+	for (r = 1; r <= ROWS[name]; r++)
+		if (get(name, r, "indicator") == s && get(name, r, col) == v)
+			return r
+	return 0
+}
+
+# "12% higher", "3.4% lower", "no different" for a percent change x
+function pctword(x) {
+	if (x == "")
+		return "–"
+	if (x + 0 == 0)
+		return "no different"
+	return mag(x) "% " (x + 0 < 0 ? "lower" : "higher")
+}
+
+function pctci(lo, hi) {
+	if (lo == "" || hi == "")
+		return "–"
+	return num(lo) "% to " num(hi) "%"
+}
+
+# The coverage-adjusted index of each GLOTIP series beside its raw sums: the
+# first and the last year of the index, with the countries reporting.
+function index_section(   i, s, r, y, last, b, rb, rl, sb, sl, raw, lo, hi, idx, txt) {
+	b = INDEXBASE
+	print "<h3 id=\"index\">The GLOTIP counts, each country against itself</h3>"
+	printf "<p>A sum over the countries that report in a year rises when more, or larger, countries report. <code>tt-panel --model index</code> instead fits each GLOTIP series with a fixed effect for every country and every year (Poisson pseudo-maximum likelihood, as <code>fixest::fepois</code>), so that each country is compared only with itself; the year effects, as an index with %s = 100, are the <em>coverage-adjusted</em> trend: 80 means that a typical reporting country recorded 20%% fewer cases than in %s. Intervals are 95%%, clustered by country.</p>\n", esc(b), esc(b)
+	svg("glotip_index.svg", "Coverage-adjusted GLOTIP counts", "GLOTIP persons convicted, persons prosecuted and detected victims: year effects of a Poisson regression with country and year fixed effects, as an index (" b " = 100), with 95% confidence intervals clustered by country.")
+	if (!has("index") || !has("totals")) {
+		print "<p class=\"missing\">(glotip_index.csv or glotip_totals.csv was not made)</p>"
+		return
+	}
+	print "<table id=\"table-index\">"
+	printf "<caption>Raw sums and the coverage-adjusted index (%s = 100)</caption>\n", esc(b)
+	print "<tr><th>series</th><th>sum reported, " esc(b) " (countries)</th><th>last year</th><th>sum reported (countries)</th><th>change of the sum</th><th>index (95% CI)</th><th>change within countries</th></tr>"
+	for (i = 4; i <= NSER; i++) {
+		s = SER[i]
+		last = ""
+		for (r = 1; r <= ROWS["index"]; r++)
+			if (get("index", r, "indicator") == s && get("index", r, "estimate") != "" &&
+			    (last == "" || get("index", r, "year") + 0 > last + 0))
+				last = get("index", r, "year")
+		rb = row_of("totals", s, "year", b); rl = row_of("totals", s, "year", last)
+		idx = row_of("index", s, "year", last)
+		if (last == "" || !rb || !rl || !idx) {
+			printf "<tr><td>%s</td><td colspan=\"6\" class=\"missing\">no index</td></tr>\n", esc(NAME[s])
+			continue
+		}
+		sb = get("totals", rb, "sum"); sl = get("totals", rl, "sum")
+		raw = sb + 0 > 0 ? 100 * (sl / sb - 1) : ""
+		lo = get("index", idx, "conf_low"); hi = get("index", idx, "conf_high")
+		printf "<tr><td>%s</td><td class=\"n\">%s (%s)</td><td class=\"n\">%s</td><td class=\"n\">%s (%s)</td><td class=\"n\">%s%%</td><td class=\"n\">%s (%s)</td><td class=\"n\">%s%%</td></tr>\n",
+		       esc(NAME[s]), num(sb), num(get("totals", rb, "count")), esc(last), num(sl),
+		       num(get("totals", rl, "count")), raw == "" ? "–" : num(raw),
+		       num(get("index", idx, "estimate")), ci(lo, hi), num(get("index", idx, "estimate") - 100)
+		txt = sprintf("Summed over the countries that reported, %s went from %s in %s (%s countries) to %s in %s (%s countries): %s. Compared within each country, the level in %s was %s of %s's (95%% CI %s), that is %s. ",
+			      NAME[s], num(sb), esc(b), num(get("totals", rb, "count")), num(sl), esc(last),
+			      num(get("totals", rl, "count")), raw == "" ? "–" : pctword(raw), esc(last),
+			      num(get("index", idx, "estimate")) "%", esc(b), ci(lo, hi),
+			      pctword(get("index", idx, "estimate") - 100))
+		if (raw != "" && lo != "" && hi != "" && (100 + raw < lo + 0 || 100 + raw > hi + 0))
+			txt = txt sprintf("The sum moved %s than the within-country index allows: the difference is not a change inside the countries but a change in which countries reported, and how large they are (%s countries reported in %s, %s in %s).",
+					  100 + raw > hi + 0 ? "up more" : "down more", num(get("totals", rb, "count")), esc(b),
+					  num(get("totals", rl, "count")), esc(last))
+		else if (raw != "")
+			txt = txt "Here the sum and the within-country index agree within the index's uncertainty: the change of who reported does not distort this series much over these years."
+		INDEXTXT[s] = txt
+	}
+	print "</table>"
+	for (i = 4; i <= NSER; i++)
+		if (SER[i] in INDEXTXT)
+			printf "<p class=\"reading\">%s</p>\n", INDEXTXT[SER[i]]
+}
+
+# Percent answers beside the level ones for count series s (section 4): the
+# PPML two-way fixed-effects effect of post, and each country's Poisson
+# trend, as a forest plot.
+function pct_prepost(s,    r, rp, rt, d, e, n, up, down, k, v, V, i, j, t, med, txt) {
+	r = pooled(s)
+	d = r ? get(P_NAME, r, "estimate") : ""
+	rp = row_of("twfe", s, "term", "pct_post"); rt = row_of("twfe", s, "term", "post")
+	n = 0; up = 0; down = 0
+	for (k = 1; k <= ROWS["ptrend"]; k++) {
+		if (get("ptrend", k, "indicator") != s || get("ptrend", k, "estimate") == "")
+			continue
+		V[++n] = get("ptrend", k, "estimate") + 0
+		if (get("ptrend", k, "conf_low") != "" && get("ptrend", k, "conf_low") + 0 > 0) up++
+		if (get("ptrend", k, "conf_high") != "" && get("ptrend", k, "conf_high") + 0 < 0) down++
+	}
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && V[j] < V[j - 1]; j--) { t = V[j]; V[j] = V[j - 1]; V[j - 1] = t }
+	med = n ? (n % 2 ? V[(n + 1) / 2] : (V[n / 2] + V[n / 2 + 1]) / 2) : ""
+	if (!rp) {
+		printf "<p class=\"missing\">(no Poisson result for %s)</p>\n", esc(NAME[s])
+		return
+	}
+	e = get("twfe", rp, "estimate")
+	txt = sprintf("In proportion: with a fixed effect for every country and every year (Poisson, <code>tt-panel</code>, years to %s), %s was %s in the years after ratification than in the years before (95%% CI %s; %s, %s observations). ",
+		      esc(LASTGLOTIP), SUBJ[s], pctword(e), pctci(get("twfe", rp, "conf_low"), get("twfe", rp, "conf_high")),
+		      pis(get("twfe", rt, "p_value")), num(get("twfe", rp, "n")))
+	if (d != "" && e != "" && (d + 0 > 0) != (e + 0 > 0) && d + 0 != 0 && e + 0 != 0)
+		txt = txt sprintf("The level answer above (%s %s) and the percent answer point different ways: the mean of the differences is carried by a few countries with large counts, while the typical country, weighed by its own size, moved the other way. ",
+				  amount(d, s), d + 0 < 0 ? "lower" : "higher")
+	else if (d != "" && e != "")
+		txt = txt "The level answer above points the same way; in percent, a country with 10 cases counts as much as one with 10,000. "
+	if (n)
+		txt = txt sprintf("Country by country over all their years (a Poisson trend each), %s rose significantly in %d of %d countries and fell in %d; the median change was %s%% a year.",
+				  NAME[s], up, n, down, num(med))
+	printf "<p class=\"reading\">%s</p>\n", txt
+	svg("pct_" s ".svg", "Percent change a year: " NAME[s], "Percent change a year of " NAME[s] " by country: Poisson trend over all the country's years (tt-trend --method poisson), with its 95% confidence interval (HC1). Intervals reaching past the frame are cut. Source: " SOURCE[s] ".")
+}
+
+# The extended TWFE event study in percent beside tt-event's level answer
+# (section 5).
+function pct_event(s,    a, c, rp, e, p, txt, lp, how) {
+	a = row_of("etwfe", s, "term", "att_simple")
+	c = event_row("event_" SRC[s], s, "att_simple")
+	rp = row_of("twfe", s, "term", "pct_post")
+	if (!a || get("etwfe", a, "estimate") == "") {
+		printf "<p class=\"missing\">(no extended TWFE result for %s)</p>\n", esc(NAME[s])
+		return
+	}
+	e = get("etwfe", a, "estimate"); p = get("etwfe", a, "p_value")
+	txt = sprintf("In percent (Wooldridge's extended two-way fixed effects, Poisson: each ratification cohort in each year against the countries not yet party, %s observations), %s was %s in the years from ratification on (95%% CI %s; %s). ",
+		      num(get("etwfe", a, "n")), SUBJ[s], pctword(e),
+		      pctci(get("etwfe", a, "conf_low"), get("etwfe", a, "conf_high")), pis(p))
+	if (c && get("event_" SRC[s], c, "estimate") != "") {
+		if ((get("event_" SRC[s], c, "estimate") + 0 > 0) == (e + 0 > 0))
+			txt = txt "It points the same way as the difference in levels above. "
+		else
+			txt = txt "It points the other way from the difference in levels above: in levels the few countries with large counts decide, in percent each country weighs by its own size. "
+		# the level answer's test is the one its verdict uses (section 5):
+		# the randomization p-value for these counts
+		lp = get("event_" SRC[s], c, "p_perm"); how = "randomization "
+		if (lp == "" && SRC[s] != "glotip") {
+			lp = get("event_" SRC[s], c, "p_value"); how = ""
+		}
+		if (lp != "" && p != "" && (lp + 0 < 0.05) != (p + 0 < 0.05))
+			txt = txt sprintf("One of the two is clearly away from zero (%s%s in levels, %s here) and the other is not, so neither answer is secure. ",
+					  how, pis(lp), pis(p))
+	}
+	if (rp)
+		txt = txt sprintf("The classic single-coefficient estimate (section 4) is %s; with ratifications spread over many years it also compares late ratifiers with early ones, whose effects may still be changing, and is not read as the effect.",
+				  pctword(get("twfe", rp, "estimate")))
+	printf "<p class=\"reading\">%s</p>\n", txt
+	svg("event_pct_" s ".svg", "Event study in percent: " NAME[s], "Percent effect on " NAME[s] " by years since ratification, with its 95% confidence interval clustered by country (extended TWFE, Poisson, tt-panel --model etwfe). Source: " SOURCE[s] ".")
 }
 
 # Per-country differences of series s from table name: counts of rises and
@@ -586,6 +739,8 @@ function prepost_section(   i, s) {
 		prepost_reading(s)
 		svg("forest_" s ".svg", "Before and after ratification: " ppname(s), "Change in " ppname(s) " after ratification, by country: difference of means (after − before) with its 95% confidence interval (Welch). Source: " SOURCE[s] (SRC[s] == "glotip" ? ", population from population.csv (World Bank)" : "") ".")
 		topbottom_table(s)
+		if (SRC[s] == "glotip")
+			pct_prepost(s)
 	}
 }
 
@@ -689,6 +844,8 @@ function event_section(   i, s) {
 		printf "<h3>%s</h3>\n", esc(NAME[s])
 		event_reading(s)
 		svg("event_" s ".svg", "Event study: " NAME[s], "Event study of " NAME[s] ": average effect by years since ratification, with the " BANDTEXT " (Callaway–Sant'Anna, not-yet-treated controls). Source: " SOURCE[s] ".")
+		if (SRC[s] == "glotip")
+			pct_event(s)
 	}
 }
 
@@ -973,6 +1130,8 @@ function meta(   r) {
 	CALIB = ("calibration" in M) ? M["calibration"] : "the committed table"
 
 	EYEARS = ("event_years" in M) ? M["event_years"] : "the last year of the data"
+	INDEXBASE = ("index_base" in M) ? M["index_base"] : "the first year"
+	LASTGLOTIP = ("last_glotip" in M) ? M["last_glotip"] : "the last year"
 	BANDTEXT = "pointwise 95% confidence interval"
 	BANDLO = "conf_low"; BANDHI = "conf_high"
 	if (M["band"] == "uniform") {
@@ -1001,6 +1160,11 @@ BEGIN {
 	load("case1", "case1_prepost.csv")
 	load("case2", "case2_prepost.csv")
 	load("coverage", "coverage_glotip.csv")
+	load("index", "glotip_index.csv")
+	load("totals", "glotip_totals.csv")
+	load("twfe", "panel_twfe_glotip.csv")
+	load("etwfe", "panel_etwfe_glotip.csv")
+	load("ptrend", "trend_poisson_glotip.csv", "term", "^pct_change$")
 	names("policy_3p_joined.csv", "3p")
 	names("glotip_joined.csv", "glotip")
 	meta()

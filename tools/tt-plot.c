@@ -39,7 +39,7 @@ static const struct tt_opt options[] = {
 	[O_XLABEL] = { "xlabel", 0, "TEXT", "x axis label; '' for none (default depends on KIND)" },
 	[O_YLABEL] = { "ylabel", 0, "TEXT", "y axis label; '' for none (default depends on KIND)" },
 	[O_SIZE] = { "size", 0, "WxH", "chart size in pixels (default 800x500; forest and bar grow with their rows)" },
-	[O_TERM] = { "term", 0, "TERM", "event, forest, bar: the term to draw (event: att; others: the first term)" },
+	[O_TERM] = { "term", 0, "TERM", "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)" },
 	[O_BAND] = { "band", 0, "TYPE", "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)" },
 	[O_DATE] = { "date", 0, "COL", "step: the events' date column (default 'ratified')" },
 	[O_KEY] = { "key", 'k', "COL", "step: the unit column, each unit counted once per series (default 'iso3' if present)" },
@@ -172,9 +172,13 @@ struct input {
 static int lead_columns(const struct csv_header *h)
 {
 	int term = col_find(h, "term"), rel = col_find(h, "rel_year");
+	int time = col_find(h, opt.time);
 
 	if (col_find(h, "estimate") < 0 || (term < 0 && rel < 0))
 		return -1;
+	/* a table led by the time column (tt-panel's year index) */
+	if (time >= 0 && term >= 0 && time < term && (rel < 0 || time < rel))
+		rel = time;
 	if (term < 0 || (rel >= 0 && rel < term))
 		return rel;
 	return term;
@@ -290,6 +294,7 @@ static double time_of(const struct input *in, const struct csv_row *row, int tco
 struct point {
 	double x, y;
 	size_t order;
+	double lo, hi;          /* line of an estimates table: its interval */
 };
 
 struct points {
@@ -300,7 +305,7 @@ struct points {
 static void points_add(struct points *s, double x, double y)
 {
 	s->p = xgrow(s->p, &s->cap, s->n + 1, sizeof *s->p);
-	s->p[s->n] = (struct point){ x, y, s->n };
+	s->p[s->n] = (struct point){ x, y, s->n, NAN, NAN };
 	s->n++;
 }
 
@@ -334,22 +339,50 @@ static void points_to_series(struct points *s, struct gp_series *out,
 	out->x = x;
 	out->y = y;
 	out->n = s->n;
-	free(s->p);
+}
+
+/* the intervals of sorted points (points_to_series first) */
+static void points_band(const struct points *s, const double **lo, const double **hi)
+{
+	double *l = keep(xmalloc((s->n ? s->n : 1) * sizeof *l));
+	double *h = keep(xmalloc((s->n ? s->n : 1) * sizeof *h));
+
+	for (size_t i = 0; i < s->n; i++) {
+		l[i] = s->p[i].lo;
+		h[i] = s->p[i].hi;
+	}
+	*lo = l;
+	*hi = h;
 }
 
 /* ---- line -------------------------------------------------------------------- */
+
+static void build_estimates_line(struct input *in, struct gp_chart *c);
+
+/* An estimates table led by the time column (tt-panel --model index) has
+ * no value column: build_estimates_line draws its estimate. */
+static int estimates_line(const struct csv_header *h)
+{
+	return strcmp(opt.value, "value") == 0 && col_find(h, "value") < 0 &&
+	       col_find(h, "estimate") >= 0;
+}
 
 static void build_line(struct input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
 	int tcol = col_require(h, in->file, opt.time, "time column");
-	int vcol = col_require(h, in->file, opt.value, "value column");
+	int vcol;
 	struct points *acc = NULL;
 	struct gp_series *series;
 	const char **label;
 	struct csv_row *row;
 	size_t nacc = 0, cap = 0;
 
+	if (estimates_line(h)) {
+		build_estimates_line(in, c);
+		return;
+	}
+	vcol = col_require(h, in->file, opt.value, "value column");
 	find_groups(in, NULL);
 	while (csv_next(in->r, &row)) {
 		size_t g = group_of(in->groups, row);
@@ -373,6 +406,7 @@ static void build_line(struct input *in, struct gp_chart *c)
 	series = keep(xcalloc(nacc ? nacc : 1, sizeof *series));
 	for (size_t g = 0; g < nacc; g++) {
 		points_to_series(&acc[g], &series[g], group_name(in->groups, g), h->name[tcol]);
+		free(acc[g].p);
 		series[g].name = label[g];
 	}
 	free(acc);
@@ -499,6 +533,7 @@ static void build_prepost(struct input *in, struct gp_chart *c)
 	if (group_count(in->groups) == 1) {
 		series->name = group_labels(in->groups)[0];
 		points_to_series(&pts, series, group_name(in->groups, 0), h->name[tcol]);
+		free(pts.p);
 	} else {
 		free(pts.p);
 	}
@@ -700,6 +735,63 @@ static void build_event(struct input *in, struct gp_chart *c)
 	c->nrows = n;
 	c->band_label = band_uniform ? "uniform (sup-t) band" : "confidence interval";
 	c->xlabel = h->name[rcol];
+	term_rows_done(&t);
+	c->ylabel = t.term ? t.term : h->name[ecol];
+}
+
+/* ---- line of an estimates table: estimate over time, conf band ---- */
+
+/* One term (--term, else the first) of each group: estimate over the time
+ * column, conf_low..conf_high as a shaded band. */
+static void build_estimates_line(struct input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int tcol = col_require(h, in->file, opt.time, "time column");
+	int ecol = col_find(h, "estimate"), lcol = col_find(h, "conf_low");
+	int hcol = col_find(h, "conf_high");
+	struct points *acc = NULL;
+	struct gp_series *series;
+	const char **label;
+	struct csv_row *row;
+	size_t nacc = 0, cap = 0, matched = 0;
+	struct term_rows t;
+
+	term_rows_init(&t, in, NULL);
+	find_groups(in, NULL);
+	while (csv_next(in->r, &row)) {
+		size_t g;
+		struct point *p;
+
+		if (!term_matches(&t, row))
+			continue;
+		matched++;
+		g = group_of(in->groups, row);
+		if (g == nacc) {
+			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
+			memset(&acc[nacc++], 0, sizeof *acc);
+		}
+		points_add(&acc[g], time_of(in, row, tcol), cell_or_nan(in, row, ecol));
+		p = &acc[g].p[acc[g].n - 1];
+		p->lo = cell_or_nan(in, row, lcol);
+		p->hi = cell_or_nan(in, row, hcol);
+	}
+	check_term(in, &t, matched, "line chart");
+	label = group_labels(in->groups);
+	series = keep(xcalloc(nacc ? nacc : 1, sizeof *series));
+	const double **lo = keep(xcalloc(nacc ? nacc : 1, sizeof *lo));
+	const double **hi = keep(xcalloc(nacc ? nacc : 1, sizeof *hi));
+	for (size_t g = 0; g < nacc; g++) {
+		points_to_series(&acc[g], &series[g], group_name(in->groups, g), h->name[tcol]);
+		points_band(&acc[g], &lo[g], &hi[g]);
+		free(acc[g].p);
+		series[g].name = label[g];
+	}
+	free(acc);
+	c->band_lo = lo;
+	c->band_hi = hi;
+	c->series = series;
+	c->nseries = nacc;
+	c->xlabel = h->name[tcol];
 	term_rows_done(&t);
 	c->ylabel = t.term ? t.term : h->name[ecol];
 }

@@ -1,6 +1,8 @@
 /* tt-trend: the trend of the value over time per group, by least squares
- * (optionally log-linear) or by Theil-Sen with the Mann-Kendall test. */
+ * (optionally log-linear), by Theil-Sen with the Mann-Kendall test, or by
+ * Poisson pseudo-maximum likelihood for counts. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +13,7 @@
 #include "describe.h"
 #include "diag.h"
 #include "estimates.h"
+#include "glm.h"
 #include "group.h"
 #include "htest.h"
 #include "options.h"
@@ -18,13 +21,17 @@
 
 enum transform { RAW, LOG, LOG1P };
 
-static int use_sen;
+enum method { OLS, SEN, POISSON };
+
+static enum method method = OLS;
+static long lag = -1;            /* --lag: Newey-West for poisson; -1 HC1 */
 static enum transform transform = RAW;
 
 static const struct tt_opt options[] = {
-	{ "method", 0, "M", "ols (least squares, default) or sen (Theil-Sen slope, Mann-Kendall test)" },
+	{ "method", 0, "M", "ols (least squares, default), sen (Theil-Sen slope, Mann-Kendall test) or poisson (counts: log E[value] = a + b time)" },
 	{ "log", 0, NULL, "fit ln(value): slopes become growth rates; adds the term pct_change" },
 	{ "log1p", 0, NULL, "fit ln(1 + value), for counts that can be 0; adds pct_change" },
+	{ "lag", 0, "L", "poisson: Newey-West standard errors with lag L (default HC1)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -33,17 +40,20 @@ static void handle(int idx, const char *arg)
 	switch (idx) {
 	case 0:
 		if (strcmp(arg, "ols") == 0)
-			use_sen = 0;
+			method = OLS;
 		else if (strcmp(arg, "sen") == 0)
-			use_sen = 1;
+			method = SEN;
+		else if (strcmp(arg, "poisson") == 0)
+			method = POISSON;
 		else
-			die_usage("option --method: '%s' is not ols or sen", arg);
+			die_usage("option --method: '%s' is not ols, sen or poisson", arg);
 		break;
 	case 1:
 		if (transform == RAW)
 			transform = LOG;
 		break;
 	case 2: transform = LOG1P; break;
+	case 3: lag = opt_long("lag", arg, 0, 1000000); break;
 	}
 }
 
@@ -51,7 +61,8 @@ static const struct tool tool = {
 	"tt-trend", "[OPTION]... [FILE]...",
 	"Trend of the value column over the time column, per group: an estimates table.\n"
 	"ols: terms slope, intercept, r2 (and pct_change with --log);\n"
-	"sen: terms sen_slope, mk_s, mk_tau (and pct_change with --log).",
+	"sen: terms sen_slope, mk_s, mk_tau (and pct_change with --log);\n"
+	"poisson: terms slope, pct_change, intercept (z tests; HC1 or Newey-West).",
 	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
 };
 
@@ -214,6 +225,66 @@ static void sen_group(struct group_table *g, size_t i, const struct series *s)
 		write_pct_change(g, i, &sen, "theil-sen");
 }
 
+/* "poisson(hc1)" or "poisson(newey-west(lag=L,bartlett))" */
+static const char *poisson_method(void)
+{
+	static char buf[64];
+
+	if (lag < 0)
+		return "poisson(hc1)";
+	snprintf(buf, sizeof buf, "poisson(newey-west(lag=%ld,bartlett))", lag);
+	return buf;
+}
+
+static void poisson_group(struct group_table *g, size_t i, const struct series *s)
+{
+	struct poisson_trend_fit fit;
+	const char *m = poisson_method();
+	struct estimates_row slope = estimates_row("slope", m);
+	struct estimates_row icpt = estimates_row("intercept", m);
+	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
+	const char *why = degenerate(s, constant);
+	int rc = poisson_trend(s->t, s->y, s->n, lag, opt.level, &fit);
+
+	slope.n = icpt.n = (long long)s->n;
+	if (rc == GLM_OK) {
+		struct regress_term *t[2] = { &fit.slope, &fit.intercept };
+		struct estimates_row *r[2] = { &slope, &icpt };
+		for (int k = 0; k < 2; k++) {
+			r[k]->estimate = t[k]->estimate;
+			r[k]->std_error = t[k]->std_error;
+			r[k]->statistic = t[k]->statistic;
+			r[k]->p_value = t[k]->p_value;
+			r[k]->conf_low = t[k]->conf_low;
+			r[k]->conf_high = t[k]->conf_high;
+		}
+		if (s->n == 2 && !why)
+			why = "2 observations: no standard errors";
+	} else if (!why || rc == GLM_ALL_ZERO) {
+		why = glm_status_str(rc);
+	}
+	if (rc == GLM_ALL_ZERO)
+		why = "every value is 0: no Poisson fit";
+	if (why)
+		warn("%s: %s", group_label(g, i), why);
+	group_write_key(g, i);
+	estimates_write(&slope, NULL);
+	write_pct_change(g, i, &slope, m);
+	group_write_key(g, i);
+	estimates_write(&icpt, NULL);
+}
+
+/* a count under --method poisson: never below 0 */
+static double count_value(const struct csv_header *h, const struct csv_row *row, int vcol,
+			  double y)
+{
+	if (method == POISSON && y < 0)
+		die_at(row->file, row->line, vcol + 1,
+		       "column \"%s\": \"%s\" is negative (--method poisson needs counts of 0 or more)",
+		       h->name[vcol], row->f[vcol]);
+	return y;
+}
+
 int main(int argc, char **argv)
 {
 	int first = opts_parse(argc, argv, &tool);
@@ -226,6 +297,10 @@ int main(int argc, char **argv)
 	long missing = 0;
 	int *gcols, vcol, tcol;
 
+	if (method == POISSON && transform != RAW)
+		die_usage("--log and --log1p do not go with --method poisson (it fits the log of the mean)");
+	if (method != POISSON && lag >= 0)
+		die_usage("option --lag: Newey-West standard errors are for --method poisson");
 	if (csv_read_header(r) != 0)
 		return EXIT_DATA;
 	h = csv_header(r);
@@ -249,13 +324,15 @@ int main(int argc, char **argv)
 		if (cell_number(h, row, tcol, &t))
 			die_at(row->file, row->line, tcol + 1,
 			       "column \"%s\": the time is missing", h->name[tcol]);
-		series_add(&acc[g], t, transformed(h, row, vcol, y));
+		series_add(&acc[g], t, transformed(h, row, vcol, count_value(h, row, vcol, y)));
 	}
 
 	estimates_header(h, gcols, ng, NULL, NULL);
 	for (size_t g = 0; g < nacc; g++) {
 		series_sort_by_time(&acc[g]);
-		if (use_sen)
+		if (method == POISSON)
+			poisson_group(groups, g, &acc[g]);
+		else if (method == SEN)
 			sen_group(groups, g, &acc[g]);
 		else
 			ols_group(groups, g, &acc[g]);

@@ -24,6 +24,7 @@ static const struct {
 	{ "join", "attach event dates (e.g. ratification): event_year, rel_year, post" },
 	{ "prepost", "pre vs post event comparison per group and pooled" },
 	{ "event", "event study and staggered difference-in-differences (Callaway-Sant'Anna)" },
+	{ "panel", "two-way fixed-effects regressions, linear and Poisson: twfe, etwfe, year index" },
 	{ "synth", "synthetic control for one country's event, with placebo-in-space inference" },
 	{ "plot", "charts through gnuplot: line, prepost, event, forest, bar, step, synth" },
 	{ "country", "country names to ISO3 codes, every unknown name reported" },

@@ -55,6 +55,7 @@ int fuzz_main_country(int, char **);
 int fuzz_main_rate(int, char **);
 int fuzz_main_table(int, char **);
 int fuzz_main_synth(int, char **);
+int fuzz_main_panel(int, char **);
 
 static const struct {
 	const char *name;
@@ -76,6 +77,7 @@ static const struct {
 	{ "tt-rate", fuzz_main_rate, NULL, NULL, 0 },
 	{ "tt-table", fuzz_main_table, NULL, NULL, 0 },
 	{ "tt-synth", fuzz_main_synth, NULL, NULL, 0 },
+	{ "tt-panel", fuzz_main_panel, NULL, NULL, 0 },
 };
 #define NTOOLS (sizeof tools / sizeof tools[0])
 

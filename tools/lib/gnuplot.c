@@ -455,8 +455,30 @@ static void write_margins(FILE *out, const struct gp_chart *c)
 		fputs("set xtics 1\n", out);
 }
 
-/* One data block per series ($tt_s0, $tt_s1, ...), then one plot clause per
- * series that has points. */
+/* The band of a series: "x lo hi" where all three are finite */
+static size_t band_lines(struct lines *l, const struct gp_series *s, const double *lo,
+			 const double *hi)
+{
+	char bx[32], bl[32], bh[32];
+	size_t kept = 0;
+	int gap = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!isfinite(s->x[i]) || !isfinite(lo[i]) || !isfinite(hi[i])) {
+			gap = kept > 0;
+			continue;
+		}
+		if (gap)
+			lines_printf(l, "%s", "");
+		gap = 0;
+		lines_printf(l, "%s %s %s", num(bx, s->x[i]), num(bl, lo[i]), num(bh, hi[i]));
+		kept++;
+	}
+	return kept;
+}
+
+/* One data block per series ($tt_s0, $tt_s1, ...; its band $tt_b0, ...),
+ * then one plot clause per series that has points, its band first. */
 static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 				     const char *with)
 {
@@ -472,6 +494,12 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 		nplotted += (size_t)has[i];
 		snprintf(name, sizeof name, "tt_s%zu", i);
 		lines_put(out, name, &l);
+		if (has[i] && c->band_lo && c->band_hi && c->band_lo[i] && c->band_hi[i] &&
+		    band_lines(&l, s, c->band_lo[i], c->band_hi[i]) > 0) {
+			has[i] = 2;
+			snprintf(name, sizeof name, "tt_b%zu", i);
+			lines_put(out, name, &l);
+		}
 	}
 	if (nplotted == 0) {
 		free(has);
@@ -484,8 +512,15 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 	for (size_t i = 0; i < c->nseries; i++) {
 		if (!has[i])
 			continue;
-		fprintf(out, "%s $tt_s%zu using 1:2 with %s", k ? ", \\\n   " : "",
-			i, with);
+		if (has[i] == 2) {
+			fprintf(out, "%s $tt_b%zu using 1:2:3 with filledcurves lc %zu "
+				"fs transparent solid 0.15 noborder notitle", k ? ", \\\n   " : "",
+				i, k % NCOLOURS + 1);
+			fputs(", \\\n   ", out);
+		} else if (k) {
+			fputs(", \\\n   ", out);
+		}
+		fprintf(out, " $tt_s%zu using 1:2 with %s", i, with);
 		put_linestyle(out, k++);
 		put_title(out, c->series[i].name);
 	}

@@ -106,6 +106,10 @@ struct gp_chart {
 	/* line, step: every series; prepost: series[0] */
 	const struct gp_series *series;
 	size_t nseries;
+	/* line: a shaded band behind series i from band_lo[i][j] to
+	 * band_hi[i][j] at its x[j], e.g. a confidence interval (NULL arrays
+	 * or entries: none; a non-finite bound leaves a gap) */
+	const double *const *band_lo, *const *band_hi;
 	/* event, forest, bar */
 	const struct gp_estimate *rows;
 	size_t nrows;

@@ -433,22 +433,43 @@ static void term_nan(struct regress_term *t)
 	t->p_value = t->conf_low = t->conf_high = NAN;
 }
 
-static void term_infer(struct regress_term *t, double est, double se,
-		       double df, double level)
+double regress_z_p_two_sided(double z)
 {
-	double q = regress_t_crit(level, df);
+	double p;
+
+	if (isnan(z))
+		return NAN;
+	p = 2 * gsl_cdf_ugaussian_Q(fabs(z));
+	return p > 1 ? 1 : p;
+}
+
+double regress_z_crit(double level)
+{
+	if (!(level > 0 && level < 1))
+		return NAN;
+	return gsl_cdf_ugaussian_Qinv((1 - level) / 2);
+}
+
+void regress_term_infer(struct regress_term *t, double est, double se,
+			double df, double level)
+{
+	int normal = isnan(df);
+	double q = normal ? regress_z_crit(level) : regress_t_crit(level, df);
 
 	t->estimate = est;
 	t->std_error = se;
 	t->df = df;
 	if (se > 0) {
 		t->statistic = est / se;
-		t->p_value = regress_t_p_two_sided(t->statistic, df);
+		t->p_value = normal ? regress_z_p_two_sided(t->statistic)
+				    : regress_t_p_two_sided(t->statistic, df);
 	} else {
 		t->statistic = t->p_value = NAN;
 	}
 	t->conf_low = se > 0 ? est - q * se : est;
 	t->conf_high = se > 0 ? est + q * se : est;
+	if (isnan(se) || isnan(est))
+		t->conf_low = t->conf_high = NAN;
 }
 
 static int its_check(const double *r, const double *post, const double *y,
@@ -504,7 +525,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	}
 	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y) {
 		for (int j = 0; j < ITS_TERMS; j++)
-			term_infer(&fit->b[j], f.coef[j],
+			regress_term_infer(&fit->b[j], f.coef[j],
 				   sqrt(nw[j * ITS_TERMS + j]), f.df, level);
 		fit->resid_sd = f.resid_sd;
 		fit->r2 = f.r2;

@@ -121,4 +121,17 @@ int its(const double *rel_year, const double *post, const double *y, size_t n,
 double regress_t_p_two_sided(double t, double df);
 double regress_t_crit(double level, double df);
 
+/* The same on the standard normal scale (z statistics): NaN for NaN z or
+ * a level outside (0,1). */
+double regress_z_p_two_sided(double z);
+double regress_z_crit(double level);
+
+/* A coefficient's inference at `level`: statistic est/se, two-sided p and
+ * CI on Student t with df degrees of freedom, or, when df is NaN, on the
+ * normal distribution (df stays NaN: an empty cell).  A standard error of 0
+ * has no statistic and p (the CI is est..est); a NaN estimate or standard
+ * error leaves statistic, p and CI NaN. */
+void regress_term_infer(struct regress_term *t, double est, double se,
+			double df, double level);
+
 #endif

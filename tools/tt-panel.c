@@ -1,0 +1,430 @@
+/* tt-panel: two-way fixed-effects regressions on the long table, linear
+ * or Poisson (PPML): the effect of `post` (twfe), Wooldridge's extended
+ * TWFE event study (etwfe), and the coverage-adjusted year index (index).
+ *
+ * Reads every row first (a bad cell fails the run before any output),
+ * splits the rows by the --by columns (default indicator), and hands each
+ * part to panel_estimate (tools/lib/panel.h), which applies the sample
+ * rules, fits and derives the terms; this file writes the estimates table
+ * and the notes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "diag.h"
+#include "estimates.h"
+#include "group.h"
+#include "joined.h"
+#include "number.h"
+#include "options.h"
+#include "panel.h"
+
+static const char *unit_arg = "iso3", *by_arg, *cluster_arg;
+static enum glm_family family = GLM_POISSON;
+static enum panel_model model = PANEL_TWFE;
+static int base_year = PANEL_BASE_FIRST, detail;
+
+static const struct tt_opt options[] = {
+	{ "group", 'g', "COLS", "the column(s) naming the unit, e.g. the country (default 'iso3')" },
+	{ "by", 0, "COLS", "a separate regression per value of these columns (default 'indicator' when present; '' for none)" },
+	{ "family", 0, "F", "poisson (PPML, for counts; default) or linear (OLS)" },
+	{ "model", 0, "M", "twfe (effect of post; default), etwfe (event study by cohort and year) or index (year effects)" },
+	{ "cluster", 0, "COL", "cluster-robust standard errors by this column (default the unit)" },
+	{ "base-year", 0, "Y", "index: the year set to 100 (poisson) or 0 (linear); default the first year" },
+	{ "detail", 0, NULL, "etwfe: add the rows att_gt, one per cohort and year, and the columns cohort,year" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static void handle(int idx, const char *arg)
+{
+	switch (idx) {
+	case 0: unit_arg = arg; break;
+	case 1: by_arg = arg; break;
+	case 2:
+		if (strcmp(arg, "poisson") == 0)
+			family = GLM_POISSON;
+		else if (strcmp(arg, "linear") == 0)
+			family = GLM_LINEAR;
+		else
+			die_usage("option --family: '%s' is not linear or poisson", arg);
+		break;
+	case 3:
+		if (strcmp(arg, "twfe") == 0)
+			model = PANEL_TWFE;
+		else if (strcmp(arg, "etwfe") == 0)
+			model = PANEL_ETWFE;
+		else if (strcmp(arg, "index") == 0)
+			model = PANEL_INDEX;
+		else
+			die_usage("option --model: '%s' is not twfe, etwfe or index", arg);
+		break;
+	case 4: cluster_arg = arg; break;
+	case 5: base_year = (int)opt_long("base-year", arg, 1, 9999); break;
+	case 6: detail = 1; break;
+	}
+}
+
+static const struct tool tool = {
+	"tt-panel", "[OPTION]... [FILE]...",
+	"Two-way fixed-effects regressions (unit and year effects), linear or Poisson (PPML),\n"
+	"per --by group: twfe (term post, and pct_post for poisson) and etwfe (att per rel_year,\n"
+	"att_simple) on a table joined by tt-join; index (year_effect per year: the\n"
+	"coverage-adjusted trend).  Cluster-robust standard errors by unit.",
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
+};
+
+struct part {
+	struct panel_obs *o;
+	size_t n, cap;
+	struct where { const char *file; long line; } *at;   /* of each o */
+	size_t cap_at;
+	long missing;
+};
+
+struct unit_info {
+	int cohort;
+	const char *file;
+	long line;
+};
+
+struct input {
+	int *by, *unit, *cluster;
+	size_t n_by, n_unit, n_cluster;
+	int time, value;
+	struct event_cols ev;
+	struct group_table *parts, *units, *clusters;
+	struct part *part;
+	size_t n_parts, cap_parts;
+	struct unit_info *ui;
+	size_t n_ui, cap_ui;
+};
+
+static int has_column(const int *cols, size_t n, int c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cols[i] == c)
+			return 1;
+	return 0;
+}
+
+static void find_columns(const struct csv_header *h, const char *file, struct input *in)
+{
+	in->unit = col_require_list(h, file, unit_arg, "unit column", &in->n_unit);
+	if (in->n_unit == 0)
+		die_usage("option --group: no column named");
+	if (by_arg) {
+		in->by = col_require_list(h, file, by_arg, "--by column", &in->n_by);
+	} else {
+		in->by = xmalloc(sizeof *in->by);
+		in->by[0] = col_find(h, "indicator");
+		in->n_by = in->by[0] >= 0;
+	}
+	for (size_t i = 0; i < in->n_by; i++)
+		if (has_column(in->unit, in->n_unit, in->by[i]))
+			die_usage("--by and --group both name the column \"%s\"", h->name[in->by[i]]);
+	in->cluster = col_require_list(h, file, cluster_arg ? cluster_arg : unit_arg,
+				       "cluster column", &in->n_cluster);
+	if (in->n_cluster == 0)
+		die_usage("option --cluster: no column named");
+	in->time = col_require(h, file, opt.time, "time column");
+	in->value = col_require(h, file, opt.value, "value column");
+	in->ev = (struct event_cols){ -1, -1, -1, -1 };
+	if (model == PANEL_TWFE && col_find(h, "post") < 0)
+		die_at(file, 1, 0, "--model twfe needs the column post (join the event dates "
+		       "first: tt-join -e EVENTS)");
+	if (model == PANEL_ETWFE && col_find(h, "event_year") < 0 && col_find(h, "rel_year") < 0)
+		die_at(file, 1, 0, "--model etwfe needs the column event_year or rel_year (join "
+		       "the event dates first: tt-join -e EVENTS)");
+	/* twfe needs only post; the event year, where the table has it,
+	 * is checked against it */
+	if (model == PANEL_TWFE && col_find(h, "rel_year") < 0 && col_find(h, "event_year") < 0)
+		in->ev.post = col_find(h, "post");
+	else if (model != PANEL_INDEX)
+		in->ev = event_cols_find(h, file, opt.time);
+}
+
+/* post alone (a table with no event years): empty reads 0 */
+static double post_only(const struct csv_header *h, const struct csv_row *row, int col)
+{
+	double post;
+
+	if (cell_number(h, row, col, &post))
+		return 0;
+	if (post != 0 && post != 1)
+		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not 0 or 1",
+		       h->name[col], cell_shown(row->f[col]));
+	return post;
+}
+
+static int row_year(const struct csv_header *h, const struct csv_row *row, int col)
+{
+	double t;
+
+	if (cell_number(h, row, col, &t))
+		die_at(row->file, row->line, col + 1, "column \"%s\": the time is missing",
+		       h->name[col]);
+	if (t != floor(t) || fabs(t) > 1000000)
+		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole year",
+		       h->name[col], cell_shown(row->f[col]));
+	return (int)t;
+}
+
+static void check_cohort(struct input *in, size_t u, const struct csv_row *row, int cohort)
+{
+	char a[32] = "none", b[32] = "none";
+
+	if (u == in->n_ui) {
+		in->ui = xgrow(in->ui, &in->cap_ui, u + 1, sizeof *in->ui);
+		in->ui[in->n_ui++] = (struct unit_info){ cohort, row->file, row->line };
+		return;
+	}
+	if (in->ui[u].cohort == cohort)
+		return;
+	if (cohort != PANEL_NEVER)
+		snprintf(a, sizeof a, "%d", cohort);
+	if (in->ui[u].cohort != PANEL_NEVER)
+		snprintf(b, sizeof b, "%d", in->ui[u].cohort);
+	die_at(row->file, row->line, 0, "unit %s has event year %s here but %s on line %ld",
+	       group_label(in->units, u), a, b, in->ui[u].line);
+}
+
+static void read_input(struct csv_reader *r, struct input *in)
+{
+	const struct csv_header *h = csv_header(r);
+	struct csv_row *row;
+
+	in->parts = group_new(in->by, in->n_by);
+	in->units = group_new(in->unit, in->n_unit);
+	in->clusters = group_new(in->cluster, in->n_cluster);
+	while (csv_next(r, &row)) {
+		size_t b = group_of(in->parts, row);
+		struct panel_obs o = { group_of(in->units, row), group_of(in->clusters, row),
+				       row_year(h, row, in->time), PANEL_NEVER, 0, 0 };
+		struct part *p;
+		double rel = 0, post = 0;
+
+		if (b == in->n_parts) {
+			in->part = xgrow(in->part, &in->cap_parts, b + 1, sizeof *in->part);
+			memset(&in->part[in->n_parts++], 0, sizeof *in->part);
+		}
+		p = &in->part[b];
+		if (model == PANEL_TWFE && in->ev.rel < 0 && in->ev.event < 0)
+			o.post = post_only(h, row, in->ev.post);
+		else if (model != PANEL_INDEX && event_of_row(h, row, &in->ev, &rel, &post) == 0) {
+			o.cohort = o.year - (int)rel;
+			o.post = post;
+		}
+		check_cohort(in, o.unit, row, o.cohort);
+		if (cell_number(h, row, in->value, &o.y)) {
+			p->missing++;
+			continue;
+		}
+		if (family == GLM_POISSON && o.y < 0)
+			die_at(row->file, row->line, in->value + 1,
+			       "column \"%s\": \"%s\" is negative (--family poisson needs values of 0 or more)",
+			       h->name[in->value], cell_shown(row->f[in->value]));
+		p->o = xgrow(p->o, &p->cap, p->n + 1, sizeof *p->o);
+		p->at = xgrow(p->at, &p->cap_at, p->n + 1, sizeof *p->at);
+		p->at[p->n] = (struct where){ row->file, row->line };
+		p->o[p->n++] = o;
+	}
+}
+
+static const struct part *sort_part;
+
+static int by_unit_year(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct panel_obs *p = &sort_part->o[i], *q = &sort_part->o[j];
+
+	if (p->unit != q->unit)
+		return p->unit < q->unit ? -1 : 1;
+	if (p->year != q->year)
+		return p->year < q->year ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/* a unit observed twice in a year would count twice: the later row is an
+ * error naming the earlier */
+static void check_duplicates(const struct input *in, const struct part *p,
+			     const struct csv_header *h)
+{
+	size_t *idx = xmalloc((p->n + 1) * sizeof *idx), worst = p->n, first = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		idx[i] = i;
+	sort_part = p;
+	xqsort(idx, p->n, sizeof *idx, by_unit_year);
+	for (size_t i = 1; i < p->n; i++) {
+		const struct panel_obs *a = &p->o[idx[i - 1]], *b = &p->o[idx[i]];
+		if (a->unit == b->unit && a->year == b->year && idx[i] < worst) {
+			worst = idx[i];
+			first = idx[i - 1];
+		}
+	}
+	free(idx);
+	if (worst == p->n)
+		return;
+	die_at(p->at[worst].file, p->at[worst].line, in->time + 1,
+	       "column \"%s\": unit %s has year %d twice (also on line %ld)", h->name[in->time],
+	       group_label(in->units, p->o[worst].unit), p->o[worst].year, p->at[first].line);
+}
+
+static char method[256];
+
+static void set_method(const struct csv_header *h, const struct input *in)
+{
+	static const char *const mname[] = { "twfe", "etwfe", "index" };
+	int n = snprintf(method, sizeof method, "%s-%s(cluster=",
+			 family == GLM_POISSON ? "ppml" : "ols", mname[model]);
+
+	for (size_t k = 0; k < in->n_cluster && n > 0 && (size_t)n < sizeof method; k++)
+		n += snprintf(method + n, sizeof method - (size_t)n, "%s%s", k ? "+" : "",
+			      h->name[in->cluster[k]]);
+	if (n > 0 && (size_t)n < sizeof method)
+		snprintf(method + n, sizeof method - (size_t)n, ")");
+}
+
+static const char *part_label(const struct input *in, size_t b)
+{
+	return in->n_by ? group_label(in->parts, b) : "the input";
+}
+
+static void plural(char *buf, size_t size, size_t *len, size_t n, const char *one,
+		   const char *many)
+{
+	int w;
+
+	if (n == 0 || *len >= size)
+		return;
+	w = snprintf(buf + *len, size - *len, "%s%zu %s", *len ? ", " : "", n, n == 1 ? one : many);
+	if (w > 0)
+		*len += (size_t)w;
+}
+
+static void notes(const struct input *in, size_t b, const struct panel_result *r)
+{
+	const struct panel_drops *d = &r->drops;
+	char buf[1024];
+	size_t len = 0;
+
+	plural(buf, sizeof buf, &len, d->single_units, "unit with a single observation",
+	       "units with a single observation");
+	plural(buf, sizeof buf, &len, d->no_pre_units,
+	       "treated unit with no observation before its event year",
+	       "treated units with no observation before their event year");
+	plural(buf, sizeof buf, &len, d->zero_units, "unit whose values are all 0",
+	       "units whose values are all 0");
+	plural(buf, sizeof buf, &len, d->zero_years, "year whose values are all 0",
+	       "years whose values are all 0");
+	plural(buf, sizeof buf, &len, d->zero_cells, "treated cohort-year cell whose values are all 0",
+	       "treated cohort-year cells whose values are all 0");
+	if (len)
+		warn("%s: left out %s (%zu observation%s; n = %zu)", part_label(in, b), buf,
+		     d->obs, d->obs == 1 ? "" : "s", r->n);
+	if (r->exact)
+		warn("%s: %zu estimate%s without a standard error (%s observations fitted "
+		     "exactly: nothing left to estimate the noise with)", part_label(in, b), r->exact,
+		     r->exact == 1 ? "" : "s", r->exact == 1 ? "its" : "their");
+	if (r->aliased_cells)
+		warn("%s: %zu cohort-year cell%s not identified (no comparison unit observed in "
+		     "the year): empty, and left out of att and att_simple", part_label(in, b),
+		     r->aliased_cells, r->aliased_cells == 1 ? "" : "s");
+	if (r->status == PANEL_NO_BASE)
+		warn("%s: the base year %d is not in the sample: no index", part_label(in, b),
+		     r->base_year);
+	else if (r->status != PANEL_OK)
+		warn("%s: %s", part_label(in, b), panel_status_str(r->status));
+	if (in->part[b].missing)
+		warn("%s: %ld missing value%s skipped (not in n)", part_label(in, b),
+		     in->part[b].missing, in->part[b].missing == 1 ? "" : "s");
+}
+
+static void write_part(const struct input *in, size_t b, const struct panel_result *r)
+{
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct panel_row *pr = &r->row[i];
+		struct estimates_row row = estimates_row(panel_term_name[pr->term], method);
+		double trail[2] = { NAN, NAN };
+
+		if (pr->term == PANEL_ATT_GT && !detail)
+			continue;
+		row.estimate = pr->t.estimate;
+		row.std_error = pr->t.std_error;
+		row.statistic = pr->t.statistic;
+		row.df = pr->t.df;
+		row.p_value = pr->t.p_value;
+		row.conf_low = pr->t.conf_low;
+		row.conf_high = pr->t.conf_high;
+		row.n = (long long)r->n;
+		group_write_key(in->parts, b);
+		if (model != PANEL_TWFE) {
+			if (pr->has_lead)
+				out_int(pr->lead);
+			else
+				out_empty();
+		}
+		if (pr->term == PANEL_ATT_GT) {
+			trail[0] = pr->cohort;
+			trail[1] = pr->year;
+		}
+		estimates_write(&row, model == PANEL_ETWFE && detail ? trail : NULL);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int first = opts_parse(argc, argv, &tool);
+	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	const struct csv_header *h;
+	struct input in;
+	struct panel_options po;
+	const char *lead[2] = { NULL, NULL };
+	static const char *const trail[] = { "cohort", "year", NULL };
+
+	memset(&in, 0, sizeof in);
+	if (base_year != PANEL_BASE_FIRST && model != PANEL_INDEX)
+		die_usage("option --base-year: only --model index has a base year");
+	if (detail && model != PANEL_ETWFE)
+		die_usage("option --detail: only --model etwfe has cohort-year cells");
+	if (csv_read_header(r) != 0)
+		return EXIT_DATA;
+	h = csv_header(r);
+	find_columns(h, csv_first_file(r), &in);
+	read_input(r, &in);
+	for (size_t b = 0; b < in.n_parts; b++)
+		check_duplicates(&in, &in.part[b], h);
+	set_method(h, &in);
+	po = (struct panel_options){ family, model, base_year, opt.level };
+	if (model == PANEL_ETWFE)
+		lead[0] = "rel_year";
+	else if (model == PANEL_INDEX)
+		lead[0] = h->name[in.time];
+	estimates_header(h, in.by, in.n_by, lead[0] ? lead : NULL,
+			 model == PANEL_ETWFE && detail ? trail : NULL);
+	for (size_t b = 0; b < in.n_parts; b++) {
+		struct panel_result res;
+		panel_estimate(in.part[b].o, in.part[b].n, group_count(in.units),
+			       group_count(in.clusters), &po, &res);
+		notes(&in, b, &res);
+		write_part(&in, b, &res);
+		panel_result_free(&res);
+		free(in.part[b].o);
+		free(in.part[b].at);
+	}
+	free(in.part);
+	free(in.ui);
+	free(in.by);
+	free(in.unit);
+	free(in.cluster);
+	group_free(in.parts);
+	group_free(in.units);
+	group_free(in.clusters);
+	csv_close(r);
+	return out_close();
+}
