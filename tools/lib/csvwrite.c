@@ -20,6 +20,8 @@ void out_init(void)
 {
 	/* a closed pipe shows up as EPIPE from write(), handled in out_flush */
 	signal(SIGPIPE, SIG_IGN);
+	/* die and its kin drop what is buffered before they exit */
+	diag_abandon_hook = out_abandon;
 }
 
 void out_flush(void)

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "diag.h"
-#include "csvwrite.h"
 
 const char *progname = "tt";
 int warnings_quiet;
 void (*tt_exit_hook)(int status);
+void (*diag_abandon_hook)(void);
 
 noreturn void tt_exit(int status)
 {
@@ -93,13 +93,19 @@ void warn(const char *fmt, ...)
 
 /* A tool never prints a partial table and then exits 0: output already
  * buffered is discarded, so a failing run writes nothing it had not flushed. */
+static void abandon_output(void)
+{
+	if (diag_abandon_hook)
+		diag_abandon_hook();
+}
+
 noreturn void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vwarn_at(NULL, 0, 0, fmt, ap);
 	va_end(ap);
-	out_abandon();
+	abandon_output();
 	tt_exit(status);
 }
 
@@ -109,7 +115,7 @@ noreturn void die_at(const char *file, long line, long col, const char *fmt, ...
 	va_start(ap, fmt);
 	vwarn_at(file, line, col, fmt, ap);
 	va_end(ap);
-	out_abandon();
+	abandon_output();
 	tt_exit(EXIT_DATA);
 }
 
@@ -120,6 +126,6 @@ noreturn void die_usage(const char *fmt, ...)
 	vwarn_at(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", progname);
-	out_abandon();
+	abandon_output();
 	tt_exit(EXIT_USAGE);
 }

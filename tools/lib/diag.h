@@ -16,6 +16,10 @@ void diag_init(const char *argv0);
  * which must not return. */
 extern void (*tt_exit_hook)(int status);
 noreturn void tt_exit(int status);
+/* Called by die, die_at and die_usage before they exit, when set: the
+ * output layer registers its out_abandon here (out_init), so that a failing
+ * run writes nothing it had not flushed without diag naming the layer above. */
+extern void (*diag_abandon_hook)(void);
 noreturn void die(int status, const char *fmt, ...);
 noreturn void die_at(const char *file, long line, long col, const char *fmt, ...);
 /* usage error: message, then the one-line hint "Try 'tt-NAME --help'." */
