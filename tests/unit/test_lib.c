@@ -133,6 +133,9 @@ static void test_quantiles(void)
 	/* mad: median 3, deviations 2 1 0 1 7 -> median 1, times 1.4826 */
 	double y[] = { 10, 1, 3, 2, 4 };
 	CHECK_REL(mad(y, 5), 1.4826, 1e-15);
+	/* even n: median 3, deviations 2 1 1 5 -> 1.5; exactly R's product */
+	double e[] = { 1, 2, 4, 8 };
+	CHECK(mad(e, 4) == 1.4826 * 1.5);
 	struct series t = { 0 };
 	series_add(&t, 2003, 1);
 	series_add(&t, 2001, 2);
