@@ -8,6 +8,7 @@
 
 #include "csvwrite.h"
 #include "diag.h"
+#include "group.h"
 
 int out_precision;
 char out_delim = ',';
@@ -174,6 +175,15 @@ void out_endrow(void)
 {
 	out_byte('\n');
 	row_started = 0;
+}
+
+void group_write_key(const struct group_table *g, size_t i)
+{
+	for (size_t k = 0; k < group_ncols(g); k++) {
+		size_t len;
+		const char *s = group_key(g, i, k, &len);
+		out_field(s, len);
+	}
 }
 
 int out_close(void)

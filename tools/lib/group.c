@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "csvwrite.h"
 #include "diag.h"
 #include "group.h"
 
@@ -153,15 +152,6 @@ const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *l
 	}
 	*len = l;
 	return p;
-}
-
-void group_write_key(const struct group_table *g, size_t i)
-{
-	for (size_t k = 0; k < g->ncols; k++) {
-		size_t len;
-		const char *s = group_key(g, i, k, &len);
-		out_field(s, len);
-	}
 }
 
 const char *group_label(struct group_table *g, size_t i)
