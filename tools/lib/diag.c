@@ -24,12 +24,17 @@ void diag_init(const char *argv0)
 
 const char *cell_shown(const char *s)
 {
+	return cell_shown_n(s, strlen(s));
+}
+
+const char *cell_shown_n(const char *s, size_t len)
+{
 	static char ring[4][256];
 	static int next;
 	char *out = ring[next++ % 4];
 	size_t k = 0, i;
 
-	for (i = 0; s[i] && k < 60; i++) {
+	for (i = 0; i < len && k < 60; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\n' || c == '\r' || c == '\t') {
 			out[k++] = '\\';
@@ -40,7 +45,7 @@ const char *cell_shown(const char *s)
 			out[k++] = (char)c;
 		}
 	}
-	if (s[i])
+	if (i < len)
 		k += (size_t)snprintf(out + k, 8, "...");
 	out[k] = '\0';
 	return out;

@@ -3,6 +3,7 @@
 #ifndef TT_DIAG_H
 #define TT_DIAG_H
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
@@ -31,6 +32,8 @@ void vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap
  * \t, \xHH) and anything past 60 bytes cut to "...", so that a message
  * stays on one line; a few calls' results may be live at once */
 const char *cell_shown(const char *s);
+/* the same for a cell of `len` bytes, not NUL-terminated (a NUL is \x00) */
+const char *cell_shown_n(const char *s, size_t len);
 /* "file:line:col: " or shorter when line/col are 0; file "-" reads "(stdin)" */
 const char *diag_where(const char *file, long line, long col);
 
