@@ -106,20 +106,11 @@ static const struct event *event_find(const struct event_table *t, const char *k
 
 static char *join_list(const struct strlist *l)
 {
-	char *list = xstrdup("");
-	size_t len = 0, cap = 1;
+	struct strbuf b = { 0 };
 
-	for (size_t i = 0; i < l->n; i++) {
-		list = xgrow(list, &cap, len + l->len[i] + 3, 1);
-		if (i) {
-			memcpy(list + len, ", ", 2);
-			len += 2;
-		}
-		memcpy(list + len, l->v[i], l->len[i]);
-		len += l->len[i];
-		list[len] = '\0';
-	}
-	return list;
+	for (size_t i = 0; i < l->n; i++)
+		sb_printf(&b, "%s%s", i ? ", " : "", cell_shown_n(l->v[i], l->len[i]));
+	return sb_take(&b);
 }
 
 /* Without --instrument the table must hold one instrument only: joining
@@ -198,7 +189,7 @@ static void index_events(struct event_table *t)
 		if (key_cmp(t->ev[i - 1].key, t->ev[i - 1].len, t->ev[i].key, t->ev[i].len) == 0)
 			die_at(t->file, t->ev[i].line, t->keycol + 1,
 			       "key \"%s\" also on line %ld: two events for one unit are ambiguous%s",
-			       t->ev[i].key, t->ev[i - 1].line,
+			       cell_shown_n(t->ev[i].key, t->ev[i].len), t->ev[i - 1].line,
 			       instrument_arg ? "" : " (pick an instrument with --instrument)");
 }
 
@@ -274,10 +265,11 @@ static void note_keys(struct group_table *keys, const unsigned char *state,
 		size_t len;
 		const char *k = group_key(keys, g, 0, &len);
 		if (state[g] == 1) {
-			sb_printf(&a, "%s%.*s", none++ ? ", " : "", (int)len, k);
+			sb_printf(&a, "%s%s", none++ ? ", " : "", cell_shown_n(k, len));
 		} else if (state[g] >= 2) {
 			const struct event *e = event_find(ev, k, len);
-			sb_printf(&b, "%s%.*s %s", partial++ ? ", " : "", (int)len, k, e->date);
+			sb_printf(&b, "%s%s %s", partial++ ? ", " : "", cell_shown_n(k, len),
+				  cell_shown(e->date));
 		}
 	}
 	if (none)

@@ -172,8 +172,8 @@ static void check_cohort(const struct input *in, size_t u, const struct csv_head
 	if (un->cohort != NO_EVENT)
 		snprintf(b, sizeof b, "%ld", un->cohort);
 	die_at(row->file, row->line, in->cohort + 1,
-	       "column \"%s\": unit %.*s has event year %s here but %s at line %ld",
-	       h->name[in->cohort], (int)len, name, a, b, un->line);
+	       "column \"%s\": unit %s has event year %s here but %s at line %ld",
+	       h->name[in->cohort], cell_shown_n(name, len), a, b, un->line);
 }
 
 static void add_row(struct input *in, const struct csv_header *h, const struct csv_row *row)
@@ -284,8 +284,8 @@ static void build_panel(const struct input *in, const struct part *p,
 			size_t len;
 			const char *name = unit_name(in, o->unit, &len);
 			die_at(o->file, o->line, in->time + 1,
-			       "column \"%s\": unit %.*s has year %ld twice (also at line %ld)",
-			       h->name[in->time], (int)len, name, o->year, seen[k]->line);
+			       "column \"%s\": unit %s has year %ld twice (also at line %ld)",
+			       h->name[in->time], cell_shown_n(name, len), o->year, seen[k]->line);
 		}
 		seen[k] = o;
 		pn->v[k] = o->y;
@@ -310,11 +310,11 @@ static char *case_label(const struct input *in, size_t u)
 	size_t len;
 	const char *name = unit_name(in, u, &len);
 
-	sb_add(&b, name, len);
+	sb_puts(&b, cell_shown_n(name, len));
 	for (size_t k = 0; k < in->n_by; k++) {
 		const char *v = group_key(in->units, u, k, &len);
 		sb_puts(&b, ", ");
-		sb_add(&b, v, len);
+		sb_puts(&b, cell_shown_n(v, len));
 	}
 	return sb_take(&b);
 }
@@ -364,7 +364,7 @@ static char *unit_list(const struct input *in, const struct part *p, const size_
 		const char *name = unit_name(in, p->units[local[i]], &len);
 		if (i)
 			sb_puts(&b, ", ");
-		sb_add(&b, name, len);
+		sb_puts(&b, cell_shown_n(name, len));
 	}
 	return sb_take(&b);
 }

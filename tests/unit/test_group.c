@@ -40,6 +40,15 @@ int main(void)
 	const char *k = group_key(g, 2, 1, &n);
 	CHECK(n == 4 && memcmp(k, "conv", 4) == 0);
 	CHECK_STR(group_label(g, 1), "KOR, pros");
+	{
+		/* a control character in a key is shown escaped: one line per message */
+		struct group_table *h = group_new(cols, 2);
+		char *nl[] = { "TH\nA", "", "pros" };
+		r = row_of(nl, len, 3);
+		CHECK(group_of(h, &r) == 0);
+		CHECK_STR(group_label(h, 0), "TH\\nA, pros");
+		group_free(h);
+	}
 	/* many groups: the table grows and keeps every key */
 	for (i = 0; i < 5000; i++) {
 		char *f[3] = { buf, "", "v" };

@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "columns.h"
 #include "describe.h"
+#include "diag.h"
 #include "joined.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -133,6 +134,9 @@ static void test_quantiles(void)
 	/* mad: median 3, deviations 2 1 0 1 7 -> median 1, times 1.4826 */
 	double y[] = { 10, 1, 3, 2, 4 };
 	CHECK_REL(mad(y, 5), 1.4826, 1e-15);
+	/* even n: median 3, deviations 2 1 1 5 -> 1.5; exactly R's product */
+	double e[] = { 1, 2, 4, 8 };
+	CHECK(mad(e, 4) == 1.4826 * 1.5);
 	struct series t = { 0 };
 	series_add(&t, 2003, 1);
 	series_add(&t, 2001, 2);
@@ -186,6 +190,23 @@ static void test_alloc(void)
 	char *d = xstrndup("abcdef", 3);
 	CHECK_STR(d, "abc");
 	free(d);
+	int *a = xmallocarray(0, sizeof *a);
+	free(a);
+	a = xmallocarray(4, sizeof *a);
+	a[3] = 1;
+	free(a);
+}
+
+static void test_cell_shown(void)
+{
+	CHECK_STR(cell_shown("TH\nA\t\x01"), "TH\\nA\\t\\x01");
+	CHECK_STR(cell_shown_n("TH\nAxyz", 4), "TH\\nA");
+	CHECK_STR(cell_shown_n("a\0b", 3), "a\\x00b");
+	char long_cell[100];
+	memset(long_cell, 'x', sizeof long_cell);
+	long_cell[99] = '\0';
+	CHECK(strlen(cell_shown(long_cell)) == 63);
+	CHECK(strlen(cell_shown_n(long_cell, 60)) == 60);
 }
 
 int main(void)
@@ -198,5 +219,6 @@ int main(void)
 	test_quantiles();
 	test_joined();
 	test_alloc();
+	test_cell_shown();
 	return unit_summary();
 }

@@ -16,6 +16,13 @@ void *xmalloc(size_t n) { return check(malloc(n ? n : 1)); }
 void *xcalloc(size_t c, size_t s) { return check(calloc(c ? c : 1, s ? s : 1)); }
 void *xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1)); }
 
+void *xmallocarray(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		die(1, "out of memory");
+	return xmalloc(count * size);
+}
+
 void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 {
 	size_t c = *cap;

@@ -5,6 +5,8 @@
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
+/* room for `count` items of `size` bytes; a product past SIZE_MAX is out of memory */
+void *xmallocarray(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 /* grow an array of `size`-byte items so that it holds at least `need` items */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);

@@ -82,43 +82,6 @@ int *col_groups(const struct csv_header *h, const char *file, const char *groups
 	return idx;
 }
 
-struct named {
-	const char *name;
-	size_t len, idx;
-};
-
-static int by_name_then_index(const void *a, const void *b)
-{
-	const struct named *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->name, y->name, n);
-
-	if (c == 0)
-		c = (x->len > y->len) - (x->len < y->len);
-	if (c == 0)
-		c = (x->idx > y->idx) - (x->idx < y->idx);
-	return c;
-}
-
-/* sorted by name, so that a header of a million columns takes no longer
- * than reading it */
-size_t *header_first_of(const struct csv_header *h)
-{
-	struct named *v = xmalloc((h->n ? h->n : 1) * sizeof *v);
-	size_t *first = xmalloc((h->n ? h->n : 1) * sizeof *first);
-
-	for (size_t i = 0; i < h->n; i++)
-		v[i] = (struct named){ h->name[i], h->len[i], i };
-	xqsort(v, h->n, sizeof *v, by_name_then_index);
-	for (size_t k = 0; k < h->n; k++) {
-		int same = k > 0 && v[k].len == v[k - 1].len &&
-			   memcmp(v[k].name, v[k - 1].name, v[k].len) == 0;
-		first[v[k].idx] = same ? first[v[k - 1].idx] : v[k].idx;
-	}
-	free(v);
-	return first;
-}
-
 int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup)
 {
 	size_t *f = header_first_of(h);

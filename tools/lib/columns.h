@@ -22,9 +22,6 @@ int *col_groups(const struct csv_header *h, const char *file, const char *groups
 		int all, size_t *n);
 /* 1 when the header names a column twice (index of the second in *dup) */
 int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup);
-/* for each column, the first column of the same name (itself when it is
- * the first); an array of h->n to free */
-size_t *header_first_of(const struct csv_header *h);
 
 
 

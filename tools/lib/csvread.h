@@ -61,6 +61,9 @@ void csv_set_slow(struct csv_reader *r, int on);
  * (reported) */
 int csv_read_header(struct csv_reader *r);
 const struct csv_header *csv_header(const struct csv_reader *r);
+/* for each column, the first column of the same name (itself when it is
+ * the first); an array of h->n to free */
+size_t *header_first_of(const struct csv_header *h);
 const char *csv_first_file(const struct csv_reader *r);
 /* 1 and *row set, or 0 at the end of all input */
 int csv_next(struct csv_reader *r, struct csv_row **row);

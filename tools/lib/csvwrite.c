@@ -8,6 +8,7 @@
 
 #include "csvwrite.h"
 #include "diag.h"
+#include "group.h"
 
 int out_precision;
 char out_delim = ',';
@@ -20,6 +21,8 @@ void out_init(void)
 {
 	/* a closed pipe shows up as EPIPE from write(), handled in out_flush */
 	signal(SIGPIPE, SIG_IGN);
+	/* die and its kin drop what is buffered before they exit */
+	diag_abandon_hook = out_abandon;
 }
 
 void out_flush(void)
@@ -172,6 +175,15 @@ void out_endrow(void)
 {
 	out_byte('\n');
 	row_started = 0;
+}
+
+void group_write_key(const struct group_table *g, size_t i)
+{
+	for (size_t k = 0; k < group_ncols(g); k++) {
+		size_t len;
+		const char *s = group_key(g, i, k, &len);
+		out_field(s, len);
+	}
 }
 
 int out_close(void)

@@ -19,6 +19,9 @@ void out_int(long long v);
 void out_empty(void);
 void out_endrow(void);
 void out_raw(const char *s, size_t len);     /* bytes as they are */
+/* writes the key columns of group i (group.h) as output fields */
+struct group_table;
+void group_write_key(const struct group_table *g, size_t i);
 void out_flush(void);
 /* end of main: flush, check, close; returns the exit status to use (0) */
 int out_close(void);

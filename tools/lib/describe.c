@@ -1,4 +1,3 @@
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
@@ -91,20 +90,17 @@ double quantile_sorted(const double *sorted, size_t n, double p)
 	return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
 }
 
+/* gsl_stats_mad0 is the unscaled median absolute deviation, bit for bit
+ * the two sorts and medians it replaces; not gsl_stats_mad, whose scale
+ * 1.482602218505602 differs from R's 1.4826 by 1.5e-6 (relative) */
 double mad(const double *y, size_t n)
 {
-	double *d, med;
+	double *work, m;
 
 	if (n == 0)
 		return NAN;
-	d = xmalloc(n * sizeof *d);
-	memcpy(d, y, n * sizeof *d);
-	gsl_sort(d, 1, n);
-	med = gsl_stats_median_from_sorted_data(d, 1, n);
-	for (size_t i = 0; i < n; i++)
-		d[i] = fabs(y[i] - med);
-	gsl_sort(d, 1, n);
-	med = gsl_stats_median_from_sorted_data(d, 1, n);
-	free(d);
-	return 1.4826 * med;
+	work = xmallocarray(n, sizeof *work);
+	m = gsl_stats_mad0(y, 1, n, work);
+	free(work);
+	return 1.4826 * m;
 }

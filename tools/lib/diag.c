@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "diag.h"
-#include "csvwrite.h"
 
 const char *progname = "tt";
 int warnings_quiet;
 void (*tt_exit_hook)(int status);
+void (*diag_abandon_hook)(void);
 
 noreturn void tt_exit(int status)
 {
@@ -24,12 +24,17 @@ void diag_init(const char *argv0)
 
 const char *cell_shown(const char *s)
 {
+	return cell_shown_n(s, strlen(s));
+}
+
+const char *cell_shown_n(const char *s, size_t len)
+{
 	static char ring[4][256];
 	static int next;
 	char *out = ring[next++ % 4];
 	size_t k = 0, i;
 
-	for (i = 0; s[i] && k < 60; i++) {
+	for (i = 0; i < len && k < 60; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\n' || c == '\r' || c == '\t') {
 			out[k++] = '\\';
@@ -40,7 +45,7 @@ const char *cell_shown(const char *s)
 			out[k++] = (char)c;
 		}
 	}
-	if (s[i])
+	if (i < len)
 		k += (size_t)snprintf(out + k, 8, "...");
 	out[k] = '\0';
 	return out;
@@ -93,13 +98,19 @@ void warn(const char *fmt, ...)
 
 /* A tool never prints a partial table and then exits 0: output already
  * buffered is discarded, so a failing run writes nothing it had not flushed. */
+static void abandon_output(void)
+{
+	if (diag_abandon_hook)
+		diag_abandon_hook();
+}
+
 noreturn void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vwarn_at(NULL, 0, 0, fmt, ap);
 	va_end(ap);
-	out_abandon();
+	abandon_output();
 	tt_exit(status);
 }
 
@@ -109,7 +120,7 @@ noreturn void die_at(const char *file, long line, long col, const char *fmt, ...
 	va_start(ap, fmt);
 	vwarn_at(file, line, col, fmt, ap);
 	va_end(ap);
-	out_abandon();
+	abandon_output();
 	tt_exit(EXIT_DATA);
 }
 
@@ -120,6 +131,6 @@ noreturn void die_usage(const char *fmt, ...)
 	vwarn_at(NULL, 0, 0, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", progname);
-	out_abandon();
+	abandon_output();
 	tt_exit(EXIT_USAGE);
 }

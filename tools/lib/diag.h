@@ -3,6 +3,7 @@
 #ifndef TT_DIAG_H
 #define TT_DIAG_H
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
@@ -16,6 +17,10 @@ void diag_init(const char *argv0);
  * which must not return. */
 extern void (*tt_exit_hook)(int status);
 noreturn void tt_exit(int status);
+/* Called by die, die_at and die_usage before they exit, when set: the
+ * output layer registers its out_abandon here (out_init), so that a failing
+ * run writes nothing it had not flushed without diag naming the layer above. */
+extern void (*diag_abandon_hook)(void);
 noreturn void die(int status, const char *fmt, ...);
 noreturn void die_at(const char *file, long line, long col, const char *fmt, ...);
 /* usage error: message, then the one-line hint "Try 'tt-NAME --help'." */
@@ -27,6 +32,8 @@ void vwarn_at(const char *file, long line, long col, const char *fmt, va_list ap
  * \t, \xHH) and anything past 60 bytes cut to "...", so that a message
  * stays on one line; a few calls' results may be live at once */
 const char *cell_shown(const char *s);
+/* the same for a cell of `len` bytes, not NUL-terminated (a NUL is \x00) */
+const char *cell_shown_n(const char *s, size_t len);
 /* "file:line:col: " or shorter when line/col are 0; file "-" reads "(stdin)" */
 const char *diag_where(const char *file, long line, long col);
 

@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "csvwrite.h"
 #include "diag.h"
 #include "group.h"
+#include "strbuf.h"
 
 /* A key is the group's field values, each preceded by its length, so that no
  * choice of separator can make two different keys equal. */
@@ -155,42 +155,35 @@ const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *l
 	return p;
 }
 
-void group_write_key(const struct group_table *g, size_t i)
+/* a key holding a control character (a quoted newline, say) is shown
+ * escaped as cell_shown shows it, so that a message stays on one line */
+static int has_control(const char *p, size_t len)
 {
-	for (size_t k = 0; k < g->ncols; k++) {
-		size_t len;
-		const char *s = group_key(g, i, k, &len);
-		out_field(s, len);
-	}
+	for (size_t k = 0; k < len; k++)
+		if ((unsigned char)p[k] < 0x20 || p[k] == 0x7f)
+			return 1;
+	return 0;
 }
 
 const char *group_label(struct group_table *g, size_t i)
 {
-	size_t need = 1, len = 0, cap = 0;
-	for (size_t k = 0; k < g->ncols; k++) {
-		size_t l;
-		group_key(g, i, k, &l);
-		need += l + 2;
-	}
-	free(g->label);
-	char *s = xgrow(NULL, &cap, need + 8, 1);
+	struct strbuf b = { 0 };
+
 	for (size_t k = 0; k < g->ncols; k++) {
 		size_t l;
 		const char *p = group_key(g, i, k, &l);
-		if (k) {
-			memcpy(s + len, ", ", 2);
-			len += 2;
-		}
-		memcpy(s + len, p, l);
-		len += l;
+		if (k)
+			sb_puts(&b, ", ");
+		if (has_control(p, l))
+			sb_puts(&b, cell_shown_n(p, l));
+		else
+			sb_add(&b, p, l);
 	}
-	if (g->ncols == 0) {
-		memcpy(s, "all", 3);
-		len = 3;
-	}
-	s[len] = '\0';
-	g->label = s;
-	return s;
+	if (g->ncols == 0)
+		sb_puts(&b, "all");
+	free(g->label);
+	g->label = sb_take(&b);
+	return g->label;
 }
 
 void group_free(struct group_table *g)

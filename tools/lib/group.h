@@ -21,8 +21,6 @@ size_t group_count(const struct group_table *g);
 size_t group_ncols(const struct group_table *g);
 /* the value of key column k of group i */
 const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *len);
-/* writes the key columns of group i as output fields */
-void group_write_key(const struct group_table *g, size_t i);
 /* "PHL, prosecutions" for messages */
 const char *group_label(struct group_table *g, size_t i);
 void group_free(struct group_table *g);

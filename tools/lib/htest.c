@@ -58,13 +58,6 @@ static double sign_of(double v)
 	return (v > 0) - (v < 0);
 }
 
-double quantile7_sorted(const double *sorted, size_t n, double p)
-{
-	if (n == 0)
-		return NAN;
-	return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
-}
-
 /* ---- t tests ---------------------------------------------------------- */
 
 int one_sample_t(const double *x, size_t n, double level,

@@ -177,7 +177,4 @@ struct sign_test_result {
 int sign_test(const double *d, size_t n, double level,
 	      struct sign_test_result *out);
 
-/* Type-7 quantile (R's default) of ascending data; NaN when n == 0. */
-double quantile7_sorted(const double *sorted, size_t n, double p);
-
 #endif
