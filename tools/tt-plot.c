@@ -1106,8 +1106,13 @@ static void build_synth(struct input *in, struct gp_chart *c)
 	points_to_series(&s.gap, &series[2], who, h->name[tcol]);
 	series[0].name = series[2].name = label ? label : "treated";
 	series[1].name = "synthetic control";
-	for (size_t j = 0; j < s.donors.n; j++)
+	free(s.treated.p);
+	free(s.synthetic.p);
+	free(s.gap.p);
+	for (size_t j = 0; j < s.donors.n; j++) {
 		points_to_series(&s.placebo[j], &series[3 + j], s.donors.v[j], h->name[tcol]);
+		free(s.placebo[j].p);
+	}
 	if (isnan(s.event))
 		warn("%s: no row has term event: no event line", who);
 	else {

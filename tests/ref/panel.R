@@ -179,6 +179,16 @@ panel_fit <- function(d, family, model, level, base = NA, detail = FALSE, key = 
 	alias <- colnames(X)[sapply(colnames(X), function(c) {
 		v <- cf[c(c, paste0("`", c, "`"))]; all(is.na(v))
 	})]
+	# a cell whose year has no comparison observation (every observation of
+	# that year is in a treated cell) is not identified apart from the year
+	# effect: tt-panel leaves it empty and out of att/att_simple, and so
+	# does this script (R would alias one of the two and report the other)
+	if (model == "etwfe" && ncol(X)) {
+		ctrl <- rowSums(X) == 0
+		noctrl <- colnames(X)[sapply(seq_len(ncol(X)), function(j)
+			!any(ctrl & as.character(d$fyear) == as.character(cells$year[j])))]
+		alias <- union(alias, noctrl)
+	}
 	if (length(alias))
 		cat("  aliased:", alias, "\n")
 	Xk <- X[, setdiff(colnames(X), alias), drop = FALSE]
@@ -195,6 +205,9 @@ panel_fit <- function(d, family, model, level, base = NA, detail = FALSE, key = 
 	# est on the natural scale: `transform` 0 none, 1 percent effect, 2 index
 	infer <- function(est, se, transform) {
 		if (is.na(est)) return(rep(NA, 7))
+		# a standard error below 1e-5 (1 + |est|) is the rounding noise of
+		# an exact fit: tt-panel leaves it empty (PANEL_EXACT_SE)
+		if (!is.na(se) && se < 1e-5 * (1 + abs(est))) se <- NA
 		z <- est / se; lo <- est - q * se; hi <- est + q * se
 		tr <- switch(transform + 1, identity, function(x) 100 * (exp(x) - 1),
 			     function(x) 100 * exp(x))

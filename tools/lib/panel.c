@@ -257,6 +257,7 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 {
 	int *yr = xmalloc((n ? n : 1) * sizeof *yr);
 	size_t *cidx = xmalloc((n ? n : 1) * sizeof *cidx), m = 0, p;
+	char *has_control;
 
 	memset(d, 0, sizeof *d);
 	for (size_t i = 0; i < n; i++)
@@ -299,6 +300,14 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 	d->cell_n = xcalloc(d->C ? d->C : 1, sizeof *d->cell_n);
 	d->units = units;
 	d->clusters = clusters;
+	/* a year whose observations all lie in treated cells has no
+	 * comparison: its cells are not identified apart from the year effect
+	 * (only their differences are), so they get no column -- a column of
+	 * zeros, which the fit reports as aliased (empty, out of att) */
+	has_control = xcalloc(d->T ? d->T : 1, 1);
+	for (size_t i = 0; i < n; i++)
+		if (alive[i] && cidx[i] == SIZE_MAX)
+			has_control[index_of(d->years, d->T, o[i].year)] = 1;
 	m = 0;
 	d->row[0] = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -316,7 +325,7 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 			d->col[e] = d->T - 1;
 			d->val[e++] = o[i].post;
 		}
-		if (opt->model == PANEL_ETWFE && cidx[i] != SIZE_MAX) {
+		if (opt->model == PANEL_ETWFE && cidx[i] != SIZE_MAX && has_control[t]) {
 			d->col[e] = d->T - 1 + cidx[i];
 			d->val[e++] = 1;
 			d->cell_n[cidx[i]]++;
@@ -328,6 +337,7 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 		m++;
 	}
 	free(cidx);
+	free(has_control);
 	d->G = count_distinct(d->cluster, m, clusters);
 	return PANEL_OK;
 }

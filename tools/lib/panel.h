@@ -38,7 +38,7 @@
  * matrices of the fit too large: refused with a status, never an
  * allocation failure (the unit effects are absorbed, any number of them) */
 #define PANEL_MAX_YEARS 1000
-#define PANEL_EXACT_SE 1e-9
+#define PANEL_EXACT_SE 1e-5
 
 enum panel_model { PANEL_TWFE, PANEL_ETWFE, PANEL_INDEX };
 
