@@ -22,6 +22,8 @@ struct csv_reader {
 	char delim;
 	int checking;
 	int slow;              /* every line through libcsv (TT_CSV_SLOW=1) */
+	unsigned quoted_run;   /* lines in a row that the fast path gave up on */
+	unsigned skip;         /* lines left to send to libcsv without a try */
 	long problems;
 
 	struct csv_parser p;
@@ -298,8 +300,23 @@ static int fast_line(struct csv_reader *r, const char *seg, size_t n)
 	size_t body = n - 1, i = 0;
 	char *line, *p, *end, *d;
 
-	if (r->slow || r->row_open || seg[n - 1] != '\n' || memchr(seg, '"', body) != NULL)
+	if (r->slow || r->row_open || seg[n - 1] != '\n')
 		return 0;
+	/* a table quoted on every line (a name with a comma in each row)
+	 * would pay for the look at each line: after 64 such lines in a row,
+	 * the next 4096 go straight to libcsv */
+	if (r->skip) {
+		r->skip--;
+		return 0;
+	}
+	if (memchr(seg, '"', body) != NULL) {
+		if (++r->quoted_run == 64) {
+			r->quoted_run = 0;
+			r->skip = 4096;
+		}
+		return 0;
+	}
+	r->quoted_run = 0;
 	if (body > 0 && seg[body - 1] == '\r')
 		body--;
 	if (memchr(seg, '\r', body) != NULL)

@@ -11,7 +11,8 @@
  * Most lines of real tables hold no quote: such a line (ending in LF, no CR
  * but before its LF, no NUL, not inside a quoted field) is split directly
  * with memchr and gives the same fields, in the same callbacks, as libcsv;
- * every other line goes to libcsv, the parser of record.  TT_CSV_SLOW=1
+ * every other line goes to libcsv, the parser of record (after 64 quoted
+ * lines in a row the next 4096 go to libcsv without a look).  TT_CSV_SLOW=1
  * sends every line to libcsv.
  *
  * Several files are read as one table: they must share the header.  Every
