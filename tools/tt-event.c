@@ -191,14 +191,6 @@ struct input {
 	size_t n_units, cap_units;
 };
 
-static int has_column(const int *cols, size_t n, int c)
-{
-	for (size_t i = 0; i < n; i++)
-		if (cols[i] == c)
-			return 1;
-	return 0;
-}
-
 static struct columns find_columns(const struct csv_header *h, const char *file)
 {
 	struct columns c;
@@ -206,16 +198,7 @@ static struct columns find_columns(const struct csv_header *h, const char *file)
 	c.unit = col_require_list(h, file, unit_arg, "unit column", &c.n_unit);
 	if (c.n_unit == 0)
 		die_usage("option --group: no column named");
-	if (by_arg) {
-		c.by = col_require_list(h, file, by_arg, "--by column", &c.n_by);
-	} else {
-		c.by = xmalloc(sizeof *c.by);
-		c.by[0] = col_find(h, "indicator");
-		c.n_by = c.by[0] >= 0;
-	}
-	for (size_t i = 0; i < c.n_by; i++)
-		if (has_column(c.unit, c.n_unit, c.by[i]))
-			die_usage("--by and --group both name the column \"%s\"", h->name[c.by[i]]);
+	c.by = col_by(h, file, by_arg, c.unit, c.n_unit, &c.n_by);
 	c.time = col_require(h, file, opt.time, "time column");
 	c.value = col_require(h, file, opt.value, "value column");
 	c.cohort = col_find(h, cohort_arg);

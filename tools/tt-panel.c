@@ -104,29 +104,12 @@ struct input {
 	size_t n_ui, cap_ui;
 };
 
-static int has_column(const int *cols, size_t n, int c)
-{
-	for (size_t i = 0; i < n; i++)
-		if (cols[i] == c)
-			return 1;
-	return 0;
-}
-
 static void find_columns(const struct csv_header *h, const char *file, struct input *in)
 {
 	in->unit = col_require_list(h, file, unit_arg, "unit column", &in->n_unit);
 	if (in->n_unit == 0)
 		die_usage("option --group: no column named");
-	if (by_arg) {
-		in->by = col_require_list(h, file, by_arg, "--by column", &in->n_by);
-	} else {
-		in->by = xmalloc(sizeof *in->by);
-		in->by[0] = col_find(h, "indicator");
-		in->n_by = in->by[0] >= 0;
-	}
-	for (size_t i = 0; i < in->n_by; i++)
-		if (has_column(in->unit, in->n_unit, in->by[i]))
-			die_usage("--by and --group both name the column \"%s\"", h->name[in->by[i]]);
+	in->by = col_by(h, file, by_arg, in->unit, in->n_unit, &in->n_by);
 	in->cluster = col_require_list(h, file, cluster_arg ? cluster_arg : unit_arg,
 				       "cluster column", &in->n_cluster);
 	if (in->n_cluster == 0)

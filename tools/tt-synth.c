@@ -121,16 +121,7 @@ static void find_columns(struct input *in, const struct csv_header *h, const cha
 	}
 	in->unit = u[0];
 	free(u);
-	if (by_arg) {
-		in->by = col_require_list(h, file, by_arg, "--by column", &in->n_by);
-	} else {
-		in->by = xmalloc(sizeof *in->by);
-		in->by[0] = col_find(h, "indicator");
-		in->n_by = in->by[0] >= 0;
-	}
-	for (size_t i = 0; i < in->n_by; i++)
-		if (in->by[i] == in->unit)
-			die_usage("--by and --group both name the column \"%s\"", h->name[in->unit]);
+	in->by = col_by(h, file, by_arg, &in->unit, 1, &in->n_by);
 	in->time = col_require(h, file, opt.time, "time column");
 	in->value = col_require(h, file, opt.value, "value column");
 	in->cohort = col_find(h, cohort_arg);

@@ -109,3 +109,22 @@ int cell_number(const struct csv_header *h, const struct csv_row *r, int col, do
 		       cell_shown(r->f[col]), num_strerror(st));
 	return 0;
 }
+
+int *col_by(const struct csv_header *h, const char *file, const char *by,
+	    const int *unit, size_t n_unit, size_t *n)
+{
+	int *cols;
+
+	if (by) {
+		cols = col_require_list(h, file, by, "--by column", n);
+	} else {
+		cols = xmalloc(sizeof *cols);
+		cols[0] = col_find(h, "indicator");
+		*n = cols[0] >= 0;
+	}
+	for (size_t i = 0; i < *n; i++)
+		for (size_t k = 0; k < n_unit; k++)
+			if (cols[i] == unit[k])
+				die_usage("--by and --group both name the column \"%s\"", h->name[cols[i]]);
+	return cols;
+}

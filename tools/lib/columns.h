@@ -20,6 +20,12 @@ int *col_require_list(const struct csv_header *h, const char *file, const char *
  * whole input is one group */
 int *col_groups(const struct csv_header *h, const char *file, const char *groups,
 		int all, size_t *n);
+/* the --by columns of a tool that analyses each value of them apart
+ * (tt-event, tt-panel, tt-synth): the list `by` (NULL: "indicator" when
+ * the header has it, else none); a column that is also a unit column is a
+ * usage error.  *n receives the count; the array is to free. */
+int *col_by(const struct csv_header *h, const char *file, const char *by,
+	    const int *unit, size_t n_unit, size_t *n);
 /* 1 when the header names a column twice (index of the second in *dup) */
 int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup);
 
