@@ -13,6 +13,7 @@
  *   2. each ATT(g,t) from those class sums;
  *   3. the aggregations, weighted by the class totals of m_i.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 
 #include "alloc.h"
 #include "did.h"
+#include "regress.h"
 
 /* One ATT(g,t) as the replicate loop needs it. */
 struct cell_plan {
@@ -727,8 +729,8 @@ static double quantile_type1(double *x, size_t n, double p)
 		return NAN;
 	gsl_sort(x, 1, n);
 	double np = (double)n * p;
-	size_t j = (size_t)floor(np + 4 * 2.220446049250313e-16);
-	if ((double)j < np - 4 * 2.220446049250313e-16)
+	size_t j = (size_t)floor(np + 4 * DBL_EPSILON);
+	if ((double)j < np - 4 * DBL_EPSILON)
 		j++;
 	return x[j == 0 ? 0 : (j > n ? n : j) - 1];
 }
@@ -1084,7 +1086,7 @@ static double *multiplier_se(const struct did_work *w, const double *draws,
 		double q75 = quantile_type1(tmp, R, 0.75);
 		double q25 = quantile_type1(tmp, R, 0.25);
 		double s = (q75 - q25) / zq;
-		se[k] = s * sqrt((double)w->U) > sqrt(2.220446049250313e-16) * 10 ? s : 0;
+		se[k] = s * sqrt((double)w->U) > sqrt(DBL_EPSILON) * 10 ? s : 0;
 	}
 	free(tmp);
 	return se;
@@ -1216,7 +1218,6 @@ static void perm_count(struct did_work *w, struct perm_stats *ps, const double *
 	}
 }
 
-/* p_perm of every permuted statistic; p[ps->n] is pretrend's */
 /* The aggregation plan: which cells each aggregate lists, and the layout
  * of the statistics vector. */
 struct plan {
@@ -1430,7 +1431,7 @@ static void set_estimate(struct did_estimate *e, double est, double se,
 	e->n_boot = n_boot;
 	e->n = n;
 	e->statistic = se > 0 ? est / se : NAN;
-	e->p_value = se > 0 ? 2 * gsl_cdf_ugaussian_Q(fabs(est / se)) : NAN;
+	e->p_value = se > 0 ? regress_z_p_two_sided(est / se) : NAN;
 	e->conf_low = est - z * se;
 	e->conf_high = est + z * se;
 	e->band_low = e->band_high = NAN;
@@ -1838,7 +1839,7 @@ int did_estimate(const struct did_panel *p, const struct did_options *o,
 	}
 	r->reps = (int)R;
 
-	double z = gsl_cdf_ugaussian_Pinv(1 - (1 - o->level) / 2);
+	double z = regress_z_crit(o->level);
 	fill_cells(&w, est, se, nb, z, r);
 	fill_aggregates(&w, est, se, nb, z, r);
 	if (R || analytic)

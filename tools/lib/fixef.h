@@ -15,8 +15,4 @@
 void fixef_demean(double *v, size_t n, const size_t *level, size_t nlevels,
 		  const double *w, double *scratch);
 
-/* The same for each of the k columns of the row-major n x k matrix X. */
-void fixef_demean_cols(double *X, size_t n, size_t k, const size_t *level,
-		       size_t nlevels, const double *w, double *scratch);
-
 #endif

@@ -530,12 +530,6 @@ void glm_fit_free(struct glm_fit *fit)
 	memset(fit, 0, sizeof *fit);
 }
 
-static void term_nan(struct regress_term *r)
-{
-	r->estimate = r->std_error = r->statistic = r->df = NAN;
-	r->p_value = r->conf_low = r->conf_high = NAN;
-}
-
 static int all_same(const double *a, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
@@ -551,8 +545,8 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 	double *X, tbar = 0, cov[4], va, vb;
 	int rc;
 
-	term_nan(&out->slope);
-	term_nan(&out->intercept);
+	regress_term_nan(&out->slope);
+	regress_term_nan(&out->intercept);
 	out->n = n;
 	out->iterations = 0;
 	if (n < 2 || all_same(t, n))

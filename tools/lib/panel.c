@@ -189,12 +189,6 @@ static void sample_rules(const struct panel_obs *o, size_t n, size_t units,
 	free(cells);
 }
 
-static void term_nan(struct regress_term *t)
-{
-	t->estimate = t->std_error = t->statistic = t->df = NAN;
-	t->p_value = t->conf_low = t->conf_high = NAN;
-}
-
 /* the estimate and CI of a log-scale term as a percent effect or index */
 static void to_percent(struct regress_term *t, double add)
 {
@@ -211,7 +205,7 @@ static struct panel_row *add_row(struct panel_result *r, size_t *cap, enum panel
 	row = &r->row[r->nrows++];
 	memset(row, 0, sizeof *row);
 	row->term = term;
-	term_nan(&row->t);
+	regress_term_nan(&row->t);
 	return row;
 }
 
@@ -349,7 +343,7 @@ static void infer(struct panel_row *row, double est, double se, struct panel_res
 	double df = opt->family == GLM_LINEAR ? (double)r->G - 1 : NAN;
 
 	if (isnan(est)) {
-		term_nan(&row->t);
+		regress_term_nan(&row->t);
 		return;
 	}
 	if (se < PANEL_EXACT_SE * (1 + fabs(est))) {

@@ -427,7 +427,7 @@ double regress_t_crit(double level, double df)
 	return gsl_cdf_tdist_Qinv((1 - level) / 2, df);
 }
 
-static void term_nan(struct regress_term *t)
+void regress_term_nan(struct regress_term *t)
 {
 	t->estimate = t->std_error = t->statistic = t->df = NAN;
 	t->p_value = t->conf_low = t->conf_high = NAN;
@@ -499,7 +499,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	int rc;
 
 	for (int j = 0; j < ITS_TERMS; j++)
-		term_nan(&fit->b[j]);
+		regress_term_nan(&fit->b[j]);
 	fit->n = n;
 	fit->n_pre = fit->n_post = 0;
 	fit->lag = lag;

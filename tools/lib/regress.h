@@ -123,6 +123,8 @@ double regress_t_crit(double level, double df);
 
 /* The same on the standard normal scale (z statistics): NaN for NaN z or
  * a level outside (0,1). */
+/* every number of the term NaN: nothing was estimated */
+void regress_term_nan(struct regress_term *t);
 double regress_z_p_two_sided(double z);
 double regress_z_crit(double level);
 
