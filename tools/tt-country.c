@@ -122,8 +122,10 @@ static void report_unknown(const struct country_table *t, const struct csv_row *
 	for (size_t i = 0; i < n; i++)
 		sb_printf(&b, "%s%s", i ? ", " : "", country_name(t, close[i]));
 	list = sb_take(&b);
-	problem(row, "\"%s\" is not a country name known to data/countries.csv (closest: %s)",
-		cell_shown(name), list);
+	/* the shipped table by the name users know it by; a table of their
+	 * own by the name they gave */
+	problem(row, "\"%s\" is not a country name known to %s (closest: %s)",
+		cell_shown(name), countries_arg ? countries_arg : "data/countries.csv", list);
 	free(list);
 }
 

@@ -11,6 +11,7 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "number.h"
 #include "options.h"
 #include "strbuf.h"
 
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
 					out_empty();
 				else
 					out_num(v * scale / d);
-			} else if ((int)i == icol) {
+			} else if ((int)i == icol && !is_missing(row->f[i], row->len[i])) {
 				struct strbuf b = { 0 };
 				char *s;
 				sb_add(&b, row->f[i], row->len[i]);
