@@ -34,10 +34,10 @@ static void handle(int idx, const char *arg)
 	case 1: key_arg = arg; break;
 	case 2: drop_missing = 1; break;
 	case 3:
-		if (csv_delim_from(arg, &thousands) != 0 || (thousands >= '0' && thousands <= '9') ||
-		    strchr("+-.eE", thousands))
+		if (strlen(arg) != 1 || (arg[0] >= '0' && arg[0] <= '9') || strchr("+-.eE\"\r\n", arg[0]))
 			die_usage("option --thousands: '%s' is not one character other than a digit, "
 				  "a sign, 'e' or '.'", arg);
+		thousands = arg[0];
 		break;
 	case 4:
 		eq = strchr(arg, '=');

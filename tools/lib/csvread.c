@@ -104,6 +104,7 @@ struct csv_reader *csv_open(char **files, int nfiles, char delim)
 {
 	static char *std_in[] = { "-" };
 	struct csv_reader *r = xcalloc(1, sizeof *r);
+	const char *slow;
 
 	if (nfiles == 0) {
 		files = std_in;
@@ -118,7 +119,8 @@ struct csv_reader *csv_open(char **files, int nfiles, char delim)
 	r->delim = delim;
 	r->buf = xmalloc(CSV_READ_SIZE);
 	r->cur = -1;
-	r->slow = getenv("TT_CSV_SLOW") != NULL && strcmp(getenv("TT_CSV_SLOW"), "1") == 0;
+	slow = getenv("TT_CSV_SLOW");
+	r->slow = slow && strcmp(slow, "1") == 0;
 	return r;
 }
 
@@ -370,7 +372,7 @@ static void feed(struct csv_reader *r, const char *seg, size_t n)
 		       CSV_MAX_LINE >> 20);
 	r->ended_at_lf = r->line_had_row = 0;
 	if (fast_line(r, seg, n)) {
-		r->row_open = 0;
+		/* a whole row, ended at its LF: row_open stays 0 */
 	} else if ((r->buf_nul || seg == r->linebuf) && memchr(seg, '\0', n) != NULL) {
 		problem(r, r->line, 0, "NUL byte in the input");
 		reset_row(r);

@@ -9,7 +9,7 @@ int pub_format_from(const char *name, enum pub_format *f)
 {
 	static const char *const names[] = { "md", "latex", "html", "csv" };
 
-	for (int i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*f = (enum pub_format)i;
 			return 0;
@@ -36,9 +36,7 @@ size_t pub_row(struct pub_table *t)
 {
 	size_t need = (t->nrows + 1) * t->ncols, old = t->nrows * t->ncols;
 
-	if (need > t->cap) {
-		t->cells = xgrow(t->cells, &t->cap, need, sizeof *t->cells);
-	}
+	t->cells = xgrow(t->cells, &t->cap, need, sizeof *t->cells);
 	for (size_t i = old; i < need; i++)
 		t->cells[i] = NULL;
 	return t->nrows++;
