@@ -342,48 +342,30 @@ static void read_input(struct csv_reader *r, struct input *in)
 /* ------------------------------------------------------------------ */
 /* Checks and the panel of one part                                     */
 
-static const struct input *sort_in;
-static const struct part *sort_part;
-
-static int by_unit_year(const void *a, const void *b)
-{
-	const struct obs *p = &sort_part->o[*(const size_t *)a];
-	const struct obs *q = &sort_part->o[*(const size_t *)b];
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-
-	if (p->unit != q->unit)
-		return p->unit < q->unit ? -1 : 1;
-	if (p->year != q->year)
-		return p->year < q->year ? -1 : 1;
-	return (i > j) - (i < j);
-}
-
 /* A (unit, year) pair twice is an error naming both lines, whether or
  * not the values are missing: the panel would be ambiguous. */
 static void check_duplicates(const struct input *in, const struct part *p,
 			     const struct csv_header *h)
 {
-	size_t *idx = xmalloc((p->n + 1) * sizeof *idx), worst = SIZE_MAX, first = 0;
+	size_t *unit = xmallocarray(p->n ? p->n : 1, sizeof *unit), worst, first = 0;
+	int *year = xmallocarray(p->n ? p->n : 1, sizeof *year);
 
-	for (size_t i = 0; i < p->n; i++)
-		idx[i] = i;
-	sort_part = p;
-	xqsort(idx, p->n, sizeof *idx, by_unit_year);
-	for (size_t i = 1; i < p->n; i++) {
-		const struct obs *a = &p->o[idx[i - 1]], *b = &p->o[idx[i]];
-		if (a->unit == b->unit && a->year == b->year && idx[i] < worst) {
-			worst = idx[i];
-			first = idx[i - 1];
-		}
+	for (size_t i = 0; i < p->n; i++) {
+		unit[i] = p->o[i].unit;
+		year[i] = p->o[i].year;
 	}
-	free(idx);
-	if (worst == SIZE_MAX)
+	worst = unit_year_repeat(unit, year, p->n, &first);
+	free(unit);
+	free(year);
+	if (worst == p->n)
 		return;
 	const struct obs *a = &p->o[first], *b = &p->o[worst];
 	char *name = unit_name(in, b->unit);
 	die_at(b->file, b->line, in->c.time + 1, "column \"%s\": unit %s has year %d twice (also at %s)",
 	       h->name[in->c.time], name, b->year, other_line(a->file, a->line, b->file));
 }
+
+static const struct input *sort_in;
 
 /* units ordered by their key, so that the bootstrap's draws do not depend
  * on the order of the rows */

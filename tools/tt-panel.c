@@ -218,39 +218,21 @@ static void read_input(struct csv_reader *r, struct input *in)
 	}
 }
 
-static const struct part *sort_part;
-
-static int by_unit_year(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct panel_obs *p = &sort_part->o[i], *q = &sort_part->o[j];
-
-	if (p->unit != q->unit)
-		return p->unit < q->unit ? -1 : 1;
-	if (p->year != q->year)
-		return p->year < q->year ? -1 : 1;
-	return (i > j) - (i < j);
-}
-
 /* a unit observed twice in a year would count twice: the later row is an
  * error naming the earlier */
 static void check_duplicates(const struct input *in, const struct part *p,
 			     const struct csv_header *h)
 {
-	size_t *idx = xmalloc((p->n + 1) * sizeof *idx), worst = p->n, first = 0;
+	size_t *unit = xmallocarray(p->n ? p->n : 1, sizeof *unit), worst, first = 0;
+	int *year = xmallocarray(p->n ? p->n : 1, sizeof *year);
 
-	for (size_t i = 0; i < p->n; i++)
-		idx[i] = i;
-	sort_part = p;
-	xqsort(idx, p->n, sizeof *idx, by_unit_year);
-	for (size_t i = 1; i < p->n; i++) {
-		const struct panel_obs *a = &p->o[idx[i - 1]], *b = &p->o[idx[i]];
-		if (a->unit == b->unit && a->year == b->year && idx[i] < worst) {
-			worst = idx[i];
-			first = idx[i - 1];
-		}
+	for (size_t i = 0; i < p->n; i++) {
+		unit[i] = p->o[i].unit;
+		year[i] = p->o[i].year;
 	}
-	free(idx);
+	worst = unit_year_repeat(unit, year, p->n, &first);
+	free(unit);
+	free(year);
 	if (worst == p->n)
 		return;
 	die_at(p->at[worst].file, p->at[worst].line, in->time + 1,

@@ -67,5 +67,15 @@ int main(void)
 	}
 	CHECK(i == 5000);
 	group_free(g);
+	/* unit_year_repeat, worked by hand: rows 0..5 are (1,2000) (2,2000)
+	 * (1,2001) (2,2000) (1,2000) (1,2001); the first row whose pair came
+	 * before is row 3 (row 1's pair); rows 4 and 5 repeat too, later */
+	{
+		size_t unit[] = { 1, 2, 1, 2, 1, 1 }, earlier = 99;
+		int year[] = { 2000, 2000, 2001, 2000, 2000, 2001 };
+		CHECK(unit_year_repeat(unit, year, 6, &earlier) == 3 && earlier == 1);
+		CHECK(unit_year_repeat(unit, year, 3, &earlier) == 3);   /* none: n */
+		CHECK(unit_year_repeat(unit, year, 0, &earlier) == 0);
+	}
 	return unit_summary();
 }

@@ -199,3 +199,36 @@ void group_free(struct group_table *g)
 	free(g->label);
 	free(g);
 }
+
+struct unit_year {
+	size_t unit, i;
+	int year;
+};
+
+static int by_unit_year(const void *a, const void *b)
+{
+	const struct unit_year *p = a, *q = b;
+
+	if (p->unit != q->unit)
+		return p->unit < q->unit ? -1 : 1;
+	if (p->year != q->year)
+		return p->year < q->year ? -1 : 1;
+	return (p->i > q->i) - (p->i < q->i);
+}
+
+size_t unit_year_repeat(const size_t *unit, const int *year, size_t n, size_t *earlier)
+{
+	struct unit_year *v = xmallocarray(n ? n : 1, sizeof *v);
+	size_t first = n;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct unit_year){ unit[i], i, year[i] };
+	xqsort(v, n, sizeof *v, by_unit_year);
+	for (size_t i = 1; i < n; i++)
+		if (v[i].unit == v[i - 1].unit && v[i].year == v[i - 1].year && v[i].i < first) {
+			first = v[i].i;
+			*earlier = v[i - 1].i;
+		}
+	free(v);
+	return first;
+}
