@@ -8,7 +8,7 @@
 #include "strbuf.h"
 
 struct keyed_entry {
-	char *key;           /* each cell as its length, ':', its bytes */
+	char *key;           /* each cell as its length (a size_t's bytes), then its bytes */
 	size_t keylen;
 	char **cell;
 	size_t *len;
@@ -21,12 +21,13 @@ struct keyed_table {
 	size_t ncols, nkeys;
 	struct keyed_entry *e;
 	size_t n, cap;
+	struct strbuf probe;  /* the key looked for, reused row after row */
 };
 
 static void key_of(struct strbuf *b, const struct csv_row *row, const int *cols, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		sb_printf(b, "%zu:", row->len[cols[i]]);
+		sb_add(b, (const char *)&row->len[cols[i]], sizeof row->len[cols[i]]);
 		sb_add(b, row->f[cols[i]], row->len[cols[i]]);
 	}
 }
@@ -51,12 +52,10 @@ static char *key_shown(const struct keyed_table *t, const struct keyed_entry *e,
 	const char *p = e->key;
 
 	for (size_t i = 0; i < t->nkeys; i++) {
-		char *end;
-		size_t n = strtoul(p, &end, 10);
-		char *cell = xstrndup(end + 1, n);
-		sb_printf(&b, "%s%s=%s", i ? ", " : "", names[i], cell_shown(cell));
-		free(cell);
-		p = end + 1 + n;
+		size_t n;
+		memcpy(&n, p, sizeof n);
+		sb_printf(&b, "%s%s=%s", i ? ", " : "", names[i], cell_shown_n(p + sizeof n, n));
+		p += sizeof n + n;
 	}
 	return sb_take(&b);
 }
@@ -137,17 +136,17 @@ const char *keyed_colname(const struct keyed_table *t, size_t i)
 	return t->colname[i];
 }
 
-char *const *keyed_find(const struct keyed_table *t, const struct csv_row *row,
+char *const *keyed_find(struct keyed_table *t, const struct csv_row *row,
 			const int *keycols, const size_t **lens)
 {
-	struct strbuf b = { 0 };
 	struct keyed_entry probe;
 	size_t lo = 0, hi = t->n;
 	char *const *found = NULL;
 
-	key_of(&b, row, keycols, t->nkeys);
-	probe.keylen = b.len;
-	probe.key = b.s ? b.s : "";
+	t->probe.len = 0;
+	key_of(&t->probe, row, keycols, t->nkeys);
+	probe.keylen = t->probe.len;
+	probe.key = t->probe.s ? t->probe.s : "";
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct keyed_entry *e = &t->e[mid];
@@ -165,7 +164,6 @@ char *const *keyed_find(const struct keyed_table *t, const struct csv_row *row,
 		else
 			hi = mid;
 	}
-	free(b.s);
 	return found;
 }
 
@@ -182,5 +180,6 @@ void keyed_free(struct keyed_table *t)
 		free(t->colname[c]);
 	free(t->colname);
 	free(t->e);
+	free(t->probe.s);
 	free(t);
 }

@@ -18,7 +18,7 @@ size_t keyed_ncols(const struct keyed_table *t);
 const char *keyed_colname(const struct keyed_table *t, size_t i);
 /* the attached cells of the row whose key cells (columns keycols of row)
  * match, or NULL; lens receives a pointer to their lengths */
-char *const *keyed_find(const struct keyed_table *t, const struct csv_row *row,
+char *const *keyed_find(struct keyed_table *t, const struct csv_row *row,
 			const int *keycols, const size_t **lens);
 void keyed_free(struct keyed_table *t);
 
