@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -347,16 +348,9 @@ static void read_input(struct csv_reader *r, struct input *in)
 static void check_duplicates(const struct input *in, const struct part *p,
 			     const struct csv_header *h)
 {
-	size_t *unit = xmallocarray(p->n ? p->n : 1, sizeof *unit), worst, first = 0;
-	int *year = xmallocarray(p->n ? p->n : 1, sizeof *year);
+	size_t first = 0, worst = unit_year_repeat(p->o, p->n, sizeof *p->o,
+						  offsetof(struct obs, unit), offsetof(struct obs, year), &first);
 
-	for (size_t i = 0; i < p->n; i++) {
-		unit[i] = p->o[i].unit;
-		year[i] = p->o[i].year;
-	}
-	worst = unit_year_repeat(unit, year, p->n, &first);
-	free(unit);
-	free(year);
 	if (worst == p->n)
 		return;
 	const struct obs *a = &p->o[first], *b = &p->o[worst];

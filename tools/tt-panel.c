@@ -9,6 +9,7 @@
  * and the notes. */
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,16 +224,9 @@ static void read_input(struct csv_reader *r, struct input *in)
 static void check_duplicates(const struct input *in, const struct part *p,
 			     const struct csv_header *h)
 {
-	size_t *unit = xmallocarray(p->n ? p->n : 1, sizeof *unit), worst, first = 0;
-	int *year = xmallocarray(p->n ? p->n : 1, sizeof *year);
+	size_t first = 0, worst = unit_year_repeat(p->o, p->n, sizeof *p->o,
+						  offsetof(struct panel_obs, unit), offsetof(struct panel_obs, year), &first);
 
-	for (size_t i = 0; i < p->n; i++) {
-		unit[i] = p->o[i].unit;
-		year[i] = p->o[i].year;
-	}
-	worst = unit_year_repeat(unit, year, p->n, &first);
-	free(unit);
-	free(year);
 	if (worst == p->n)
 		return;
 	die_at(p->at[worst].file, p->at[worst].line, in->time + 1,

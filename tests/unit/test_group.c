@@ -1,3 +1,4 @@
+#include <stddef.h>
 /* Grouping: keys by value, first-appearance order, no separator collisions. */
 #include <stdlib.h>
 
@@ -71,11 +72,13 @@ int main(void)
 	 * (1,2001) (2,2000) (1,2000) (1,2001); the first row whose pair came
 	 * before is row 3 (row 1's pair); rows 4 and 5 repeat too, later */
 	{
-		size_t unit[] = { 1, 2, 1, 2, 1, 1 }, earlier = 99;
-		int year[] = { 2000, 2000, 2001, 2000, 2000, 2001 };
-		CHECK(unit_year_repeat(unit, year, 6, &earlier) == 3 && earlier == 1);
-		CHECK(unit_year_repeat(unit, year, 3, &earlier) == 3);   /* none: n */
-		CHECK(unit_year_repeat(unit, year, 0, &earlier) == 0);
+		struct uy { double pad; size_t unit; int year; } o[] = {
+			{ 0, 1, 2000 }, { 0, 2, 2000 }, { 0, 1, 2001 },
+			{ 0, 2, 2000 }, { 0, 1, 2000 }, { 0, 1, 2001 } };
+		size_t earlier = 99, su = offsetof(struct uy, unit), sy = offsetof(struct uy, year);
+		CHECK(unit_year_repeat(o, 6, sizeof *o, su, sy, &earlier) == 3 && earlier == 1);
+		CHECK(unit_year_repeat(o, 3, sizeof *o, su, sy, &earlier) == 3);   /* none: n */
+		CHECK(unit_year_repeat(o, 0, sizeof *o, su, sy, &earlier) == 0);
 	}
 	return unit_summary();
 }

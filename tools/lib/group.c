@@ -216,13 +216,18 @@ static int by_unit_year(const void *a, const void *b)
 	return (p->i > q->i) - (p->i < q->i);
 }
 
-size_t unit_year_repeat(const size_t *unit, const int *year, size_t n, size_t *earlier)
+size_t unit_year_repeat(const void *obs, size_t n, size_t size, size_t unit_at,
+			size_t year_at, size_t *earlier)
 {
 	struct unit_year *v = xmallocarray(n ? n : 1, sizeof *v);
+	const char *o = obs;
 	size_t first = n;
 
-	for (size_t i = 0; i < n; i++)
-		v[i] = (struct unit_year){ unit[i], i, year[i] };
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&v[i].unit, o + i * size + unit_at, sizeof v[i].unit);
+		memcpy(&v[i].year, o + i * size + year_at, sizeof v[i].year);
+		v[i].i = i;
+	}
 	xqsort(v, n, sizeof *v, by_unit_year);
 	for (size_t i = 1; i < n; i++)
 		if (v[i].unit == v[i - 1].unit && v[i].year == v[i - 1].year && v[i].i < first) {

@@ -25,11 +25,13 @@ const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *l
 const char *group_label(struct group_table *g, size_t i);
 void group_free(struct group_table *g);
 
-/* A panel's repeated (unit, year) pair: of the n observations (unit[i],
- * year[i]), the first in input order whose pair an earlier one already
- * has -- its index, with that earlier one's in *earlier -- or n when every
- * pair is distinct.  (tt-event, tt-panel: such a row is an error naming
- * both lines.) */
-size_t unit_year_repeat(const size_t *unit, const int *year, size_t n, size_t *earlier);
+/* A panel's repeated (unit, year) pair: of the n observations in the
+ * array obs (elements of `size` bytes, whose size_t unit and int year sit
+ * at the offsets unit_at and year_at), the first in input order whose pair
+ * an earlier one already has -- its index, with that earlier one's in
+ * *earlier -- or n when every pair is distinct.  (tt-event, tt-panel: such
+ * a row is an error naming both lines.) */
+size_t unit_year_repeat(const void *obs, size_t n, size_t size, size_t unit_at,
+			size_t year_at, size_t *earlier);
 
 #endif
