@@ -188,6 +188,14 @@ wald <- function(theta, inf, n) {
 	c(W, sum(keep), pchisq(W, sum(keep), lower.tail = FALSE))
 }
 
+# The pretrend p-value: W/df against F(df, n_treated - 1), n_treated the
+# treated units of the pre-period cells (tt-event(1), "pretrend")
+pre_p <- function(wald, nt) {
+	if (is.na(wald[1]) || nt < 2)
+		return(NA)
+	pf(wald[1] / wald[2], wald[2], nt - 1, lower.tail = FALSE)
+}
+
 # The table tt-event writes with --detail, and --reps 0 (se = FALSE: no
 # standard errors) or --se analytic (se = TRUE): normal intervals, no bands;
 # a cell on one treated or one control unit has no standard error, nor has
@@ -219,7 +227,7 @@ table_of <- function(r, method, lo = -Inf, hi = Inf, se = FALSE) {
 		 row(NA, "att_group", r$group, S(r$se_group), NA, r$n_units,
 		     r$n_group[1], r$n_group[2]),
 		 row(NA, "pretrend", NA, NA, if (se) r$wald[2] else r$pre_df, r$n_units,
-		     r$n_pre[1], r$n_pre[2], stat = S(r$wald[1]), p = S(r$wald[3])))
+		     r$n_pre[1], r$n_pre[2], stat = S(r$wald[1]), p = S(pre_p(r$wald, r$n_pre[1]))))
 	for (i in seq_len(nrow(r$groups)))
 		out <- c(out, row(NA, "att_cohort", r$groups$att[i], S(r$se_groups[i]), NA,
 				  r$groups$size[i], r$groups$nt[i], r$groups$nc[i], r$groups$g[i]))
@@ -322,3 +330,51 @@ write.csv(data.frame(iso3 = s$unit, year = s$year, value = ifelse(is.na(s$y), ""
 	  file.path(dir, "input.csv"), row.names = FALSE, quote = FALSE)
 write_case("analytic-staggered", table_of(cs_did(ss, "notyet"), "cs-did(notyet,varying,analytic,min-treated=1)",
 					  se = TRUE))
+
+# ---- --permute: the exact randomization p-values by enumeration ---------
+# The staggered panel above has 8!/(3! 2! 3!) = 560 distinct assignments of
+# its cohorts (2003 x3, 2004 x2, never x3) to its units: with --permute 999
+# tt-event enumerates them all, and p_perm is the share of assignments
+# whose statistic is at least as far from 0 as the actual one (|estimate|
+# for att rows, the Wald statistic for pretrend), among those where it is
+# defined.  Here every assignment is run through cs_did above, which shares
+# no code with tt-event.
+perms <- function(v) {          # the distinct orderings of v
+	if (length(v) <= 1)
+		return(list(v))
+	out <- list()
+	for (x in unique(v)) {
+		rest <- v[-match(x, v)]
+		for (p in perms(rest))
+			out[[length(out) + 1]] <- c(x, p)
+	}
+	out
+}
+stats_of <- function(r) {
+	ev <- setNames(r$events$att, r$events$e)
+	c(ev[as.character(-2:2)], simple = r$simple, dynamic = r$dynamic,
+	  group = r$group, pretrend = r$wald[1])
+}
+ug <- unique(ss[, c("unit", "g")])
+t0 <- stats_of(cs_did(ss, "notyet"))
+A <- perms(ug$g)
+stopifnot(length(A) == 560)
+hits <- 0 * t0; defined <- 0 * t0
+for (a in A) {
+	sp <- ss
+	sp$g <- a[match(sp$unit, ug$unit)]
+	t <- stats_of(cs_did(sp, "notyet"))
+	ok <- !is.na(t) & !is.na(t0)
+	defined[ok] <- defined[ok] + 1
+	hits[ok] <- hits[ok] + (abs(t[ok]) >= abs(t0[ok]) * (1 - 1e-10))
+}
+p <- hits / defined
+dir <- "tests/cli/tt-event/r-permute-exact"
+dir.create(dir, showWarnings = FALSE)
+invisible(file.copy("tests/cli/tt-event/analytic-staggered/input.csv", file.path(dir, "input.csv"),
+	  overwrite = TRUE))
+write_case("r-permute-exact",
+	   c("rel_year,term,p_perm",
+	     sprintf("%d,att,%s", -2:2, fmt(p[1:5])),
+	     sprintf(",att_%s,%s", c("simple", "dynamic", "group"), fmt(p[6:8])),
+	     sprintf(",pretrend,%s", fmt(p[9]))))
