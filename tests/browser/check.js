@@ -210,9 +210,9 @@
 				if (dx > 1 && !scrolls(st, 'x'))
 					found.push([el, name(el) + ' ("' + clip(el.textContent, 40) + '"): content ' +
 					    px(dx) + ' wider than its box' + (st.overflowX === 'visible' ? '' : ', cut off (overflow: ' + st.overflowX + ')')]);
-				else if (dy > 1 && !scrolls(st, 'y') && (st.overflowY !== 'visible' || st.height !== 'auto' && el.style.height))
+				else if (dy > 1 && !scrolls(st, 'y'))
 					found.push([el, name(el) + ' ("' + clip(el.textContent, 40) + '"): content ' +
-					    px(dy) + ' taller than its box']);
+					    px(dy) + ' taller than its box' + (st.overflowY === 'visible' ? ', over what follows' : ', cut off (overflow: ' + st.overflowY + ')')]);
 			}
 			/* a wide thing in a narrower block */
 			if (/^(table|pre|figure|img|svg|canvas|video|iframe|object|blockquote|ul|ol|dl|p|h[1-6]|caption|figcaption)$/.test(tag) ||
