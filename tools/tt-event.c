@@ -494,14 +494,12 @@ static const char *label_of(const struct input *in, size_t b)
 static void note(const struct input *in, size_t b, const char *fmt, ...)
 {
 	va_list ap;
+	struct strbuf sb = { 0 };
 
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
-	char *msg = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-	va_end(ap);
+	char *msg = sb_take(&sb);
 	if (in->c.n_by)
 		warn("%s: %s", label_of(in, b), msg);
 	else
