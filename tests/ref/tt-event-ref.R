@@ -55,6 +55,7 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 
 	n_all <- nrow(wide)
 	IF <- NULL              # n_all x cells: did's influence functions
+	IFc <- NULL             # the same with each side's variance over n - 1 (pretrend)
 	TR <- NULL; CO <- NULL  # membership of each cell
 	cells <- NULL
 	for (g in cohorts) {
@@ -82,6 +83,8 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 			if (!ref && !is.na(att))
 				inf[tr | co] <- cell_inf(dy[tr | co], tr[tr | co], n_all)
 			IF <- cbind(IF, inf)
+			n1 <- function(m) if (m > 1) sqrt(m / (m - 1)) else 1
+			IFc <- cbind(IFc, ifelse(tr, inf * n1(sum(tr)), inf * n1(sum(co))))
 			TR <- cbind(TR, if (ref) rep(FALSE, n_all) else tr)
 			CO <- cbind(CO, if (ref) rep(FALSE, n_all) else co)
 			cells <- rbind(cells, data.frame(g = g, t = years[ti], e = years[ti] - g,
@@ -100,8 +103,10 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 			     if (with_wif) wif(k, pg, gu, cells$g) %*% cells$att[k] else 0)
 	units_of <- function(k) c(sum(rowSums(TR[, k, drop = FALSE]) > 0),
 				  sum(rowSums(CO[, k, drop = FALSE]) > 0))
+	aggc <- function(k, w = pg[k] / sum(pg[k]))
+		IFc[, k, drop = FALSE] %*% w + wif(k, pg, gu, cells$g) %*% cells$att[k]
 	es <- sort(unique(cells$e[ok & cells$e >= lo & cells$e <= hi]))
-	ev <- NULL; evinf <- NULL
+	ev <- NULL; evinf <- NULL; evinfc <- NULL
 	for (e in es) {
 		k <- which(ok & cells$e == e)
 		a <- agg(k)
@@ -109,6 +114,7 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 					   ref = all(cells$ref[k]), nt = units_of(k)[1],
 					   nc = units_of(k)[2]))
 		evinf <- cbind(evinf, a$inf)
+		evinfc <- cbind(evinfc, aggc(k))
 	}
 	post <- which(ok & cells$e >= 0 & cells$e <= hi)
 	simple <- agg(post)
@@ -134,7 +140,7 @@ cs_did <- function(d, control = "never", base = "varying", lo = -Inf, hi = Inf,
 	     se_simple = se(simple$inf), se_dynamic = se(evinf[, d0, drop = FALSE] %*%
 						       rep(1 / length(d0), length(d0))),
 	     se_group = se(group_inf),
-	     wald = wald(ev$att[pre], evinf[, pre, drop = FALSE], n_all),
+	     wald = wald(ev$att[pre], evinfc[, pre, drop = FALSE], n_all),
 	     n_simple = units_of(post), n_group = units_of(post),
 	     n_dynamic = units_of(which(ok & cells$e >= 0 & cells$e <= hi & cells$e %in% es)),
 	     n_pre = units_of(prek))

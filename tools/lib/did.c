@@ -239,7 +239,7 @@ static size_t pre_events(const struct did_work *w, const struct did_result *r, s
  * pre-trend tests */
 static void fill_inference(struct did_work *w, const double *boot,
 			   size_t R, const double *est, const double *se,
-			   double level, double z, struct did_result *r)
+			   const struct did_options *o, double z, struct did_result *r)
 {
 	size_t *idx = xmalloc((w->K + 1) * sizeof *idx), n = 0;
 
@@ -247,7 +247,7 @@ static void fill_inference(struct did_work *w, const double *boot,
 		for (size_t k = 0; k < w->n_cells; k++)
 			if (!isnan(est[k]) && w->cells[k].pair >= 0 && !w->thin[k])
 				idx[n++] = k;
-		r->crit_cells = did_supt_crit(boot, R, est, se, idx, n, level, z);
+		r->crit_cells = did_supt_crit(boot, R, est, se, idx, n, o->level, z);
 		for (size_t k = 0; k < w->n_cells; k++)
 			set_band(&r->cells[k].est, r->crit_cells);
 
@@ -255,14 +255,14 @@ static void fill_inference(struct did_work *w, const double *boot,
 		for (size_t e = 0; e < w->ev.n; e++)
 			if (!r->events[e].reference)
 				idx[n++] = w->k_ev + e;
-		r->crit_events = did_supt_crit(boot, R, est, se, idx, n, level, z);
+		r->crit_events = did_supt_crit(boot, R, est, se, idx, n, o->level, z);
 		for (size_t e = 0; e < w->ev.n; e++)
 			set_band(&r->events[e].est, r->crit_events);
 
 		n = 0;
 		for (size_t g = 0; g < w->grp.n; g++)
 			idx[n++] = w->k_grp + g;
-		r->crit_groups = did_supt_crit(boot, R, est, se, idx, n, level, z);
+		r->crit_groups = did_supt_crit(boot, R, est, se, idx, n, o->level, z);
 		for (size_t g = 0; g < w->grp.n; g++)
 			set_band(&r->groups[g].est, r->crit_groups);
 	}
@@ -270,7 +270,10 @@ static void fill_inference(struct did_work *w, const double *boot,
 	n = pre_events(w, r, idx);
 	if (n == 0)
 		r->warnings |= DID_WNOPRE;
-	did_pre_test(w, boot, R, est, idx, n, &r->pretrend);
+	if (o->se == DID_SE_BOOTSTRAP)
+		did_pre_test(w, boot, R, est, idx, n, &r->pretrend);
+	else
+		did_pre_test_n1(w, est, idx, n, &r->pretrend);
 	did_few_treated_p(&r->pretrend);
 	if (r->pretrend.singular)
 		r->warnings |= DID_WSINGULAR;
@@ -368,7 +371,7 @@ int did_estimate(const struct did_panel *p, const struct did_options *o,
 	fill_cells(&w, est, se, nb, z, r);
 	fill_aggregates(&w, est, se, nb, z, r);
 	if (R || analytic)
-		fill_inference(&w, boot, R, est, se, o->level, z, r);
+		fill_inference(&w, boot, R, est, se, o, z, r);
 	else
 		for (size_t e = 0; e < w.ev.n; e++)
 			if (r->events[e].rel_year < 0 && !r->events[e].reference)

@@ -65,8 +65,9 @@ struct perm_stats {
 };
 
 /* The pretrend statistic of one assignment: the Wald form of the
- * pre-period event-time effects in out with their analytic covariance,
- * recomputed for this assignment (studentized, so that every permutation
+ * pre-period event-time effects in out with their analytic covariance
+ * (cell variances over n - 1, as --se analytic's pretrend row), recomputed
+ * for this assignment (studentized, so that every permutation
  * is measured by its own precision).  The influence functions of those
  * effects are summed straight into w->pre_inf (n_pre x U) from the cell
  * means cells_eval left in tr_mean, ct_mean. */
@@ -97,7 +98,8 @@ static double pre_form(struct did_work *w, const double *out)
 			if (isnan(out[k]))
 				continue;
 			double wk = w->Mc[cp->cls] / S;
-			double ft = wk * (double)U / w->tr_n[k], fc = wk * (double)U / w->ct_n[k];
+			double ft = wk * (double)U / w->tr_n[k] * did_n1_scale(w->tr_n[k]);
+			double fc = wk * (double)U / w->ct_n[k] * did_n1_scale(w->ct_n[k]);
 			double mt = w->tr_mean[k], mc = w->ct_mean[k];
 			dc[cp->cls] += out[k] - out[pre[a]];
 			/* cell_role, on the units seen at t and b listed once */

@@ -72,6 +72,7 @@ struct did_work {
 	int skip_nan;        /* aggregations leave undefined cells out */
 	int mask_below;      /* permutations: cells on fewer treated are undefined */
 	double *inf;         /* U x K influence functions, inf[u * K + k] */
+	int small_sample;    /* influence functions with cell variances over n - 1 */
 	size_t *pre_idx;     /* the pretrend test's statistics (permutations) */
 	double *pre_inf, *pre_dc; /* their influence functions, scratch */
 	size_t *pc_start, *pc_u;  /* per cell of theirs: the units seen at t, b */
@@ -103,6 +104,7 @@ double did_supt_crit(const double *boot, size_t R, const double *est,
 		     const double *se, const size_t *idx, size_t n,
 		     double level, double z);
 double did_pinv_quadform(gsl_matrix *S, const double *theta, int *rank);
+double did_n1_scale(double n);
 int did_cell_role(const struct did_work *w, size_t k, size_t u);
 void did_influence(struct did_work *w, const double *est);
 double *did_analytic_se(const struct did_work *w, const double *est);
@@ -114,6 +116,8 @@ void did_pre_test(struct did_work *w, const double *boot, size_t R,
 		  const double *est, const size_t *idx, size_t n,
 		  struct did_wald *wt);
 void did_few_treated_p(struct did_wald *wt);
+void did_pre_test_n1(struct did_work *w, const double *est, const size_t *idx,
+		     size_t n, struct did_wald *wt);
 
 /* did_perm.c */
 double *did_permute(struct did_work *w, const struct did_options *o,
