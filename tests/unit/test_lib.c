@@ -27,6 +27,25 @@ static void test_utf8(void)
 	CHECK(bad_at("\x80") == 0);                         /* lone continuation */
 }
 
+static void test_utf8_decode(void)
+{
+	size_t k = 99;
+
+	CHECK(utf8_decode("\xC3\xB4te", 4, &k) == 0xF4 && k == 2);           /* o circumflex */
+	CHECK(utf8_decode("\xE2\x80\x99", 3, &k) == 0x2019 && k == 3);
+	CHECK(utf8_decode("\xF0\x9F\x98\x80", 4, &k) == 0x1F600 && k == 4);
+	CHECK(utf8_decode("\xF4\x8F\xBF\xBF", 4, &k) == 0x10FFFF && k == 4);
+	k = 99;
+	CHECK(utf8_decode("a", 1, &k) == -1 && k == 99);                      /* ASCII */
+	CHECK(utf8_decode("", 0, &k) == -1);
+	CHECK(utf8_decode("\xC0\xAF", 2, &k) == -1);                         /* overlong */
+	CHECK(utf8_decode("\xE0\x80\xAF", 3, &k) == -1);
+	CHECK(utf8_decode("\xED\xA0\x80", 3, &k) == -1);                     /* surrogate */
+	CHECK(utf8_decode("\xF4\x90\x80\x80", 4, &k) == -1);                 /* past U+10FFFF */
+	CHECK(utf8_decode("\xE2\x80\x99", 2, &k) == -1);                     /* truncated */
+	CHECK(utf8_decode("\xC3(", 2, &k) == -1 && k == 99);                  /* no continuation */
+}
+
 static void test_strbuf(void)
 {
 	struct strbuf b = { 0 };
@@ -212,6 +231,7 @@ static void test_cell_shown(void)
 int main(void)
 {
 	test_utf8();
+	test_utf8_decode();
 	test_strbuf();
 	test_strbuf_va();
 	test_columns();
