@@ -41,28 +41,20 @@ static const struct tt_opt options[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* the words of --family (message order) and of --model (enum panel_model's) */
+static const char *const families[] = { "linear", "poisson", NULL };
+static const char *const mname[] = { "twfe", "etwfe", "index", NULL };
+
 static void handle(int idx, const char *arg)
 {
 	switch (idx) {
 	case 0: unit_arg = arg; break;
 	case 1: by_arg = arg; break;
 	case 2:
-		if (strcmp(arg, "poisson") == 0)
-			family = GLM_POISSON;
-		else if (strcmp(arg, "linear") == 0)
-			family = GLM_LINEAR;
-		else
-			die_usage("option --family: '%s' is not linear or poisson", arg);
+		family = opt_choice("family", arg, families) == 0 ? GLM_LINEAR : GLM_POISSON;
 		break;
 	case 3:
-		if (strcmp(arg, "twfe") == 0)
-			model = PANEL_TWFE;
-		else if (strcmp(arg, "etwfe") == 0)
-			model = PANEL_ETWFE;
-		else if (strcmp(arg, "index") == 0)
-			model = PANEL_INDEX;
-		else
-			die_usage("option --model: '%s' is not twfe, etwfe or index", arg);
+		model = (enum panel_model)opt_choice("model", arg, mname);
 		break;
 	case 4: cluster_arg = arg; break;
 	case 5: base_year = (int)opt_long("base-year", arg, 1, 9999); break;
@@ -238,7 +230,6 @@ static char method[256];
 
 static void set_method(const struct csv_header *h, const struct input *in)
 {
-	static const char *const mname[] = { "twfe", "etwfe", "index" };
 	int n = snprintf(method, sizeof method, "%s-%s(cluster=",
 			 family == GLM_POISSON ? "ppml" : "ols", mname[model]);
 

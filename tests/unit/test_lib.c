@@ -1,12 +1,15 @@
 /* The small topics of tools/lib: UTF-8, strings, columns, moments, quantiles. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "columns.h"
 #include "describe.h"
 #include "diag.h"
 #include "joined.h"
+#include "options.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "unit.h"
@@ -228,6 +231,64 @@ static void test_cell_shown(void)
 	CHECK(strlen(cell_shown_n(long_cell, 60)) == 60);
 }
 
+static jmp_buf exited;
+static int exit_status;
+
+static void exit_to_test(int status)
+{
+	exit_status = status;
+	longjmp(exited, 1);
+}
+
+/* opt_choice: the word's index, or a usage error (exit 2) listing the words */
+static void test_opt_choice(void)
+{
+	static const char *const models[] = { "twfe", "etwfe", "index", NULL };
+	static const char *const two[] = { "linear", "poisson", NULL };
+	static const char *const one[] = { "only", NULL };
+	char msg[256] = "";
+	FILE *err = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	CHECK(opt_choice("model", "index", models) == 2);
+	CHECK(opt_choice("model", "twfe", models) == 0);
+	CHECK(opt_choice("family", "poisson", two) == 1);
+	if (!err || saved < 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	progname = "tt-test";
+	tt_exit_hook = exit_to_test;
+	fflush(stderr);
+	dup2(fileno(err), 2);
+	if (setjmp(exited) == 0)
+		opt_choice("model", "TWFE", models);
+	CHECK(exit_status == EXIT_USAGE);
+	exit_status = 0;
+	if (setjmp(exited) == 0)
+		opt_choice("family", "", two);
+	CHECK(exit_status == EXIT_USAGE);
+	exit_status = 0;
+	if (setjmp(exited) == 0)
+		opt_choice("x", "y", one);
+	CHECK(exit_status == EXIT_USAGE);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	tt_exit_hook = NULL;
+	rewind(err);
+	n = fread(msg, 1, sizeof msg - 1, err);
+	msg[n] = '\0';
+	fclose(err);
+	CHECK_STR(msg, "tt-test: option --model: 'TWFE' is not twfe, etwfe or index\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --family: '' is not linear or poisson\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: 'y' is not only\n"
+		  "Try 'tt-test --help'.\n");
+}
+
 int main(void)
 {
 	test_utf8();
@@ -240,5 +301,6 @@ int main(void)
 	test_joined();
 	test_alloc();
 	test_cell_shown();
+	test_opt_choice();
 	return unit_summary();
 }
