@@ -24,6 +24,7 @@
 #include "number.h"
 #include "options.h"
 #include "panel.h"
+#include "strbuf.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cluster_arg;
 static enum glm_family family = GLM_POISSON;
@@ -245,38 +246,29 @@ static const char *part_label(const struct input *in, size_t b)
 	return in->n_by ? group_label(in->parts, b) : "the input";
 }
 
-static void plural(char *buf, size_t size, size_t *len, size_t n, const char *one,
-		   const char *many)
+static void plural(struct strbuf *b, size_t n, const char *one, const char *many)
 {
-	int w;
-
-	if (n == 0 || *len >= size)
-		return;
-	w = snprintf(buf + *len, size - *len, "%s%zu %s", *len ? ", " : "", n, n == 1 ? one : many);
-	if (w > 0)
-		*len += (size_t)w;
+	if (n > 0)
+		sb_item(b, "%zu %s", n, n == 1 ? one : many);
 }
 
 static void notes(const struct input *in, size_t b, const struct panel_result *r)
 {
 	const struct panel_drops *d = &r->drops;
-	char buf[1024];
-	size_t len = 0;
+	struct strbuf left = { 0 };
 
-	plural(buf, sizeof buf, &len, d->single_units, "unit with a single observation",
+	plural(&left, d->single_units, "unit with a single observation",
 	       "units with a single observation");
-	plural(buf, sizeof buf, &len, d->no_pre_units,
-	       "treated unit with no observation before its event year",
+	plural(&left, d->no_pre_units, "treated unit with no observation before its event year",
 	       "treated units with no observation before their event year");
-	plural(buf, sizeof buf, &len, d->zero_units, "unit whose values are all 0",
-	       "units whose values are all 0");
-	plural(buf, sizeof buf, &len, d->zero_years, "year whose values are all 0",
-	       "years whose values are all 0");
-	plural(buf, sizeof buf, &len, d->zero_cells, "treated cohort-year cell whose values are all 0",
+	plural(&left, d->zero_units, "unit whose values are all 0", "units whose values are all 0");
+	plural(&left, d->zero_years, "year whose values are all 0", "years whose values are all 0");
+	plural(&left, d->zero_cells, "treated cohort-year cell whose values are all 0",
 	       "treated cohort-year cells whose values are all 0");
-	if (len)
-		warn("%s: left out %s (%zu observation%s; n = %zu)", part_label(in, b), buf,
+	if (left.s)
+		warn("%s: left out %s (%zu observation%s; n = %zu)", part_label(in, b), left.s,
 		     d->obs, d->obs == 1 ? "" : "s", r->n);
+	free(sb_take(&left));
 	if (r->exact)
 		warn("%s: %zu estimate%s without a standard error (%s observations fitted "
 		     "exactly: nothing left to estimate the noise with)", part_label(in, b), r->exact,

@@ -63,6 +63,18 @@ static void test_strbuf(void)
 	CHECK_STR(s, "iso3,year,7x");
 	CHECK(b.s == NULL && b.len == 0);
 	free(s);
+	/* lists: ", " between items, an empty first item included */
+	sb_item(&b, "%s", "PHL");
+	sb_item(&b, "%s (%d)", "KOR", 2);
+	sb_item(&b, "...");
+	s = sb_take(&b);
+	CHECK_STR(s, "PHL, KOR (2), ...");
+	free(s);
+	sb_item(&b, "%s", "");
+	sb_item(&b, "%s", "x");
+	s = sb_take(&b);
+	CHECK_STR(s, ", x");
+	free(s);
 }
 
 /* sb_vprintf appends what a variadic caller was given, long text included */

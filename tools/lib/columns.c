@@ -34,7 +34,7 @@ int col_require(const struct csv_header *h, const char *file, const char *spec,
 	if (c >= 0)
 		return c;
 	for (size_t i = 0; i < h->n; i++)
-		sb_printf(&list, "%s%s", i ? ", " : "", h->name[i]);
+		sb_item(&list, "%s", h->name[i]);
 	die_at(file, 1, 0, "%s \"%s\" not found; the header has: %s", what, spec,
 	       sb_take(&list));
 }

@@ -34,8 +34,8 @@ static char *key_shown(const struct group_table *keys, size_t i, const struct cs
 	for (size_t k = 0; k < group_ncols(keys); k++) {
 		size_t n;
 		const char *p = group_key(keys, i, k, &n);
-		sb_printf(&b, "%s%.*s=%s", k ? ", " : "", (int)h->len[keycols[k]],
-			  h->name[keycols[k]], cell_shown_n(p, n));
+		sb_item(&b, "%.*s=%s", (int)h->len[keycols[k]], h->name[keycols[k]],
+			cell_shown_n(p, n));
 	}
 	return sb_take(&b);
 }
