@@ -138,19 +138,6 @@ static double post_only(const struct csv_header *h, const struct csv_row *row, i
 	return post;
 }
 
-static int row_year(const struct csv_header *h, const struct csv_row *row, int col)
-{
-	double t;
-
-	if (cell_number(h, row, col, &t))
-		die_at(row->file, row->line, col + 1, "column \"%s\": the time is missing",
-		       h->name[col]);
-	if (t != floor(t) || fabs(t) > 1000000)
-		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole year",
-		       h->name[col], cell_shown(row->f[col]));
-	return (int)t;
-}
-
 static void check_cohort(struct input *in, size_t u, const struct csv_row *row, int cohort)
 {
 	char a[32] = "none", b[32] = "none";
@@ -181,7 +168,7 @@ static void read_input(struct csv_reader *r, struct input *in)
 	while (csv_next(r, &row)) {
 		size_t b = group_of(in->parts, row);
 		struct panel_obs o = { group_of(in->units, row), group_of(in->clusters, row),
-				       row_year(h, row, in->time), PANEL_NEVER, 0, 0 };
+				       (int)cell_time(h, row, in->time, 1000000), PANEL_NEVER, 0, 0 };
 		struct part *p;
 		double rel = 0, post = 0;
 

@@ -245,11 +245,41 @@ static void test_cell_shown(void)
 
 static jmp_buf exited;
 static int exit_status;
+static FILE *err_file;
+static int err_saved = -1;
 
 static void exit_to_test(int status)
 {
 	exit_status = status;
 	longjmp(exited, 1);
+}
+
+/* stderr into a file, and exits back to the test (setjmp(exited)) */
+static int capture(void)
+{
+	err_file = tmpfile();
+	err_saved = dup(2);
+	if (!err_file || err_saved < 0)
+		return -1;
+	progname = "tt-test";
+	tt_exit_hook = exit_to_test;
+	fflush(stderr);
+	dup2(fileno(err_file), 2);
+	return 0;
+}
+
+static void captured(char *msg, size_t size)
+{
+	size_t n;
+
+	fflush(stderr);
+	dup2(err_saved, 2);
+	close(err_saved);
+	tt_exit_hook = NULL;
+	rewind(err_file);
+	n = fread(msg, 1, size - 1, err_file);
+	msg[n] = '\0';
+	fclose(err_file);
 }
 
 /* opt_choice: the word's index, or a usage error (exit 2) listing the words */
@@ -259,21 +289,14 @@ static void test_opt_choice(void)
 	static const char *const two[] = { "linear", "poisson", NULL };
 	static const char *const one[] = { "only", NULL };
 	char msg[256] = "";
-	FILE *err = tmpfile();
-	int saved = dup(2);
-	size_t n;
 
 	CHECK(opt_choice("model", "index", models) == 2);
 	CHECK(opt_choice("model", "twfe", models) == 0);
 	CHECK(opt_choice("family", "poisson", two) == 1);
-	if (!err || saved < 0) {
+	if (capture() != 0) {
 		CHECK(!"tmpfile or dup");
 		return;
 	}
-	progname = "tt-test";
-	tt_exit_hook = exit_to_test;
-	fflush(stderr);
-	dup2(fileno(err), 2);
 	if (setjmp(exited) == 0)
 		opt_choice("model", "TWFE", models);
 	CHECK(exit_status == EXIT_USAGE);
@@ -285,20 +308,60 @@ static void test_opt_choice(void)
 	if (setjmp(exited) == 0)
 		opt_choice("x", "y", one);
 	CHECK(exit_status == EXIT_USAGE);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	tt_exit_hook = NULL;
-	rewind(err);
-	n = fread(msg, 1, sizeof msg - 1, err);
-	msg[n] = '\0';
-	fclose(err);
+	captured(msg, sizeof msg);
 	CHECK_STR(msg, "tt-test: option --model: 'TWFE' is not twfe, etwfe or index\n"
 		  "Try 'tt-test --help'.\n"
 		  "tt-test: option --family: '' is not linear or poisson\n"
 		  "Try 'tt-test --help'.\n"
 		  "tt-test: option --x: 'y' is not only\n"
 		  "Try 'tt-test --help'.\n");
+}
+
+/* cell_year and cell_time: whole years within the bound, located errors */
+static void test_cell_year(void)
+{
+	char *names[] = { "year", "event_year" };
+	size_t lens[] = { 4, 10 };
+	struct csv_header h = { names, lens, 2 };
+	char *f[2];
+	size_t fl[2];
+	struct csv_row r = { f, fl, 2, "t.csv", 3 };
+	long y = 7;
+	char msg[512] = "";
+
+#define ROW(a, b) (f[0] = (a), f[1] = (b), fl[0] = strlen(a), fl[1] = strlen(b))
+	ROW("2003", "");
+	CHECK(cell_year(&h, &r, 0, 1000000, &y) == 0 && y == 2003);
+	CHECK(cell_time(&h, &r, 0, 1000000) == 2003);
+	y = 7;
+	CHECK(cell_year(&h, &r, 1, 1000000, &y) == 1 && y == 7);   /* missing */
+	ROW("-99999", "2.0e3");
+	CHECK(cell_year(&h, &r, 0, 99999, &y) == 0 && y == -99999);
+	CHECK(cell_year(&h, &r, 1, 99999, &y) == 0 && y == 2000);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	exit_status = 0;
+	ROW("2003.5", "NA");
+	if (setjmp(exited) == 0)
+		cell_year(&h, &r, 0, 1000000, &y);
+	CHECK(exit_status == EXIT_DATA);
+	exit_status = 0;
+	ROW("100000", "NA");
+	if (setjmp(exited) == 0)
+		cell_year(&h, &r, 0, 99999, &y);
+	CHECK(exit_status == EXIT_DATA);
+	exit_status = 0;
+	ROW("2003", "NA");
+	if (setjmp(exited) == 0)
+		cell_time(&h, &r, 1, 1000000);
+	CHECK(exit_status == EXIT_DATA);
+	captured(msg, sizeof msg);
+#undef ROW
+	CHECK_STR(msg, "tt-test: t.csv:3:1: column \"year\": \"2003.5\" is not a whole year\n"
+		  "tt-test: t.csv:3:1: column \"year\": \"100000\" is not a whole year\n"
+		  "tt-test: t.csv:3:2: column \"event_year\": the time is missing\n");
 }
 
 int main(void)
@@ -314,5 +377,6 @@ int main(void)
 	test_alloc();
 	test_cell_shown();
 	test_opt_choice();
+	test_cell_year();
 	return unit_summary();
 }
