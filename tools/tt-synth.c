@@ -282,11 +282,10 @@ static char *case_label(const struct input *in, size_t u)
 	size_t len;
 	const char *name = unit_name(in, u, &len);
 
-	sb_puts(&b, cell_shown_n(name, len));
+	sb_item(&b, "%s", cell_shown_n(name, len));
 	for (size_t k = 0; k < in->n_by; k++) {
 		const char *v = group_key(in->units, u, k, &len);
-		sb_puts(&b, ", ");
-		sb_puts(&b, cell_shown_n(v, len));
+		sb_item(&b, "%s", cell_shown_n(v, len));
 	}
 	return sb_take(&b);
 }
@@ -334,9 +333,7 @@ static char *unit_list(const struct input *in, const struct part *p, const size_
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *name = unit_name(in, p->units[local[i]], &len);
-		if (i)
-			sb_puts(&b, ", ");
-		sb_puts(&b, cell_shown_n(name, len));
+		sb_item(&b, "%s", cell_shown_n(name, len));
 	}
 	return sb_take(&b);
 }
