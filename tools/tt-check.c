@@ -143,8 +143,8 @@ static void check_table(struct csv_reader *r)
 		gcols[ng] = tcol;
 		/* one key per row, to find duplicates: bounded by the rows, not
 		 * by --max-groups */
-		group_limit = 0;
 		keys = group_new(gcols, ng + 1);
+		group_unlimited(keys);
 	}
 	if (normalize) {
 		for (size_t i = 0; i < h->n; i++)

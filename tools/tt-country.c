@@ -120,7 +120,7 @@ static void report_unknown(const struct country_table *t, const struct csv_row *
 		return;
 	n = country_closest(t, name, len, close, 2);
 	for (size_t i = 0; i < n; i++)
-		sb_printf(&b, "%s%s", i ? ", " : "", country_name(t, close[i]));
+		sb_item(&b, "%s", country_name(t, close[i]));
 	list = sb_take(&b);
 	/* the shipped table by the name users know it by; a table of their
 	 * own by the name they gave */
@@ -138,8 +138,7 @@ static void report_ambiguous(const struct country_table *t, const struct csv_row
 	if (!first_report(name, len, ""))
 		return;
 	for (size_t i = 0; i < n; i++)
-		sb_printf(&b, "%s%s (%s)", i ? ", " : "", country_name(t, cand[i]),
-			  country_iso3(t, cand[i]));
+		sb_item(&b, "%s (%s)", country_name(t, cand[i]), country_iso3(t, cand[i]));
 	list = sb_take(&b);
 	problem(row, "\"%s\" is ambiguous: %s; give the code in an iso3 column, or a fuller name",
 		cell_shown(name), list);
@@ -287,7 +286,7 @@ static int *add_columns(const struct country_table *t, const struct csv_header *
 			for (size_t c = 0; c < country_ncols(t); c++)
 				if (strcmp(country_colname(t, c), "iso3") != 0 &&
 				    strcmp(country_colname(t, c), "variants") != 0)
-					sb_printf(&b, "%s%s", b.len ? ", " : "", country_colname(t, c));
+					sb_item(&b, "%s", country_colname(t, c));
 			die_usage("option --add: the country table has no column \"%s\"; it has: %s",
 				  add->v[a], sb_take(&b));
 		}

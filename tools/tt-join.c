@@ -109,7 +109,7 @@ static char *join_list(const struct strlist *l)
 	struct strbuf b = { 0 };
 
 	for (size_t i = 0; i < l->n; i++)
-		sb_printf(&b, "%s%s", i ? ", " : "", cell_shown_n(l->v[i], l->len[i]));
+		sb_item(&b, "%s", cell_shown_n(l->v[i], l->len[i]));
 	return sb_take(&b);
 }
 
@@ -265,11 +265,12 @@ static void note_keys(struct group_table *keys, const unsigned char *state,
 		size_t len;
 		const char *k = group_key(keys, g, 0, &len);
 		if (state[g] == 1) {
-			sb_printf(&a, "%s%s", none++ ? ", " : "", cell_shown_n(k, len));
+			sb_item(&a, "%s", cell_shown_n(k, len));
+			none++;
 		} else if (state[g] >= 2) {
 			const struct event *e = event_find(ev, k, len);
-			sb_printf(&b, "%s%s %s", partial++ ? ", " : "", cell_shown_n(k, len),
-				  cell_shown(e->date));
+			sb_item(&b, "%s %s", cell_shown_n(k, len), cell_shown(e->date));
+			partial++;
 		}
 	}
 	if (none)

@@ -24,6 +24,7 @@
 #include "number.h"
 #include "options.h"
 #include "panel.h"
+#include "strbuf.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cluster_arg;
 static enum glm_family family = GLM_POISSON;
@@ -41,28 +42,20 @@ static const struct tt_opt options[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* the words of --family (message order) and of --model (enum panel_model's) */
+static const char *const families[] = { "linear", "poisson", NULL };
+static const char *const mname[] = { "twfe", "etwfe", "index", NULL };
+
 static void handle(int idx, const char *arg)
 {
 	switch (idx) {
 	case 0: unit_arg = arg; break;
 	case 1: by_arg = arg; break;
 	case 2:
-		if (strcmp(arg, "poisson") == 0)
-			family = GLM_POISSON;
-		else if (strcmp(arg, "linear") == 0)
-			family = GLM_LINEAR;
-		else
-			die_usage("option --family: '%s' is not linear or poisson", arg);
+		family = opt_choice("family", arg, families) == 0 ? GLM_LINEAR : GLM_POISSON;
 		break;
 	case 3:
-		if (strcmp(arg, "twfe") == 0)
-			model = PANEL_TWFE;
-		else if (strcmp(arg, "etwfe") == 0)
-			model = PANEL_ETWFE;
-		else if (strcmp(arg, "index") == 0)
-			model = PANEL_INDEX;
-		else
-			die_usage("option --model: '%s' is not twfe, etwfe or index", arg);
+		model = (enum panel_model)opt_choice("model", arg, mname);
 		break;
 	case 4: cluster_arg = arg; break;
 	case 5: base_year = (int)opt_long("base-year", arg, 1, 9999); break;
@@ -145,19 +138,6 @@ static double post_only(const struct csv_header *h, const struct csv_row *row, i
 	return post;
 }
 
-static int row_year(const struct csv_header *h, const struct csv_row *row, int col)
-{
-	double t;
-
-	if (cell_number(h, row, col, &t))
-		die_at(row->file, row->line, col + 1, "column \"%s\": the time is missing",
-		       h->name[col]);
-	if (t != floor(t) || fabs(t) > 1000000)
-		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole year",
-		       h->name[col], cell_shown(row->f[col]));
-	return (int)t;
-}
-
 static void check_cohort(struct input *in, size_t u, const struct csv_row *row, int cohort)
 {
 	char a[32] = "none", b[32] = "none";
@@ -188,7 +168,7 @@ static void read_input(struct csv_reader *r, struct input *in)
 	while (csv_next(r, &row)) {
 		size_t b = group_of(in->parts, row);
 		struct panel_obs o = { group_of(in->units, row), group_of(in->clusters, row),
-				       row_year(h, row, in->time), PANEL_NEVER, 0, 0 };
+				       (int)cell_time(h, row, in->time, 1000000), PANEL_NEVER, 0, 0 };
 		struct part *p;
 		double rel = 0, post = 0;
 
@@ -238,7 +218,6 @@ static char method[256];
 
 static void set_method(const struct csv_header *h, const struct input *in)
 {
-	static const char *const mname[] = { "twfe", "etwfe", "index" };
 	int n = snprintf(method, sizeof method, "%s-%s(cluster=",
 			 family == GLM_POISSON ? "ppml" : "ols", mname[model]);
 
@@ -254,38 +233,29 @@ static const char *part_label(const struct input *in, size_t b)
 	return in->n_by ? group_label(in->parts, b) : "the input";
 }
 
-static void plural(char *buf, size_t size, size_t *len, size_t n, const char *one,
-		   const char *many)
+static void plural(struct strbuf *b, size_t n, const char *one, const char *many)
 {
-	int w;
-
-	if (n == 0 || *len >= size)
-		return;
-	w = snprintf(buf + *len, size - *len, "%s%zu %s", *len ? ", " : "", n, n == 1 ? one : many);
-	if (w > 0)
-		*len += (size_t)w;
+	if (n > 0)
+		sb_item(b, "%zu %s", n, n == 1 ? one : many);
 }
 
 static void notes(const struct input *in, size_t b, const struct panel_result *r)
 {
 	const struct panel_drops *d = &r->drops;
-	char buf[1024];
-	size_t len = 0;
+	struct strbuf left = { 0 };
 
-	plural(buf, sizeof buf, &len, d->single_units, "unit with a single observation",
+	plural(&left, d->single_units, "unit with a single observation",
 	       "units with a single observation");
-	plural(buf, sizeof buf, &len, d->no_pre_units,
-	       "treated unit with no observation before its event year",
+	plural(&left, d->no_pre_units, "treated unit with no observation before its event year",
 	       "treated units with no observation before their event year");
-	plural(buf, sizeof buf, &len, d->zero_units, "unit whose values are all 0",
-	       "units whose values are all 0");
-	plural(buf, sizeof buf, &len, d->zero_years, "year whose values are all 0",
-	       "years whose values are all 0");
-	plural(buf, sizeof buf, &len, d->zero_cells, "treated cohort-year cell whose values are all 0",
+	plural(&left, d->zero_units, "unit whose values are all 0", "units whose values are all 0");
+	plural(&left, d->zero_years, "year whose values are all 0", "years whose values are all 0");
+	plural(&left, d->zero_cells, "treated cohort-year cell whose values are all 0",
 	       "treated cohort-year cells whose values are all 0");
-	if (len)
-		warn("%s: left out %s (%zu observation%s; n = %zu)", part_label(in, b), buf,
+	if (left.s)
+		warn("%s: left out %s (%zu observation%s; n = %zu)", part_label(in, b), left.s,
 		     d->obs, d->obs == 1 ? "" : "s", r->n);
+	free(sb_take(&left));
 	if (r->exact)
 		warn("%s: %zu estimate%s without a standard error (%s observations fitted "
 		     "exactly: nothing left to estimate the noise with)", part_label(in, b), r->exact,

@@ -130,9 +130,9 @@ static void note_nothing_kept(const struct csv_header *h, int tcol, long rows)
 		if (c->held > 0)
 			continue;
 		for (size_t k = 0; k < c->seen.n; k++)
-			sb_printf(&b, "%s%s", k ? ", " : "", cell_shown(c->seen.v[k]));
+			sb_item(&b, "%s", cell_shown(c->seen.v[k]));
 		if (c->more)
-			sb_puts(&b, ", ...");
+			sb_item(&b, "...");
 		list = sb_take(&b);
 		warn("no row kept: no row meets -w %s; column \"%s\" holds: %s", c->text,
 		     h->name[c->col], list);

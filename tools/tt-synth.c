@@ -130,19 +130,6 @@ static void find_columns(struct input *in, const struct csv_header *h, const cha
 		       "tt-join -e EVENTS, or give --unit NAME --event-year Y)", cohort_arg);
 }
 
-static long whole_cell(const struct csv_header *h, const struct csv_row *row, int col,
-		       int *missing)
-{
-	double x;
-	*missing = cell_number(h, row, col, &x);
-	if (*missing)
-		return 0;
-	if (x != floor(x) || x <= YEAR_MIN || x >= YEAR_MAX)
-		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole year",
-		       h->name[col], cell_shown(row->f[col]));
-	return (long)x;
-}
-
 static const char *unit_name(const struct input *in, size_t u, size_t *len)
 {
 	return group_key(in->units, u, in->n_by, len);
@@ -170,17 +157,11 @@ static void check_cohort(const struct input *in, size_t u, const struct csv_head
 static void add_row(struct input *in, const struct csv_header *h, const struct csv_row *row)
 {
 	size_t b = group_of(in->parts, row), u = group_of(in->units, row);
-	int missing;
-	long year = whole_cell(h, row, in->time, &missing), cohort = NO_EVENT;
+	long year = cell_time(h, row, in->time, YEAR_MAX - 1), cohort = NO_EVENT;
 
-	if (missing)
-		die_at(row->file, row->line, in->time + 1, "column \"%s\": the time is missing",
-		       h->name[in->time]);
-	if (in->cohort >= 0) {
-		cohort = whole_cell(h, row, in->cohort, &missing);
-		if (missing || cohort == 0)
-			cohort = NO_EVENT;
-	}
+	if (in->cohort >= 0 &&
+	    (cell_year(h, row, in->cohort, YEAR_MAX - 1, &cohort) || cohort == 0))
+		cohort = NO_EVENT;
 	if (b == in->n_parts) {
 		in->part = xgrow(in->part, &in->cap_parts, b + 1, sizeof *in->part);
 		memset(&in->part[in->n_parts++], 0, sizeof *in->part);
@@ -301,11 +282,10 @@ static char *case_label(const struct input *in, size_t u)
 	size_t len;
 	const char *name = unit_name(in, u, &len);
 
-	sb_puts(&b, cell_shown_n(name, len));
+	sb_item(&b, "%s", cell_shown_n(name, len));
 	for (size_t k = 0; k < in->n_by; k++) {
 		const char *v = group_key(in->units, u, k, &len);
-		sb_puts(&b, ", ");
-		sb_puts(&b, cell_shown_n(v, len));
+		sb_item(&b, "%s", cell_shown_n(v, len));
 	}
 	return sb_take(&b);
 }
@@ -353,9 +333,7 @@ static char *unit_list(const struct input *in, const struct part *p, const size_
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *name = unit_name(in, p->units[local[i]], &len);
-		if (i)
-			sb_puts(&b, ", ");
-		sb_puts(&b, cell_shown_n(name, len));
+		sb_item(&b, "%s", cell_shown_n(name, len));
 	}
 	return sb_take(&b);
 }

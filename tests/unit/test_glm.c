@@ -128,6 +128,12 @@ static void test_sandwich_hand(void)
 	double w[2] = { 1, 3 }, V[4] = { 4, 1, 1, 9 };
 	/* (1*4 + 2*1*3*1 + 9*9) / 16 = 91/16 */
 	CHECK_REL(sandwich_mean_se(V, w, 2), sqrt(91.0) / 4, 1e-15);
+
+	/* G counts the clusters that hold a row, not the range of their numbers */
+	size_t some[5] = { 3, 0, 3, 3, 0 };
+	CHECK(fixef_levels(some, 5, 6) == 2);
+	CHECK(fixef_levels(two, 2, 2) == 2 && fixef_levels(one, 2, 1) == 1);
+	CHECK(fixef_levels(NULL, 0, 0) == 0);
 }
 
 /* a column that repeats another is aliased, as R leaves it NA */

@@ -1,5 +1,6 @@
 #include <stddef.h>
 /* Grouping: keys by value, first-appearance order, no separator collisions. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "group.h"
@@ -67,7 +68,41 @@ int main(void)
 			break;
 	}
 	CHECK(i == 5000);
+	/* group_find: the same key in another table's columns; nothing added */
+	{
+		int other[2] = { 1, 0 };
+		char *f1[] = { "pros", "KOR" }, *f2[] = { "pros", "JPN" }, *f3[] = { "c", "a,b" };
+		size_t l2[2];
+		r = row_of(f1, l2, 2);
+		CHECK(group_find(g, &r, other) == 1);
+		r = row_of(f3, l2, 2);
+		CHECK(group_find(g, &r, other) == 3);
+		r = row_of(f2, l2, 2);
+		CHECK(group_find(g, &r, other) == SIZE_MAX);
+		CHECK(group_count(g) == 5005);
+	}
 	group_free(g);
+	/* the limit is the table's, read when it is made: group_unlimited
+	 * lifts it for one table */
+	{
+		size_t was = group_limit;
+		struct group_table *bounded, *free_;
+		group_limit = 2;
+		bounded = group_new(cols, 2);
+		free_ = group_new(cols, 2);
+		group_limit = was;
+		group_unlimited(free_);
+		for (i = 0; i < 3; i++) {
+			char *f[3] = { buf, "", "v" };
+			snprintf(buf, sizeof buf, "L%zu", i);
+			r = row_of(f, len, 3);
+			if (group_of(free_, &r) != i || (i < 2 && group_of(bounded, &r) != i))
+				break;
+		}
+		CHECK(i == 3 && group_count(free_) == 3 && group_count(bounded) == 2);
+		group_free(bounded);
+		group_free(free_);
+	}
 	/* unit_year_repeat, worked by hand: rows 0..5 are (1,2000) (2,2000)
 	 * (1,2001) (2,2000) (1,2000) (1,2001); the first row whose pair came
 	 * before is row 3 (row 1's pair); rows 4 and 5 repeat too, later */

@@ -1,12 +1,16 @@
 /* The small topics of tools/lib: UTF-8, strings, columns, moments, quantiles. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "columns.h"
 #include "describe.h"
 #include "diag.h"
 #include "joined.h"
+#include "options.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "unit.h"
@@ -27,6 +31,25 @@ static void test_utf8(void)
 	CHECK(bad_at("\x80") == 0);                         /* lone continuation */
 }
 
+static void test_utf8_decode(void)
+{
+	size_t k = 99;
+
+	CHECK(utf8_decode("\xC3\xB4te", 4, &k) == 0xF4 && k == 2);           /* o circumflex */
+	CHECK(utf8_decode("\xE2\x80\x99", 3, &k) == 0x2019 && k == 3);
+	CHECK(utf8_decode("\xF0\x9F\x98\x80", 4, &k) == 0x1F600 && k == 4);
+	CHECK(utf8_decode("\xF4\x8F\xBF\xBF", 4, &k) == 0x10FFFF && k == 4);
+	k = 99;
+	CHECK(utf8_decode("a", 1, &k) == -1 && k == 99);                      /* ASCII */
+	CHECK(utf8_decode("", 0, &k) == -1);
+	CHECK(utf8_decode("\xC0\xAF", 2, &k) == -1);                         /* overlong */
+	CHECK(utf8_decode("\xE0\x80\xAF", 3, &k) == -1);
+	CHECK(utf8_decode("\xED\xA0\x80", 3, &k) == -1);                     /* surrogate */
+	CHECK(utf8_decode("\xF4\x90\x80\x80", 4, &k) == -1);                 /* past U+10FFFF */
+	CHECK(utf8_decode("\xE2\x80\x99", 2, &k) == -1);                     /* truncated */
+	CHECK(utf8_decode("\xC3(", 2, &k) == -1 && k == 99);                  /* no continuation */
+}
+
 static void test_strbuf(void)
 {
 	struct strbuf b = { 0 };
@@ -40,6 +63,18 @@ static void test_strbuf(void)
 	s = sb_take(&b);
 	CHECK_STR(s, "iso3,year,7x");
 	CHECK(b.s == NULL && b.len == 0);
+	free(s);
+	/* lists: ", " between items, an empty first item included */
+	sb_item(&b, "%s", "PHL");
+	sb_item(&b, "%s (%d)", "KOR", 2);
+	sb_item(&b, "...");
+	s = sb_take(&b);
+	CHECK_STR(s, "PHL, KOR (2), ...");
+	free(s);
+	sb_item(&b, "%s", "");
+	sb_item(&b, "%s", "x");
+	s = sb_take(&b);
+	CHECK_STR(s, ", x");
 	free(s);
 }
 
@@ -209,9 +244,144 @@ static void test_cell_shown(void)
 	CHECK(strlen(cell_shown_n(long_cell, 60)) == 60);
 }
 
+static jmp_buf exited;
+static int exit_status;
+static FILE *err_file;
+static int err_saved = -1;
+
+static void exit_to_test(int status)
+{
+	exit_status = status;
+	longjmp(exited, 1);
+}
+
+/* stderr into a file, and exits back to the test (setjmp(exited)) */
+static int capture(void)
+{
+	err_file = tmpfile();
+	err_saved = dup(2);
+	if (!err_file || err_saved < 0)
+		return -1;
+	progname = "tt-test";
+	tt_exit_hook = exit_to_test;
+	fflush(stderr);
+	dup2(fileno(err_file), 2);
+	return 0;
+}
+
+static void captured(char *msg, size_t size)
+{
+	size_t n;
+
+	fflush(stderr);
+	dup2(err_saved, 2);
+	close(err_saved);
+	tt_exit_hook = NULL;
+	rewind(err_file);
+	n = fread(msg, 1, size - 1, err_file);
+	msg[n] = '\0';
+	fclose(err_file);
+}
+
+/* the exit status of opt_choice run in a child process */
+static int choice_exit(const char *name, const char *arg, const char *const *words)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		opt_choice(name, arg, words);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* opt_choice: the word's index, or a usage error (exit 2) listing the words */
+static void test_opt_choice(void)
+{
+	static const char *const models[] = { "twfe", "etwfe", "index", NULL };
+	static const char *const two[] = { "linear", "poisson", NULL };
+	static const char *const one[] = { "only", NULL };
+	char msg[256] = "";
+
+	CHECK(opt_choice("model", "index", models) == 2);
+	CHECK(opt_choice("model", "twfe", models) == 0);
+	CHECK(opt_choice("family", "poisson", two) == 1);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	/* in a child, which exits as a tool does: a longjmp past die_usage
+	 * would leave the message's list allocated */
+	tt_exit_hook = NULL;
+	CHECK(choice_exit("model", "TWFE", models) == EXIT_USAGE);
+	CHECK(choice_exit("family", "", two) == EXIT_USAGE);
+	CHECK(choice_exit("x", "y", one) == EXIT_USAGE);
+	captured(msg, sizeof msg);
+	CHECK_STR(msg, "tt-test: option --model: 'TWFE' is not twfe, etwfe or index\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --family: '' is not linear or poisson\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: 'y' is not only\n"
+		  "Try 'tt-test --help'.\n");
+}
+
+/* cell_year and cell_time: whole years within the bound, located errors */
+static void test_cell_year(void)
+{
+	char *names[] = { "year", "event_year" };
+	size_t lens[] = { 4, 10 };
+	struct csv_header h = { names, lens, 2 };
+	char *f[2];
+	size_t fl[2];
+	struct csv_row r = { f, fl, 2, "t.csv", 3 };
+	long y = 7;
+	char msg[512] = "";
+
+#define ROW(a, b) (f[0] = (a), f[1] = (b), fl[0] = strlen(a), fl[1] = strlen(b))
+	ROW("2003", "");
+	CHECK(cell_year(&h, &r, 0, 1000000, &y) == 0 && y == 2003);
+	CHECK(cell_time(&h, &r, 0, 1000000) == 2003);
+	y = 7;
+	CHECK(cell_year(&h, &r, 1, 1000000, &y) == 1 && y == 7);   /* missing */
+	ROW("-99999", "2.0e3");
+	CHECK(cell_year(&h, &r, 0, 99999, &y) == 0 && y == -99999);
+	CHECK(cell_year(&h, &r, 1, 99999, &y) == 0 && y == 2000);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	exit_status = 0;
+	ROW("2003.5", "NA");
+	if (setjmp(exited) == 0)
+		cell_year(&h, &r, 0, 1000000, &y);
+	CHECK(exit_status == EXIT_DATA);
+	exit_status = 0;
+	ROW("100000", "NA");
+	if (setjmp(exited) == 0)
+		cell_year(&h, &r, 0, 99999, &y);
+	CHECK(exit_status == EXIT_DATA);
+	exit_status = 0;
+	ROW("2003", "NA");
+	if (setjmp(exited) == 0)
+		cell_time(&h, &r, 1, 1000000);
+	CHECK(exit_status == EXIT_DATA);
+	captured(msg, sizeof msg);
+#undef ROW
+	CHECK_STR(msg, "tt-test: t.csv:3:1: column \"year\": \"2003.5\" is not a whole year\n"
+		  "tt-test: t.csv:3:1: column \"year\": \"100000\" is not a whole year\n"
+		  "tt-test: t.csv:3:2: column \"event_year\": the time is missing\n");
+}
+
 int main(void)
 {
 	test_utf8();
+	test_utf8_decode();
 	test_strbuf();
 	test_strbuf_va();
 	test_columns();
@@ -220,5 +390,7 @@ int main(void)
 	test_joined();
 	test_alloc();
 	test_cell_shown();
+	test_opt_choice();
+	test_cell_year();
 	return unit_summary();
 }

@@ -374,6 +374,9 @@ int main(void)
 	degenerate_line();
 	degenerate_newey_west();
 	degenerate_its();
+	/* every status has its words (a fit reports, never exits) */
+	CHECK_STR(regress_status_str(REGRESS_NO_MEMORY), "out of memory");
+	CHECK_STR(regress_status_str(REGRESS_BAD_INPUT), "invalid input");
 
 	printf("largest relative error: NIST %.3g, R %.3g\n", worst_nist, worst_r);
 	return unit_summary();

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ int col_require(const struct csv_header *h, const char *file, const char *spec,
 	if (c >= 0)
 		return c;
 	for (size_t i = 0; i < h->n; i++)
-		sb_printf(&list, "%s%s", i ? ", " : "", h->name[i]);
+		sb_item(&list, "%s", h->name[i]);
 	die_at(file, 1, 0, "%s \"%s\" not found; the header has: %s", what, spec,
 	       sb_take(&list));
 }
@@ -108,6 +109,30 @@ int cell_number(const struct csv_header *h, const struct csv_row *r, int col, do
 		die_at(r->file, r->line, col + 1, "column \"%s\": \"%s\" %s", h->name[col],
 		       cell_shown(r->f[col]), num_strerror(st));
 	return 0;
+}
+
+int cell_year(const struct csv_header *h, const struct csv_row *r, int col, long max,
+	      long *out)
+{
+	double x;
+
+	if (cell_number(h, r, col, &x))
+		return 1;
+	if (x != floor(x) || fabs(x) > (double)max)
+		die_at(r->file, r->line, col + 1, "column \"%s\": \"%s\" is not a whole year",
+		       h->name[col], cell_shown(r->f[col]));
+	*out = (long)x;
+	return 0;
+}
+
+long cell_time(const struct csv_header *h, const struct csv_row *r, int col, long max)
+{
+	long t;
+
+	if (cell_year(h, r, col, max, &t))
+		die_at(r->file, r->line, col + 1, "column \"%s\": the time is missing",
+		       h->name[col]);
+	return t;
 }
 
 int *col_by(const struct csv_header *h, const char *file, const char *by,

@@ -34,4 +34,12 @@ int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup);
 /* The number in a cell: 0 with *out set, 1 when the cell is missing; a cell
  * that is neither ends the tool with a located message naming the column. */
 int cell_number(const struct csv_header *h, const struct csv_row *r, int col, double *out);
+/* A year in a cell: a whole number from -max to max.  0 with *out set, 1
+ * when the cell is missing; any other number ends the tool with a located
+ * message: column "C": "X" is not a whole year. */
+int cell_year(const struct csv_header *h, const struct csv_row *r, int col, long max,
+	      long *out);
+/* The time of a row: a year (as cell_year) that may not be missing: a
+ * missing one ends the tool (column "C": the time is missing). */
+long cell_time(const struct csv_header *h, const struct csv_row *r, int col, long max);
 #endif

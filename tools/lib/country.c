@@ -7,6 +7,7 @@
 #include "csvread.h"
 #include "diag.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 /* U+00C0 to U+017F as their base letters; " " for the multiplication and
  * division signs */
@@ -24,30 +25,6 @@ static const char *const latin_fold[192] = {
 	"s","s","t","t","t","t","t","t","u","u","u","u","u","u","u","u",
 	"u","u","u","u","w","w","y","y","y","z","z","z","z","z","z","s",
 };
-
-/* the code point of a valid UTF-8 sequence at s (its length in *k), or -1 */
-static long utf8_decode(const unsigned char *s, size_t n, size_t *k)
-{
-	long c;
-	size_t need, i;
-
-	if (s[0] < 0xC2 || s[0] > 0xF4)
-		return -1;
-	need = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-	if (n < need)
-		return -1;
-	c = s[0] & (0x7F >> need);
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if ((need == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
-	    (need == 4 && (c < 0x10000 || c > 0x10FFFF)))
-		return -1;
-	*k = need;
-	return c;
-}
 
 /* punctuation and spaces outside ASCII: Latin-1's signs, general punctuation
  * (curly quotes, dashes), CJK and fullwidth commas */
@@ -82,7 +59,7 @@ static void fold_words(const char *s, size_t n, struct strbuf *b)
 			i++;
 			continue;
 		}
-		cp = utf8_decode(u + i, n - i, &k);
+		cp = utf8_decode(s + i, n - i, &k);
 		if (cp < 0) {
 			sb_addc(b, (char)c);
 			i++;
@@ -298,27 +275,19 @@ size_t country_match(const struct country_table *t, const char *name, size_t n,
 		free(key);
 		return 0;
 	}
-	/* equal keys are sorted by row: one entry per distinct row */
+	/* names with equal keys are sorted by row (name_cmp): the rows come
+	 * in table order, a row's second name right after its first */
 	for (i = lower_bound(t, key, len); i < t->nnames; i++) {
 		const struct country_name *e = &t->names[i];
 		if (e->len != len || memcmp(e->key, key, len) != 0)
 			break;
-		if (count > 0 && i > 0 && t->names[i - 1].row == e->row &&
-		    t->names[i - 1].len == len && memcmp(t->names[i - 1].key, key, len) == 0)
+		if (count > 0 && t->names[i - 1].row == e->row)
 			continue;
 		if (count < max)
 			rows[count] = e->row;
 		count++;
 	}
 	free(key);
-	if (count > 1 && count <= max) {	/* table order */
-		for (size_t a = 1; a < count; a++)
-			for (size_t b = a; b > 0 && rows[b - 1] > rows[b]; b--) {
-				size_t x = rows[b];
-				rows[b] = rows[b - 1];
-				rows[b - 1] = x;
-			}
-	}
 	return count;
 }
 

@@ -1,5 +1,7 @@
+#include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fixef.h"
 
 void fixef_demean(double *v, size_t n, const size_t *level, size_t nlevels,
@@ -17,4 +19,17 @@ void fixef_demean(double *v, size_t n, const size_t *level, size_t nlevels,
 		swv[g] = sw[g] > 0 ? swv[g] / sw[g] : 0;
 	for (size_t i = 0; i < n; i++)
 		v[i] -= swv[level[i]];
+}
+
+size_t fixef_levels(const size_t *level, size_t n, size_t nlevels)
+{
+	char *seen = xcalloc(nlevels ? nlevels : 1, 1);
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		m += !seen[level[i]];
+		seen[level[i]] = 1;
+	}
+	free(seen);
+	return m;
 }

@@ -15,4 +15,9 @@
 void fixef_demean(double *v, size_t n, const size_t *level, size_t nlevels,
 		  const double *w, double *scratch);
 
+/* How many of the nlevels levels hold one of the n rows: the distinct
+ * values of level[i], each in 0..nlevels-1 (a panel's units, the G
+ * clusters of a cluster covariance). */
+size_t fixef_levels(const size_t *level, size_t n, size_t nlevels);
+
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -207,44 +208,38 @@ static int solve(double *A, const double *b, size_t k, double *coef, int *aliase
 	if (bread)
 		nan_fill(bread, k * k);
 	if (m > 0) {
-		/* L is the Cholesky factor of the kept columns already: solve
-		 * L L' x = b by substitution, and invert through GSL (bread) */
-		double *x = xmalloc(m * sizeof *x);
+		/* L is the Cholesky factor of the kept columns already: GSL
+		 * solves L L' x = b by two triangular solves, and inverts from
+		 * it (bread) */
+		double *f = xmallocarray(m, (m + 1) * sizeof *f), *x = f + m * m;
+		gsl_matrix_view S = gsl_matrix_view_array(f, m, m);
+		gsl_vector_view xv = gsl_vector_view_array(x, m);
+
 		for (size_t a = 0; a < m; a++) {
-			double v = b[keep[a]] / d[keep[a]];
-			for (size_t c = 0; c < a; c++)
-				v -= L[keep[a] * k + keep[c]] * x[c];
-			x[a] = v / L[keep[a] * k + keep[a]];
+			for (size_t c = 0; c < m; c++)
+				f[a * m + c] = c <= a ? L[keep[a] * k + keep[c]] : 0;
+			x[a] = b[keep[a]] / d[keep[a]];
 		}
-		for (size_t a = m; a-- > 0;) {
-			double v = x[a];
-			for (size_t c = a + 1; c < m; c++)
-				v -= L[keep[c] * k + keep[a]] * x[c];
-			x[a] = v / L[keep[a] * k + keep[a]];
-		}
+		gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &S.matrix, &xv.vector);
+		gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, &S.matrix, &xv.vector);
 		for (size_t a = 0; a < m; a++) {
 			coef[keep[a]] = x[a] / d[keep[a]];
 			if (!isfinite(coef[keep[a]]))
 				rc = -1;
 		}
-		free(x);
 		if (bread && rc == 0) {
-			gsl_matrix *S = gsl_matrix_calloc(m, m);
 			gsl_error_handler_t *old = gsl_set_error_handler_off();
-			for (size_t a = 0; a < m; a++)
-				for (size_t c = 0; c <= a; c++)
-					gsl_matrix_set(S, a, c, L[keep[a] * k + keep[c]]);
-			if (gsl_linalg_cholesky_invert(S) == 0) {
+			if (gsl_linalg_cholesky_invert(&S.matrix) == 0) {
 				for (size_t a = 0; a < m; a++)
 					for (size_t c = 0; c < m; c++)
-						bread[keep[a] * k + keep[c]] = gsl_matrix_get(S, a, c) /
+						bread[keep[a] * k + keep[c]] = f[a * m + c] /
 							(d[keep[a]] * d[keep[c]]);
 			} else {
 				rc = -1;
 			}
 			gsl_set_error_handler(old);
-			gsl_matrix_free(S);
 		}
+		free(f);
 	}
 	free(d);
 	free(L);
@@ -400,14 +395,11 @@ static void scores(const double *r, struct work *s, const size_t *cluster, size_
 {
 	const struct glm_design *X = s->X;
 	size_t k = X->k;
-	char *seen = cluster ? xcalloc(nclusters ? nclusters : 1, 1) : NULL;
 
+	if (cluster)
+		fit->clusters = fixef_levels(cluster, X->n, nclusters);
 	for (size_t i = 0; i < X->n; i++) {
 		double *sc = fit->score + (cluster ? cluster[i] : i) * k;
-		if (cluster && !seen[cluster[i]]) {
-			seen[cluster[i]] = 1;
-			fit->clusters++;
-		}
 		for (size_t j = X->row[i]; j < X->row[i + 1]; j++)
 			sc[X->col[j]] += X->val[j] * r[i];
 		if (s->level) {
@@ -421,7 +413,6 @@ static void scores(const double *r, struct work *s, const size_t *cluster, size_
 		if (fit->aliased[j])
 			for (size_t g = 0; g < (cluster ? nclusters : X->n); g++)
 				fit->score[g * k + j] = 0;
-	free(seen);
 }
 
 int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,

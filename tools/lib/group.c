@@ -18,6 +18,7 @@ struct group_table {
 	size_t *slots;        /* open addressing: group index + 1, 0 = empty */
 	size_t nslots;
 	size_t last;          /* rows come in runs: try the previous group first */
+	size_t limit;         /* group_limit when made; 0: none */
 	char *label;
 };
 
@@ -32,19 +33,26 @@ struct group_table *group_new(const int *cols, size_t ncols)
 	g->nslots = 64;
 	g->slots = xcalloc(g->nslots, sizeof *g->slots);
 	g->last = SIZE_MAX;
+	g->limit = group_limit;
 	return g;
 }
 
+void group_unlimited(struct group_table *g)
+{
+	g->limit = 0;
+}
+
 /* A multiplicative hash over each field's length and bytes, eight bytes at
- * a time, read from the row in place. */
-static uint64_t hash_row(const struct group_table *g, const struct csv_row *row)
+ * a time, read from the row in place (the fields of columns cols). */
+static uint64_t hash_row(const struct group_table *g, const struct csv_row *row,
+			 const int *cols)
 {
 	const uint64_t k = 0x9E3779B97F4A7C15ULL;
 	uint64_t h = 0x243F6A8885A308D3ULL;
 
 	for (size_t c = 0; c < g->ncols; c++) {
-		const char *p = row->f[g->cols[c]];
-		size_t n = row->len[g->cols[c]];
+		const char *p = row->f[cols[c]];
+		size_t n = row->len[cols[c]];
 		uint64_t w;
 
 		h = (h ^ n) * k;
@@ -61,14 +69,15 @@ static uint64_t hash_row(const struct group_table *g, const struct csv_row *row)
 	return h ^ (h >> 32);
 }
 
-static int key_is_row(const struct group_table *g, size_t i, const struct csv_row *row)
+static int key_is_row(const struct group_table *g, size_t i, const struct csv_row *row,
+		      const int *cols)
 {
 	const char *p = g->keys[i];
 	for (size_t k = 0; k < g->ncols; k++) {
-		size_t len, n = row->len[g->cols[k]];
+		size_t len, n = row->len[cols[k]];
 		memcpy(&len, p, sizeof len);
 		p += sizeof len;
-		if (len != n || memcmp(p, row->f[g->cols[k]], n) != 0)
+		if (len != n || memcmp(p, row->f[cols[k]], n) != 0)
 			return 0;
 		p += len;
 	}
@@ -112,24 +121,42 @@ static void rehash(struct group_table *g)
 	}
 }
 
+/* the slot of the group whose key is the row's cells in columns cols, or
+ * of the empty slot where it would go */
+static size_t probe(const struct group_table *g, const struct csv_row *row, const int *cols,
+		    uint64_t h)
+{
+	size_t s = h & (g->nslots - 1);
+
+	for (; g->slots[s]; s = (s + 1) & (g->nslots - 1)) {
+		size_t i = g->slots[s] - 1;
+		if (g->hashes[i] == h && key_is_row(g, i, row, cols))
+			break;
+	}
+	return s;
+}
+
+size_t group_find(const struct group_table *g, const struct csv_row *row, const int *cols)
+{
+	return g->slots[probe(g, row, cols, hash_row(g, row, cols))] - 1;
+}
+
 size_t group_of(struct group_table *g, const struct csv_row *row)
 {
 	uint64_t h;
 	size_t s;
 
-	h = hash_row(g, row);
-	if (g->last != SIZE_MAX && g->hashes[g->last] == h && key_is_row(g, g->last, row))
+	h = hash_row(g, row, g->cols);
+	if (g->last != SIZE_MAX && g->hashes[g->last] == h &&
+	    key_is_row(g, g->last, row, g->cols))
 		return g->last;
-	s = h & (g->nslots - 1);
-	for (; g->slots[s]; s = (s + 1) & (g->nslots - 1)) {
-		size_t i = g->slots[s] - 1;
-		if (g->hashes[i] == h && key_is_row(g, i, row))
-			return g->last = i;
-	}
-	if (group_limit && g->n >= group_limit)
+	s = probe(g, row, g->cols, h);
+	if (g->slots[s])
+		return g->last = g->slots[s] - 1;
+	if (g->limit && g->n >= g->limit)
 		die_at(row->file, row->line, 0,
 		       "more than %zu groups, a new one begins here; --max-groups N raises the limit (0: none)",
-		       group_limit);
+		       g->limit);
 	insert_key(g, row, h);
 	g->slots[s] = g->n;
 	if (2 * g->n > g->nslots)

@@ -8,15 +8,23 @@
 
 struct group_table;
 
-/* The most groups one table may hold (--max-groups; 0 for no limit): a new
- * group past it ends the tool with an error located at its row, so memory
- * stays bounded by the number of distinct groups. */
+/* The most groups one table may hold (--max-groups; 0 for no limit; read
+ * when a table is made): a new group past it ends the tool with an error
+ * located at its row, so memory stays bounded by the number of distinct
+ * groups. */
 #define GROUP_LIMIT_DEFAULT 1000000
 extern size_t group_limit;
 
 struct group_table *group_new(const int *cols, size_t ncols);
+/* no limit for this table: a table of keys each row adds one to (a
+ * lookup table, a check for repeated keys) is bounded by its rows */
+void group_unlimited(struct group_table *g);
 /* the group of this row (created when new) */
 size_t group_of(struct group_table *g, const struct csv_row *row);
+/* the group whose key is the row's cells in columns cols (group_ncols of
+ * them: another table's columns of the same key), or SIZE_MAX when there
+ * is none; nothing is created */
+size_t group_find(const struct group_table *g, const struct csv_row *row, const int *cols);
 size_t group_count(const struct group_table *g);
 size_t group_ncols(const struct group_table *g);
 /* the value of key column k of group i */

@@ -1,63 +1,63 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "columns.h"
 #include "diag.h"
+#include "group.h"
 #include "keyed.h"
 #include "strbuf.h"
 
-struct keyed_entry {
-	char *key;           /* each cell as its length (a size_t's bytes), then its bytes */
-	size_t keylen;
+/* the attached cells of one key: a key is a group of group.c's table, and
+ * its row is row[group] */
+struct keyed_row {
 	char **cell;
 	size_t *len;
 	long line;
 };
 
 struct keyed_table {
-	const char *file;
 	char **colname;
-	size_t ncols, nkeys;
-	struct keyed_entry *e;
-	size_t n, cap;
-	struct strbuf probe;  /* the key looked for, reused row after row */
+	size_t ncols;
+	struct group_table *keys;
+	struct keyed_row *row;
+	size_t cap;
 };
 
-static void key_of(struct strbuf *b, const struct csv_row *row, const int *cols, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		sb_add(b, (const char *)&row->len[cols[i]], sizeof row->len[cols[i]]);
-		sb_add(b, row->f[cols[i]], row->len[cols[i]]);
-	}
-}
-
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct keyed_entry *p = a, *q = b;
-	size_t n = p->keylen < q->keylen ? p->keylen : q->keylen;
-	int c = memcmp(p->key, q->key, n);
-
-	if (c)
-		return c;
-	if (p->keylen != q->keylen)
-		return p->keylen < q->keylen ? -1 : 1;
-	return (p->line > q->line) - (p->line < q->line);
-}
-
-/* "iso3=PHL, year=2003" from an entry's key text */
-static char *key_shown(const struct keyed_table *t, const struct keyed_entry *e, char **names)
+/* "iso3=PHL, year=2003": key i as a message shows it */
+static char *key_shown(const struct group_table *keys, size_t i, const struct csv_header *h,
+		       const int *keycols)
 {
 	struct strbuf b = { 0 };
-	const char *p = e->key;
 
-	for (size_t i = 0; i < t->nkeys; i++) {
+	for (size_t k = 0; k < group_ncols(keys); k++) {
 		size_t n;
-		memcpy(&n, p, sizeof n);
-		sb_printf(&b, "%s%s=%s", i ? ", " : "", names[i], cell_shown_n(p + sizeof n, n));
-		p += sizeof n + n;
+		const char *p = group_key(keys, i, k, &n);
+		sb_item(&b, "%.*s=%s", (int)h->len[keycols[k]], h->name[keycols[k]],
+			cell_shown_n(p, n));
 	}
 	return sb_take(&b);
+}
+
+/* the columns to attach: `cols`, or every column but the keys */
+static int *value_columns(const struct csv_header *h, const char *file, const char *cols,
+			  const int *keycols, size_t nkeys, size_t *nval)
+{
+	int *valcols;
+
+	if (cols)
+		return col_require_list(h, file, cols, "column", nval);
+	valcols = xmalloc(h->n * sizeof *valcols);
+	*nval = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		int key = 0;
+		for (size_t k = 0; k < nkeys; k++)
+			key |= keycols[k] == (int)i;
+		if (!key)
+			valcols[(*nval)++] = (int)i;
+	}
+	return valcols;
 }
 
 struct keyed_table *keyed_load(const char *file, char delim, const char *on,
@@ -69,42 +69,34 @@ struct keyed_table *keyed_load(const char *file, char delim, const char *on,
 	const struct csv_header *h;
 	struct csv_row *row;
 	int *keycols, *valcols;
-	char **keynames;
-	size_t nval = 0;
+	size_t nkeys, nval, repeat = SIZE_MAX;
+	long repeat_line = 0;
 
 	if (csv_read_header(r) != 0)
 		tt_exit(EXIT_DATA);
 	h = csv_header(r);
-	t->file = csv_first_file(r);
-	keycols = col_require_list(h, t->file, on, "key column", &t->nkeys);
-	if (cols) {
-		valcols = col_require_list(h, t->file, cols, "column", &nval);
-	} else {
-		valcols = xmalloc(h->n * sizeof *valcols);
-		for (size_t i = 0; i < h->n; i++) {
-			int key = 0;
-			for (size_t k = 0; k < t->nkeys; k++)
-				key |= keycols[k] == (int)i;
-			if (!key)
-				valcols[nval++] = (int)i;
-		}
-	}
+	file = csv_first_file(r);
+	keycols = col_require_list(h, file, on, "key column", &nkeys);
+	valcols = value_columns(h, file, cols, keycols, nkeys, &nval);
 	t->ncols = nval;
 	t->colname = xmalloc((nval ? nval : 1) * sizeof *t->colname);
 	for (size_t i = 0; i < nval; i++)
 		t->colname[i] = xstrndup(h->name[valcols[i]], h->len[valcols[i]]);
-	keynames = xmalloc(t->nkeys * sizeof *keynames);
-	for (size_t k = 0; k < t->nkeys; k++)
-		keynames[k] = xstrndup(h->name[keycols[k]], h->len[keycols[k]]);
+	t->keys = group_new(keycols, nkeys);
+	group_unlimited(t->keys);
 	while (csv_next(r, &row)) {
-		struct strbuf b = { 0 };
-		struct keyed_entry *e;
+		size_t before = group_count(t->keys), g = group_of(t->keys, row);
+		struct keyed_row *e;
 
-		t->e = xgrow(t->e, &t->cap, t->n + 1, sizeof *t->e);
-		e = &t->e[t->n++];
-		key_of(&b, row, keycols, t->nkeys);
-		e->keylen = b.len;
-		e->key = sb_take(&b);
+		if (g < before) {	/* reported when the table has been read */
+			if (repeat == SIZE_MAX) {
+				repeat = g;
+				repeat_line = row->line;
+			}
+			continue;
+		}
+		t->row = xgrow(t->row, &t->cap, g + 1, sizeof *t->row);
+		e = &t->row[g];
 		e->line = row->line;
 		e->cell = xmalloc((nval ? nval : 1) * sizeof *e->cell);
 		e->len = xmalloc((nval ? nval : 1) * sizeof *e->len);
@@ -113,16 +105,10 @@ struct keyed_table *keyed_load(const char *file, char delim, const char *on,
 			e->len[i] = row->len[valcols[i]];
 		}
 	}
-	xqsort(t->e, t->n, sizeof *t->e, entry_cmp);
-	for (size_t i = 1; i < t->n; i++)
-		if (t->e[i].keylen == t->e[i - 1].keylen &&
-		    memcmp(t->e[i].key, t->e[i - 1].key, t->e[i].keylen) == 0)
-			die_at(t->file, t->e[i].line, 0, "key %s also on line %ld: "
-			       "each key may occur once in the attached table",
-			       key_shown(t, &t->e[i], keynames), t->e[i - 1].line);
-	for (size_t k = 0; k < t->nkeys; k++)
-		free(keynames[k]);
-	free(keynames);
+	if (repeat != SIZE_MAX)
+		die_at(file, repeat_line, 0, "key %s also on line %ld: "
+		       "each key may occur once in the attached table",
+		       key_shown(t->keys, repeat, h, keycols), t->row[repeat].line);
 	free(keycols);
 	free(valcols);
 	csv_close(r);
@@ -139,47 +125,26 @@ const char *keyed_colname(const struct keyed_table *t, size_t i)
 char *const *keyed_find(struct keyed_table *t, const struct csv_row *row,
 			const int *keycols, const size_t **lens)
 {
-	struct keyed_entry probe;
-	size_t lo = 0, hi = t->n;
-	char *const *found = NULL;
+	size_t g = group_find(t->keys, row, keycols);
 
-	t->probe.len = 0;
-	key_of(&t->probe, row, keycols, t->nkeys);
-	probe.keylen = t->probe.len;
-	probe.key = t->probe.s ? t->probe.s : "";
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct keyed_entry *e = &t->e[mid];
-		size_t n = e->keylen < probe.keylen ? e->keylen : probe.keylen;
-		int c = memcmp(e->key, probe.key, n);
-		if (c == 0)
-			c = (e->keylen > probe.keylen) - (e->keylen < probe.keylen);
-		if (c == 0) {
-			found = e->cell;
-			*lens = e->len;
-			break;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return found;
+	if (g == SIZE_MAX)
+		return NULL;
+	*lens = t->row[g].len;
+	return t->row[g].cell;
 }
 
 void keyed_free(struct keyed_table *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < group_count(t->keys); i++) {
 		for (size_t c = 0; c < t->ncols; c++)
-			free(t->e[i].cell[c]);
-		free(t->e[i].cell);
-		free(t->e[i].len);
-		free(t->e[i].key);
+			free(t->row[i].cell[c]);
+		free(t->row[i].cell);
+		free(t->row[i].len);
 	}
 	for (size_t c = 0; c < t->ncols; c++)
 		free(t->colname[c]);
 	free(t->colname);
-	free(t->e);
-	free(t->probe.s);
+	free(t->row);
+	group_free(t->keys);
 	free(t);
 }

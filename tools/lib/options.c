@@ -13,6 +13,7 @@
 #include "group.h"
 #include "number.h"
 #include "options.h"
+#include "strbuf.h"
 
 #ifndef TT_VERSION
 #define TT_VERSION "0"
@@ -49,6 +50,19 @@ long opt_long(const char *name, const char *arg, long lo, long hi)
 		die_usage("option --%s: '%s' is not a whole number from %ld to %ld",
 			  name, arg, lo, hi);
 	return v;
+}
+
+int opt_choice(const char *name, const char *arg, const char *const *words)
+{
+	struct strbuf b = { 0 };
+	size_t n = 0;
+
+	for (; words[n]; n++)
+		if (strcmp(arg, words[n]) == 0)
+			return (int)n;
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&b, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", words[i]);
+	die_usage("option --%s: '%s' is not %s", name, arg, b.s ? b.s : "allowed");
 }
 
 double opt_double(const char *name, const char *arg)

@@ -46,5 +46,9 @@ int opts_parse(int argc, char **argv, const struct tool *t);
 /* numbers in option arguments, or a usage error naming the option */
 long opt_long(const char *name, const char *arg, long lo, long hi);
 double opt_double(const char *name, const char *arg);
+/* the index of arg among words (ending with NULL), or a usage error naming
+ * the option and listing them: "option --model: 'x' is not twfe, etwfe or
+ * index" */
+int opt_choice(const char *name, const char *arg, const char *const *words);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fixef.h"
 #include "glm.h"
 #include "panel.h"
 #include "sandwich.h"
@@ -234,18 +235,6 @@ static void design_free(struct design *d)
 	free(d->cluster);
 }
 
-static size_t count_distinct(const size_t *v, size_t n, size_t range)
-{
-	char *seen = xcalloc(range ? range : 1, 1);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		m += !seen[v[i]];
-		seen[v[i]] = 1;
-	}
-	free(seen);
-	return m;
-}
-
 static int build_design(const struct panel_obs *o, size_t n, const char *alive, size_t units,
 			size_t clusters, const struct panel_options *opt, struct design *d)
 {
@@ -332,7 +321,7 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 	}
 	free(cidx);
 	free(has_control);
-	d->G = count_distinct(d->cluster, m, clusters);
+	d->G = fixef_levels(d->cluster, m, clusters);
 	return PANEL_OK;
 }
 
@@ -480,7 +469,7 @@ int panel_estimate(const struct panel_obs *o, size_t n, size_t units, size_t clu
 	free(alive);
 	r->n = d.n;
 	r->G = d.G;
-	r->units = d.unit ? count_distinct(d.unit, d.n, units) : 0;
+	r->units = d.unit ? fixef_levels(d.unit, d.n, units) : 0;
 	r->years = d.T;
 	r->base_year = d.T ? d.years[d.ref] : 0;
 	if (opt->model == PANEL_INDEX && opt->base_year != PANEL_BASE_FIRST)

@@ -1,6 +1,5 @@
 /* Least squares through GSL: see regress.h for the contract. */
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_blas.h>
@@ -13,7 +12,6 @@
 #include <gsl/gsl_vector.h>
 
 #include "alloc.h"
-#include "diag.h"
 #include "regress.h"
 
 const char *regress_status_str(int status)
@@ -25,6 +23,7 @@ const char *regress_status_str(int status)
 	case REGRESS_SINGULAR: return "singular design (collinear columns)";
 	case REGRESS_TOO_FEW: return "too few observations";
 	case REGRESS_BAD_INPUT: return "invalid input";
+	case REGRESS_NO_MEMORY: return "out of memory";
 	}
 	return "unknown status";
 }
@@ -81,13 +80,11 @@ static size_t intercept_column(const double *X, size_t n, size_t k)
 
 static void ols_init(struct ols_fit *fit, size_t n, size_t k)
 {
-	if (k && n > SIZE_MAX / sizeof(double) / k)
-		die(EXIT_DATA, "out of memory");
 	fit->n = n;
 	fit->k = k;
-	fit->coef = xmalloc(k * sizeof(double));
-	fit->cov = xmalloc(k * k * sizeof(double));
-	fit->resid = xmalloc(n * sizeof(double));
+	fit->coef = xmallocarray(k, sizeof(double));
+	fit->cov = xmallocarray(k, k * sizeof(double));
+	fit->resid = xmallocarray(n, sizeof(double));
 	fill_nan(fit->coef, k);
 	fill_nan(fit->cov, k * k);
 	fill_nan(fit->resid, n);
@@ -104,8 +101,9 @@ void ols_fit_free(struct ols_fit *fit)
 	fit->coef = fit->cov = fit->resid = NULL;
 }
 
-/* The SVD solve itself.  Returns REGRESS_OK or REGRESS_SINGULAR; on
- * success coef, cov (scaled by GSL's sigma^2 = chisq/(n-k)) and sse are set. */
+/* The SVD solve itself.  Returns REGRESS_OK, REGRESS_SINGULAR or
+ * REGRESS_NO_MEMORY (GSL's workspace); on success coef, cov (scaled by
+ * GSL's sigma^2 = chisq/(n-k)) and sse are set. */
 static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 		     struct ols_fit *fit)
 {
@@ -118,8 +116,10 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 	double chisq, rcond;
 	int rc;
 
-	if (!w)
-		die(EXIT_DATA, "out of memory");
+	if (!w) {
+		gsl_restore(old);
+		return REGRESS_NO_MEMORY;
+	}
 	rc = gsl_multifit_linear(&Xv.matrix, &yv.vector, &cv.vector,
 				 &covv.matrix, &chisq, w);
 	/* reciprocal condition number of the column-balanced X */
@@ -262,15 +262,20 @@ int ols_line(const double *x, const double *y, size_t n, struct line_fit *fit)
  * condition number as forming X'X would. */
 static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 {
-	gsl_matrix *A = gsl_matrix_alloc(n, k), *V = gsl_matrix_alloc(k, k);
-	gsl_vector *S = gsl_vector_alloc(k);
-	double *scale = xmalloc(k * sizeof(double));
+	/* GSL's matrices as views of memory the x* wrappers allocate:
+	 * out of memory is the one policy of alloc.h */
+	double *a = xmallocarray(n, k * sizeof(double));
+	double *v = xmallocarray(k, (k + 2) * sizeof(double));
+	gsl_matrix_view Av = gsl_matrix_view_array(a, n, k);
+	gsl_matrix_view Vv = gsl_matrix_view_array(v, k, k);
+	gsl_vector_view Sv = gsl_vector_view_array(v + k * k, k);
+	gsl_matrix *A = &Av.matrix, *V = &Vv.matrix;
+	gsl_vector *S = &Sv.vector;
+	double *scale = v + k * k + k;
 	double smin = NAN, smax = NAN;
 	gsl_error_handler_t *old = gsl_quiet();
 	int rc = REGRESS_OK;
 
-	if (!A || !V || !S)
-		die(EXIT_DATA, "out of memory");
 	for (size_t j = 0; j < k; j++) {
 		double norm = 0;
 
@@ -296,10 +301,8 @@ static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 			inv[a * k + b] = s * scale[a] * scale[b];
 		}
 	gsl_restore(old);
-	gsl_matrix_free(A);
-	gsl_matrix_free(V);
-	gsl_vector_free(S);
-	free(scale);
+	free(a);
+	free(v);
 	return rc;
 }
 
@@ -318,13 +321,12 @@ static void a_v_at(const double *A, const double *V, size_t k, double *out)
 	gsl_matrix_const_view Av = gsl_matrix_const_view_array(A, k, k);
 	gsl_matrix_const_view Vv = gsl_matrix_const_view_array(V, k, k);
 	gsl_matrix_view Ov = gsl_matrix_view_array(out, k, k);
-	gsl_matrix *AV = gsl_matrix_alloc(k, k);
+	double *av = xmallocarray(k, k * sizeof(double));
+	gsl_matrix_view AVv = gsl_matrix_view_array(av, k, k);
 
-	if (!AV)
-		die(EXIT_DATA, "out of memory");
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Av.matrix, &Vv.matrix, 0.0, AV);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, AV, &Av.matrix, 0.0, &Ov.matrix);
-	gsl_matrix_free(AV);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Av.matrix, &Vv.matrix, 0.0, &AVv.matrix);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &AVv.matrix, &Av.matrix, 0.0, &Ov.matrix);
+	free(av);
 }
 
 /* n/(n-k) B M B with B = (X'X)^-1 and the Bartlett-weighted meat M */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fixef.h"
 #include "sandwich.h"
 
 static int used(const int *aliased, size_t j)
@@ -105,20 +106,16 @@ int sandwich_cluster(const double *bread, const double *score, const int *aliase
 		     double *cov)
 {
 	double *S = xcalloc(nclusters * k > 0 ? nclusters * k : 1, sizeof *S);
-	char *seen = xcalloc(nclusters ? nclusters : 1, 1);
-	size_t G = 0;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		double *s = S + cluster[i] * k;
-		G += !seen[cluster[i]];
-		seen[cluster[i]] = 1;
 		for (size_t j = 0; j < k; j++)
 			s[j] += score[i * k + j];
 	}
-	rc = sandwich_cluster_sums(bread, S, aliased, nclusters, k, G, cov);
+	rc = sandwich_cluster_sums(bread, S, aliased, nclusters, k,
+				   fixef_levels(cluster, n, nclusters), cov);
 	free(S);
-	free(seen);
 	return rc;
 }
 

@@ -40,6 +40,16 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sb_item(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	sb_add(b, ", ", b->s ? 2 : 0);	/* s is set by the first item, even "" */
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
 char *sb_take(struct strbuf *b)
 {
 	char *s = b->s ? b->s : xstrdup("");

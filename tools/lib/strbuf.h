@@ -16,6 +16,10 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* an item of a list "a, b, c" in a buffer that holds the list: ", " before
+ * every item but the first (an empty first item counts) */
+void sb_item(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* the string (malloc'd, "" when empty); the buffer is left empty */
 char *sb_take(struct strbuf *b);
 

@@ -1,43 +1,40 @@
 #include "utf8.h"
 
-size_t utf8_invalid_at(const char *str, size_t n)
+long utf8_decode(const char *str, size_t n, size_t *len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t need;
+	long c;
+
+	if (n == 0 || s[0] < 0xC2 || s[0] > 0xF4)
+		return -1;
+	need = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+	if (n < need)
+		return -1;
+	c = s[0] & (0x7F >> need);
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	if ((need == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+	    (need == 4 && (c < 0x10000 || c > 0x10FFFF)))
+		return -1;	/* overlong, a surrogate, past U+10FFFF */
+	*len = need;
+	return c;
+}
+
+size_t utf8_invalid_at(const char *s, size_t n)
+{
+	size_t i = 0, k;
 
 	while (i < n) {
-		unsigned c = s[i];
-		size_t k;
-		unsigned lo = 0x80, hi = 0xBF;
-
-		if (c < 0x80) {
+		if ((unsigned char)s[i] < 0x80)
 			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			k = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2;
-			if (c == 0xE0)
-				lo = 0xA0;      /* overlong */
-			if (c == 0xED)
-				hi = 0x9F;      /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			if (c == 0xF4)
-				hi = 0x8F;
-		} else
+		else if (utf8_decode(s + i, n - i, &k) >= 0)
+			i += k;
+		else
 			return i;
-		if (i + k >= n)
-			return i;       /* truncated sequence */
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (size_t j = 2; j <= k; j++)
-			if (s[i + j] < 0x80 || s[i + j] > 0xBF)
-				return i;
-		i += k + 1;
 	}
 	return n;
 }
