@@ -110,6 +110,8 @@ function num(x,    a, s) {
 		return "–"
 	x += 0
 	a = x < 0 ? -x : x
+	if (a < 1e-12)	# rounding noise of a fit, not a number to read
+		x = a = 0
 	if (a == int(a) && a < 1e15)
 		s = commas(sprintf("%.0f", a))
 	else if (a >= 100)

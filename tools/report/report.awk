@@ -113,7 +113,28 @@ function available(key) {
 	return 1
 }
 
-function skipped(key) {
+# why step NAME was not made: the tool's last message, from failed.csv
+function failmsg(name,    r) {
+	for (r = 1; r <= ROWS["failed"]; r++)
+		if (get("failed", r, "step") == name)
+			return esc(get("failed", r, "message"))
+	return ""
+}
+
+function notmade(name, what,    m) {
+	m = failmsg(name)
+	missing(what " could not be made" (m != "" ? ": " m : ""))
+}
+
+function skipped(key,    m) {
+	if (key == "index" && (m = failmsg("index_count") failmsg("index_score")) != "")
+		return "The index could not be fitted: " m
+	if (key == "trend" && (m = failmsg("trend_count")) != "")
+		return "No Poisson trend could be fitted: " m
+	if (key == "prepost" && (m = failmsg("prepost")) != "")
+		return "No comparison before and after the event could be made: " m
+	if (key == "event" && (m = failmsg("event_score") failmsg("panel_count")) != "")
+		return "No event study could be made: " m
 	if (key == "diffusion" || key == "prepost" || key == "event")
 		return M["events"] == "" && !JOINED ? "No events table was given (<code>--events</code>), so nothing is compared before and after an event." : "No country in the table has an event and data to compare."
 	if (key == "index") return "No series could be fitted with country and year effects (each needs countries with more than one year)."
@@ -202,6 +223,8 @@ function coverage(   i, s, r, y, c, y1, y2, lo, hi, ylo, yhi, txt) {
 		}
 		if (y1 == "")
 			txt = sprintf("%s: no value in the table.", lab(s))
+		else if (lo == hi)
+			txt = sprintf("%s: values from %s to %s; %s %s reported in every year.", lab(s), y1, y2, num(lo), plural(lo, "country", "countries"))
 		else
 			txt = sprintf("%s: values from %s to %s; %s %s reported in %s, the fewest, and %s in %s, the most.",
 				      lab(s), y1, y2, num(lo), plural(lo, "country", "countries"), ylo, num(hi), yhi)
@@ -319,7 +342,7 @@ function pooled(s, term) {
 	return row_of("prepost", s, "term", term)
 }
 
-function prepost_part(   i, s, d, g, txt) {
+function prepost_part(   i, s, d, g, txt, lo, hi, p) {
 	pubtable("prepost-pooled", "table_prepost.html", "Pooled over the countries: the mean of the differences (after minus before, 95% CI) and the share of countries that rose (sign test), with p-values and the number of countries.")
 	for (i = 1; i <= NSER; i++) {
 		s = SER[i]
@@ -330,6 +353,15 @@ function prepost_part(   i, s, d, g, txt) {
 			      get("prepost", d, "estimate") + 0 < 0 ? "lower" : "higher",
 			      ci(get("prepost", d, "conf_low"), get("prepost", d, "conf_high")), pis(get("prepost", d, "p_value")),
 			      pct(get("prepost", g, "estimate")), pis(get("prepost", g, "p_value")))
+		lo = get("prepost", d, "conf_low"); hi = get("prepost", d, "conf_high"); p = get("prepost", g, "p_value")
+		if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0) && p != "" && p + 0 < 0.05)
+			txt = txt " The change leans clearly one way across countries. It is a comparison of earlier with later years, though: anything else that changed over the same years moves it too (see the event studies below)."
+		else if (lo != "" && hi != "" && (lo + 0 > 0 || hi + 0 < 0))
+			txt = txt " The average moved, but the countries do not lean one way as clearly: a few large changes carry the mean."
+		else if (p != "" && p + 0 < 0.05)
+			txt = txt " Most countries moved the same way, but the average change is uncertain: a few large changes in the other direction weigh on it."
+		else
+			txt = txt " The data do not show a consistent change: the interval includes zero and rises and falls are close to balanced."
 		if (KIND[s] == "count")
 			txt = txt " As a count, its mean difference is carried by the largest countries; the share that rose counts every country once."
 		reading(txt)
@@ -342,6 +374,14 @@ function prepost_part(   i, s, d, g, txt) {
 }
 
 function event_part(   i, s, a, pt, txt, rp, rt, e) {
+	if (!has("event_score") && failmsg("event_score") != "") {
+		print "<h3>Scores: difference in differences</h3>"
+		notmade("event_score", "The event study of the scores")
+	}
+	if (!(has("panel_etwfe") || has("panel_twfe")) && failmsg("panel_count") != "") {
+		print "<h3>Counts: percent effects</h3>"
+		notmade("panel_count", "The Poisson panels of the counts")
+	}
 	if (has("event_score")) {
 		print "<h3>Scores: difference in differences</h3>"
 		pubtable("event-aggregates", "table_event.html", "Callaway &amp; Sant'Anna: the simple and the dynamic average effect after the event, and the joint test of the years before it (pretrend), per series.")
@@ -392,27 +432,39 @@ function event_part(   i, s, a, pt, txt, rp, rt, e) {
 	}
 }
 
-function calibration_part(   r, m, NM, MS, MN, WORST, WHAT, txt, k) {
-	print "<table id=\"table-calibration\">"
-	print "<caption>Share of placebo draws in which each test rejected at 5%</caption>"
-	print "<tr><th>series</th><th>method</th><th>term</th><th>draws</th><th>rejections</th><th>share</th></tr>"
-	k = 0
+# one row per series and method, one column per term: the share of draws
+# that rejected
+function calibration_part(   r, m, ind, t, k, nt, nr, NM, MS, MN, WORST, WHAT, TERM, ROW, SH, txt, i, j) {
+	k = 0; nt = 0; nr = 0
 	for (r = 1; r <= ROWS["calib"]; r++) {
-		m = get("calib", r, "method")
-		printf "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
-		       esc(LABEL[get("calib", r, "indicator")]), esc(m), esc(get("calib", r, "term")),
-		       num(get("calib", r, "draws")), num(get("calib", r, "rejections")), pct(get("calib", r, "share"))
+		m = get("calib", r, "method"); ind = get("calib", r, "indicator"); t = get("calib", r, "term")
+		if (!(t in TERM)) TERM[t] = ++nt
+		TN[nt] = t
+		if (!((ind, m) in ROW)) { ROW[ind, m] = ++nr; RI[nr] = ind; RM[nr] = m }
+		SH[ind, m, t] = get("calib", r, "share")
+		DRAWS = get("calib", r, "draws")
 		if (!(m in MN)) NM[++k] = m
 		MN[m]++; MS[m] += get("calib", r, "share")
 		if (!(m in WORST) || get("calib", r, "share") + 0 > WORST[m]) {
 			WORST[m] = get("calib", r, "share") + 0
-			WHAT[m] = get("calib", r, "term") " of " LABEL[get("calib", r, "indicator")]
+			WHAT[m] = t " of " LABEL[ind]
 		}
+	}
+	print "<table id=\"table-calibration\">"
+	printf "<caption>Share of %s placebo draws in which a 5%% test found an effect</caption>\n", num(DRAWS)
+	printf "<tr><th>series</th><th>method</th>"
+	for (j = 1; j <= nt; j++) printf "<th>%s</th>", esc(TN[j])
+	print "</tr>"
+	for (i = 1; i <= nr; i++) {
+		printf "<tr><td>%s</td><td>%s</td>", esc(LABEL[RI[i]]), esc(RM[i])
+		for (j = 1; j <= nt; j++)
+			printf "<td class=\"n\">%s</td>", ((RI[i], RM[i], TN[j]) in SH) ? pct(SH[RI[i], RM[i], TN[j]]) : "–"
+		print "</tr>"
 	}
 	print "</table>"
 	txt = "With no effect present, a 95% interval should exclude zero in about 5% of the draws. "
 	for (r = 1; r <= k; r++)
-		txt = txt sprintf("%s rejected in %s of the draws on average (at most %s, %s)%s", esc(NM[r]),
+		txt = txt sprintf("The %s inference rejected in %s of the draws on average (at most %s, %s)%s", esc(NM[r]),
 				  pct(MS[NM[r]] / MN[NM[r]]), pct(WORST[NM[r]]), esc(WHAT[NM[r]]), r < k ? "; " : ".")
 	reading(txt)
 }
@@ -430,6 +482,7 @@ function cases_part(   k, r, iso, t, d, lv, syn, ok, n, txt) {
 		iso = get("cases", k, "iso3")
 		t = "case" k
 		printf "<h3>Case %d: %s</h3>\n", k, esc(country(iso))
+		if (!exists(t ".svg")) { notmade(t, "The chart of case " k); continue }
 		svg(t ".svg", "Case " k ": " country(iso), country(iso) ": " LABEL[SER[1]] " by year, the event, and the segmented trend before and after it.")
 		d = row_of(t, SER[1], "term", "diff"); lv = row_of(t, SER[1], "term", "its_level")
 		if (d)
@@ -538,6 +591,7 @@ BEGIN {
 	load("panel_etwfe", "panel_etwfe.csv", "term", "^att_simple$")
 	load("calib", "calibration.csv")
 	load("cases", "cases.csv")
+	load("failed", "failed.csv")
 	load("synth_cases", "synth_cases.csv")
 	for (k = 1; k <= ROWS["cases"]; k++) {
 		load("case" k, "case" k "_prepost.csv")
