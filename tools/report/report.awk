@@ -76,6 +76,15 @@ function pctci(lo, hi) {
 	return num(lo) "% to " num(hi) "%"
 }
 
+# "0.43 lower", "1.2 higher", "no different" for a difference x in levels
+function levelword(x) {
+	if (x == "")
+		return "–"
+	if (num(x) == "0")
+		return "no different"
+	return mag(x) (x + 0 < 0 ? " lower" : " higher")
+}
+
 function reading(txt) { printf "<p class=\"reading\">%s</p>\n", txt }
 function missing(txt) { printf "<p class=\"missing\">(%s)</p>\n", txt }
 
@@ -314,9 +323,8 @@ function index_part(   i, s, b, last, idx, rb, rl, sb, sl, raw, lo, hi, txt) {
 			last = last_year("index_score", s); b = base_of("index_score", s)
 			idx = last == "" ? 0 : row_of("index_score", s, "year", last)
 			if (!idx) { missing("no index for " lab(s)); continue }
-			reading(sprintf("Compared within each country, %s was %s %s in %s than in %s (95%% CI %s, %s).",
-					lab(s), mag(get("index_score", idx, "estimate")),
-					get("index_score", idx, "estimate") + 0 < 0 ? "lower" : "higher", esc(last), esc(b),
+			reading(sprintf("Compared within each country, %s was %s in %s than in %s (95%% CI %s, %s).",
+					lab(s), levelword(get("index_score", idx, "estimate")), esc(last), esc(b),
 					ci(get("index_score", idx, "conf_low"), get("index_score", idx, "conf_high")),
 					pis(get("index_score", idx, "p_value"))))
 		}
@@ -348,9 +356,8 @@ function prepost_part(   i, s, d, g, txt, lo, hi, p) {
 		s = SER[i]
 		d = pooled(s, "pooled_diff"); g = pooled(s, "sign_test")
 		if (!d || !g) { missing("no pooled comparison for " lab(s)); continue }
-		txt = sprintf("%s: across %s countries with years on both sides, the mean after the event was on average %s %s than before (95%% CI %s, %s); %s of the countries rose (sign test %s).",
-			      lab(s), num(get("prepost", d, "n")), mag(get("prepost", d, "estimate")),
-			      get("prepost", d, "estimate") + 0 < 0 ? "lower" : "higher",
+		txt = sprintf("%s: across %s countries with years on both sides, the mean after the event was on average %s than before (95%% CI %s, %s); %s of the countries rose (sign test %s).",
+			      lab(s), num(get("prepost", d, "n")), levelword(get("prepost", d, "estimate")),
 			      ci(get("prepost", d, "conf_low"), get("prepost", d, "conf_high")), pis(get("prepost", d, "p_value")),
 			      pct(get("prepost", g, "estimate")), pis(get("prepost", g, "p_value")))
 		lo = get("prepost", d, "conf_low"); hi = get("prepost", d, "conf_high"); p = get("prepost", g, "p_value")
@@ -393,9 +400,8 @@ function event_part(   i, s, a, pt, txt, rp, rt, e) {
 			svg("event_" s ".svg", LABEL[s] ": event study",
 			    LABEL[s] ": effect by years since the event (Callaway & Sant'Anna, not-yet-treated controls), with a 95% uniform band.")
 			if (!a) { missing("no event study of " lab(s)); continue }
-			txt = sprintf("Against countries not yet treated, %s was on average %s %s after the event (95%% CI %s, %s%s).",
-				      lab(s), mag(get("event_score", a, "estimate")),
-				      get("event_score", a, "estimate") + 0 < 0 ? "lower" : "higher",
+			txt = sprintf("Against countries not yet treated, %s was on average %s after the event (95%% CI %s, %s%s).",
+				      lab(s), levelword(get("event_score", a, "estimate")),
 				      ci(get("event_score", a, "conf_low"), get("event_score", a, "conf_high")),
 				      pis(get("event_score", a, "p_value")),
 				      get("event_score", a, "p_perm") != "" ? "; permutation " pis(get("event_score", a, "p_perm")) : "")
@@ -486,11 +492,10 @@ function cases_part(   k, r, iso, t, d, lv, syn, ok, n, txt) {
 		svg(t ".svg", "Case " k ": " country(iso), country(iso) ": " LABEL[SER[1]] " by year, the event, and the segmented trend before and after it.")
 		d = row_of(t, SER[1], "term", "diff"); lv = row_of(t, SER[1], "term", "its_level")
 		if (d)
-			reading(sprintf("In %s, %s averaged %s in the %s years before the event and %s in the %s years from it: %s %s (95%% CI %s, %s)%s.",
+			reading(sprintf("In %s, %s averaged %s in the %s years before the event and %s in the %s years from it: %s (95%% CI %s, %s)%s.",
 					esc(country(iso)), lab(SER[1]), num(get(t, row_of(t, SER[1], "term", "mean_pre"), "estimate")),
 					num(get("cases", k, "years_before")), num(get(t, row_of(t, SER[1], "term", "mean_post"), "estimate")),
-					num(get("cases", k, "years_after")), mag(get(t, d, "estimate")),
-					get(t, d, "estimate") + 0 < 0 ? "lower" : "higher", ci(get(t, d, "conf_low"), get(t, d, "conf_high")),
+					num(get("cases", k, "years_after")), levelword(get(t, d, "estimate")), ci(get(t, d, "conf_low"), get(t, d, "conf_high")),
 					pis(get(t, d, "p_value")),
 					lv && get(t, lv, "estimate") != "" ? sprintf("; the segmented regression puts the jump at the event at %s (95%% CI %s)", num(get(t, lv, "estimate")), ci(get(t, lv, "conf_low"), get(t, lv, "conf_high"))) : ""))
 		syn = t "_synth"
