@@ -36,7 +36,7 @@ all: $(TOOLS) $(SHTOOLS)
 
 bin/tt-report: tools/tt-report $(SHARE)
 	@mkdir -p bin
-	cp tools/tt-report $@ && chmod 755 $@
+	sed 's/^version=.*/version=$(VERSION)/' tools/tt-report > $@ && chmod 755 $@
 
 $(B)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h)
 	@mkdir -p $(@D)
@@ -66,7 +66,7 @@ san:
 
 build-san/bin/tt-report: tools/tt-report $(SHARE)
 	@mkdir -p $(@D)
-	cp tools/tt-report $@ && chmod 755 $@
+	sed 's/^version=.*/version=$(VERSION)/' tools/tt-report > $@ && chmod 755 $@
 
 build-san/bin/%: tools/%.c build-san/libtt.a
 	@mkdir -p $(@D)
