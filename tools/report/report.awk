@@ -26,7 +26,7 @@ function series_setup(   r, s) {
 }
 
 # Country names and event years by iso3, read from data.csv line by line.
-function names(   path, line, f, n, i, C, iso) {
+function names(   path, line, f, n, i, C, iso, k) {
 	path = out "/data.csv"
 	if ((getline line < path) <= 0)
 		return
@@ -36,6 +36,16 @@ function names(   path, line, f, n, i, C, iso) {
 	while ((getline line < path) > 0) {
 		csvsplit(line, f)
 		iso = f[C["iso3"]]
+		# the countries with a value both before and after their event,
+		# per series: without one, an effect of post is not identified
+		if (("post" in C) && f[C["post"]] != "" && f[C["value"]] != "") {
+			k = f[C["indicator"]] SUBSEP iso
+			if (!((k, f[C["post"]]) in SIDE)) {
+				SIDE[k, f[C["post"]]] = 1
+				if ((k, 1 - f[C["post"]]) in SIDE)
+					SWITCHERS[f[C["indicator"]]]++
+			}
+		}
 		if (iso in COUNTRY)
 			continue
 		NUNITS++
@@ -83,6 +93,16 @@ function levelword(x) {
 	if (num(x) == "0")
 		return "no different"
 	return mag(x) (x + 0 < 0 ? " lower" : " higher")
+}
+
+# a chart inline, or why its step was not made
+function chart(file, short, label,    name) {
+	name = substr(file, 1, length(file) - 4)
+	if (!exists(file)) {
+		notmade(name, "The chart " esc(file))
+		return
+	}
+	svg(file, short, label)
 }
 
 function reading(txt) { printf "<p class=\"reading\">%s</p>\n", txt }
@@ -244,7 +264,7 @@ function coverage(   i, s, r, y, c, y1, y2, lo, hi, ylo, yhi, txt) {
 }
 
 function diffusion() {
-	svg("diffusion.svg", "Countries by year of the event",
+	chart("diffusion.svg", "Countries by year of the event",
 	    "Countries by year of the event (" M["instrument"] "), cumulative, from the events table.")
 }
 
@@ -275,7 +295,7 @@ function base_of(name, s,    r, y, b) {
 function index_part(   i, s, b, last, idx, rb, rl, sb, sl, raw, lo, hi, txt) {
 	if (has("index_count")) {
 		print "<h3>Counts, in proportion</h3>"
-		svg("index_count.svg", "Coverage-adjusted index of the counts",
+		chart("index_count.svg", "Coverage-adjusted index of the counts",
 		    "Counts: year effects of a Poisson regression with country and year fixed effects, as an index (base year = 100), with 95% confidence intervals clustered by country.")
 		print "<table id=\"table-index\">"
 		print "<caption>Sums over the countries reporting and the coverage-adjusted index (base year = 100)</caption>"
@@ -315,7 +335,7 @@ function index_part(   i, s, b, last, idx, rb, rl, sb, sl, raw, lo, hi, txt) {
 	}
 	if (has("index_score")) {
 		print "<h3>Scores, in levels</h3>"
-		svg("index_score.svg", "Coverage-adjusted change of the scores",
+		chart("index_score.svg", "Coverage-adjusted change of the scores",
 		    "Scores: year effects of a linear regression with country and year fixed effects, as the change from the base year, with 95% confidence intervals clustered by country.")
 		for (i = 1; i <= NSER; i++) {
 			s = SER[i]
@@ -336,7 +356,7 @@ function trend_part(   i, s, r) {
 		s = SER[i]
 		if (KIND[s] != "count") continue
 		printf "<h3>%s</h3>\n", lab(s)
-		svg("pct_" s ".svg", LABEL[s] ": yearly percent change by country",
+		chart("pct_" s ".svg", LABEL[s] ": yearly percent change by country",
 		    LABEL[s] ": each country's percent change a year (Poisson trend, HC1), with its 95% confidence interval.")
 		r = row_of("trend_summary", s, "indicator", s)
 		if (!r || get("trend_summary", r, "count") + 0 == 0) { missing("no country has a trend of " lab(s)); continue }
@@ -355,7 +375,10 @@ function prepost_part(   i, s, d, g, txt, lo, hi, p) {
 	for (i = 1; i <= NSER; i++) {
 		s = SER[i]
 		d = pooled(s, "pooled_diff"); g = pooled(s, "sign_test")
-		if (!d || !g) { missing("no pooled comparison for " lab(s)); continue }
+		if (!d || !g || get("prepost", d, "estimate") == "") {
+			reading(sprintf("%s: no country has values on both sides of its event within %s years, so nothing is compared.", lab(s), M["window"]))
+			continue
+		}
 		txt = sprintf("%s: across %s countries with years on both sides, the mean after the event was on average %s than before (95%% CI %s, %s); %s of the countries rose (sign test %s).",
 			      lab(s), num(get("prepost", d, "n")), levelword(get("prepost", d, "estimate")),
 			      ci(get("prepost", d, "conf_low"), get("prepost", d, "conf_high")), pis(get("prepost", d, "p_value")),
@@ -374,7 +397,7 @@ function prepost_part(   i, s, d, g, txt, lo, hi, p) {
 		reading(txt)
 		if (KIND[s] == "score") {
 			printf "<h3>%s</h3>\n", lab(s)
-			svg("forest_" s ".svg", LABEL[s] ": after minus before, by country",
+			chart("forest_" s ".svg", LABEL[s] ": after minus before, by country",
 			    LABEL[s] ": difference of the means after and before the event, by country, with 95% Welch confidence intervals.")
 		}
 	}
@@ -397,7 +420,7 @@ function event_part(   i, s, a, pt, txt, rp, rt, e) {
 			if (KIND[s] != "score") continue
 			a = row_of("event_score", s, "term", "att_simple"); pt = row_of("event_score", s, "term", "pretrend")
 			printf "<h4>%s</h4>\n", lab(s)
-			svg("event_" s ".svg", LABEL[s] ": event study",
+			chart("event_" s ".svg", LABEL[s] ": event study",
 			    LABEL[s] ": effect by years since the event (Callaway & Sant'Anna, not-yet-treated controls), with a 95% uniform band.")
 			if (!a) { missing("no event study of " lab(s)); continue }
 			txt = sprintf("Against countries not yet treated, %s was on average %s after the event (95%% CI %s, %s%s).",
@@ -419,8 +442,12 @@ function event_part(   i, s, a, pt, txt, rp, rt, e) {
 			s = SER[i]
 			if (KIND[s] != "count") continue
 			printf "<h4>%s</h4>\n", lab(s)
-			svg("event_pct_" s ".svg", LABEL[s] ": event study in percent",
+			chart("event_pct_" s ".svg", LABEL[s] ": event study in percent",
 			    LABEL[s] ": percent effect by years since the event (extended TWFE, PPML), with 95% confidence intervals clustered by country.")
+			if (!SWITCHERS[s]) {
+				reading(sprintf("No country has values of %s both before and after its event: the country effects absorb any effect of the event, so none is estimated.", lab(s)))
+				continue
+			}
 			rp = row_of("panel_twfe", s, "term", "pct_post"); rt = row_of("panel_twfe", s, "term", "post")
 			e = row_of("panel_etwfe", s, "term", "att_simple")
 			if (!rp) { missing("no Poisson result for " lab(s)); continue }
@@ -489,7 +516,7 @@ function cases_part(   k, r, iso, t, d, lv, syn, ok, n, txt) {
 		t = "case" k
 		printf "<h3>Case %d: %s</h3>\n", k, esc(country(iso))
 		if (!exists(t ".svg")) { notmade(t, "The chart of case " k); continue }
-		svg(t ".svg", "Case " k ": " country(iso), country(iso) ": " LABEL[SER[1]] " by year, the event, and the segmented trend before and after it.")
+		chart(t ".svg", "Case " k ": " country(iso), country(iso) ": " LABEL[SER[1]] " by year, the event, and the segmented trend before and after it.")
 		d = row_of(t, SER[1], "term", "diff"); lv = row_of(t, SER[1], "term", "its_level")
 		if (d)
 			reading(sprintf("In %s, %s averaged %s in the %s years before the event and %s in the %s years from it: %s (95%% CI %s, %s)%s.",
@@ -500,7 +527,7 @@ function cases_part(   k, r, iso, t, d, lv, syn, ok, n, txt) {
 					lv && get(t, lv, "estimate") != "" ? sprintf("; the segmented regression puts the jump at the event at %s (95%% CI %s)", num(get(t, lv, "estimate")), ci(get(t, lv, "conf_low"), get(t, lv, "conf_high"))) : ""))
 		syn = t "_synth"
 		if (has(syn)) {
-			svg(syn ".svg", "Case " k ": synthetic control", country(iso) " against its synthetic control, and the gaps of the placebos.")
+			chart(syn ".svg", "Case " k ": synthetic control", country(iso) " against its synthetic control, and the gaps of the placebos.")
 			r = row_of(syn, SYNTHSER[k], "term", "ratio")
 			n = 0; txt = ""
 			for (ok = 1; ok <= ROWS[syn]; ok++)
