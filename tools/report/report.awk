@@ -467,8 +467,8 @@ function event_part(   i, s, a, pt, txt, rp, rt, e) {
 
 # one row per series and method, one column per term: the share of draws
 # that rejected
-function calibration_part(   r, m, ind, t, k, nt, nr, NM, MS, MN, WORST, WHAT, TERM, ROW, SH, txt, i, j) {
-	k = 0; nt = 0; nr = 0
+function calibration_part(   r, m, ind, t, nt, nr, WORST, WHAT, TERM, ROW, SH, txt, i, j) {
+	nt = 0; nr = 0
 	for (r = 1; r <= ROWS["calib"]; r++) {
 		m = get("calib", r, "method"); ind = get("calib", r, "indicator"); t = get("calib", r, "term")
 		if (!(t in TERM)) TERM[t] = ++nt
@@ -476,8 +476,6 @@ function calibration_part(   r, m, ind, t, k, nt, nr, NM, MS, MN, WORST, WHAT, T
 		if (!((ind, m) in ROW)) { ROW[ind, m] = ++nr; RI[nr] = ind; RM[nr] = m }
 		SH[ind, m, t] = get("calib", r, "share")
 		DRAWS = get("calib", r, "draws")
-		if (!(m in MN)) NM[++k] = m
-		MN[m]++; MS[m] += get("calib", r, "share")
 		if (!(m in WORST) || get("calib", r, "share") + 0 > WORST[m]) {
 			WORST[m] = get("calib", r, "share") + 0
 			WHAT[m] = t " of " LABEL[ind]
@@ -496,9 +494,12 @@ function calibration_part(   r, m, ind, t, k, nt, nr, NM, MS, MN, WORST, WHAT, T
 	}
 	print "</table>"
 	txt = "With no effect present, a 95% interval should exclude zero in about 5% of the draws. "
-	for (r = 1; r <= k; r++)
-		txt = txt sprintf("The %s inference rejected in %s of the draws on average (at most %s, %s)%s", esc(NM[r]),
-				  pct(MS[NM[r]] / MN[NM[r]]), pct(WORST[NM[r]]), esc(WHAT[NM[r]]), r < k ? "; " : ".")
+	for (r = 1; r <= ROWS["calib_summary"]; r++) {
+		m = get("calib_summary", r, "method")
+		txt = txt sprintf("%s %s inference rejected in %s of the draws on average (at most %s, %s)%s", r == 1 ? "The" : "the", esc(m),
+				  pct(get("calib_summary", r, "mean")), pct(get("calib_summary", r, "max")), esc(WHAT[m]),
+				  r < ROWS["calib_summary"] ? "; " : ".")
+	}
 	reading(txt)
 }
 
@@ -622,6 +623,7 @@ BEGIN {
 	load("panel_twfe", "panel_twfe.csv")
 	load("panel_etwfe", "panel_etwfe.csv", "term", "^att_simple$")
 	load("calib", "calibration.csv")
+	load("calib_summary", "calibration_summary.csv")
 	load("cases", "cases.csv")
 	load("failed", "failed.csv")
 	load("synth_cases", "synth_cases.csv")
