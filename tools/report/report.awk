@@ -233,7 +233,7 @@ function series_table(   i, s) {
 
 # the years of series s in coverage.csv, and the fewest and most countries
 # reporting in a year
-function coverage(   i, s, r, y, c, y1, y2, lo, hi, ylo, yhi, txt) {
+function coverage(   i, s, r, y, c, y1, y2, lo, hi, ylo, yhi, txt, all) {
 	if (NUNITS)
 		reading(sprintf("The table holds %s %s%s.", num(NUNITS), plural(NUNITS, "country", "countries"),
 				NTREATED ? sprintf(", %s of them with an event (from %s to %s)", num(NTREATED), FIRSTEVENT, LASTEVENT) : ""))
@@ -258,9 +258,10 @@ function coverage(   i, s, r, y, c, y1, y2, lo, hi, ylo, yhi, txt) {
 			txt = sprintf("%s: values from %s to %s; %s %s reported in %s, the fewest, and %s in %s, the most.",
 				      lab(s), y1, y2, num(lo), plural(lo, "country", "countries"), ylo, num(hi), yhi)
 		COVTXT[s] = lo == hi ? "" : sprintf("the number of countries reporting %s ranges from %s (%s) to %s (%s)", lab(s), num(lo), ylo, num(hi), yhi)
-		reading(txt)
+		all = all (i > 1 ? "<br> " : "") txt
 		y2 = ""
 	}
+	reading(all)
 }
 
 function diffusion() {
