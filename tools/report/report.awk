@@ -164,6 +164,10 @@ function skipped(key,    m) {
 		return "No comparison before and after the event could be made: " m
 	if (key == "event" && (m = failmsg("event_score") failmsg("panel_count")) != "")
 		return "No event study could be made: " m
+	if (key == "diffusion" && M["events"] == "" && JOINED)
+		return "The table came joined with its events, without the events table (<code>--events</code>), so their spread is not drawn."
+	if (key == "trust" && M["events"] == "" && !JOINED)
+		return "No events table was given, so there is no event study to calibrate."
 	if (key == "diffusion" || key == "prepost" || key == "event")
 		return M["events"] == "" && !JOINED ? "No events table was given (<code>--events</code>), so nothing is compared before and after an event." : "No country in the table has an event and data to compare."
 	if (key == "index") return "No series could be fitted with country and year effects (each needs countries with more than one year)."
