@@ -30,6 +30,7 @@ static const struct {
 	{ "country", "country names to ISO3 codes, every unknown name reported" },
 	{ "rate", "a value per N of another column (e.g. per 100,000 inhabitants)" },
 	{ "table", "an estimates table as a publication table: Markdown, LaTeX, HTML, CSV" },
+	{ "report", "the HTML report of a long table: charts, tables and readings" },
 };
 
 static void list(void)
