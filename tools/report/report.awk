@@ -408,7 +408,7 @@ function prepost_part(   i, s, d, g, txt, lo, hi, p) {
 	}
 }
 
-function event_part(   i, s, a, pt, txt, rp, rt, e) {
+function event_part(   i, s, a, pt, txt, rp, rt, e, v) {
 	if (!has("event_score") && failmsg("event_score") != "") {
 		print "<h3>Scores: difference in differences</h3>"
 		notmade("event_score", "The event study of the scores")
@@ -466,6 +466,14 @@ function event_part(   i, s, a, pt, txt, rp, rt, e) {
 						  pctci(get("panel_etwfe", e, "conf_low"), get("panel_etwfe", e, "conf_high")),
 						  pis(get("panel_etwfe", e, "p_value")))
 			reading(txt)
+			a = row_of("event_count", s, "term", "att_simple")
+			if (a && get("event_count", a, "p_perm") != "") {
+				v = get("event_count", a, "p_perm") + 0 <= 0.05 ? "show" : "do not show"
+				reading(sprintf("Randomization check: handing the event years out to the countries again at random, %s times, an average effect on %s (in counts, against countries not yet treated) at least as large as the actual one, %s, came up in %s of the reassignments (permutation %s). %s",
+						num(M["reps"]), lab(s), levelword(get("event_count", a, "estimate")),
+						pct(get("event_count", a, "p_perm")), pis(get("event_count", a, "p_perm")),
+						"By this test, which is exact however few countries each cohort holds, the data " v " a change at the event."))
+			}
 		}
 	}
 }
@@ -625,6 +633,7 @@ BEGIN {
 	load("trend_summary", "trend_count_summary.csv")
 	load("prepost", "prepost.csv", "iso3", "^ALL$")
 	load("event_score", "event_score.csv", "term", "^(att_simple|pretrend)$")
+	load("event_count", "event_count.csv", "term", "^att_simple$")
 	load("panel_twfe", "panel_twfe.csv")
 	load("panel_etwfe", "panel_etwfe.csv", "term", "^att_simple$")
 	load("calib", "calibration.csv")
