@@ -102,36 +102,26 @@ static void handle(int idx, const char *arg)
 	case 1: by_arg = arg; break;
 	case 2: cohort_arg = arg; break;
 	case 3: parse_window(arg); break;
-	case 4:
-		if (strcmp(arg, "never") == 0)
-			control = DID_CONTROL_NEVER;
-		else if (strcmp(arg, "notyet") == 0)
-			control = DID_CONTROL_NOTYET;
-		else
-			die_usage("option --control: '%s' is not never or notyet", arg);
+	case 4: {
+		static const char *const w[] = { "never", "notyet", NULL };
+		control = opt_choice("control", arg, w) == 0 ? DID_CONTROL_NEVER : DID_CONTROL_NOTYET;
 		break;
-	case 5:
-		if (strcmp(arg, "varying") == 0)
-			base = DID_BASE_VARYING;
-		else if (strcmp(arg, "universal") == 0)
-			base = DID_BASE_UNIVERSAL;
-		else
-			die_usage("option --base: '%s' is not varying or universal", arg);
+	}
+	case 5: {
+		static const char *const w[] = { "varying", "universal", NULL };
+		base = opt_choice("base", arg, w) == 0 ? DID_BASE_VARYING : DID_BASE_UNIVERSAL;
 		break;
+	}
 	case 6: reps = opt_long("reps", arg, 0, 1000000); break;
 	case 7: seed = (unsigned long)opt_long("seed", arg, 0, 4294967295L); break;
 	case 8: balance = 1; break;
 	case 9: detail = 1; break;
-	case 10:
-		if (strcmp(arg, "analytic") == 0)
-			se_method = DID_SE_ANALYTIC;
-		else if (strcmp(arg, "multiplier") == 0)
-			se_method = DID_SE_MULTIPLIER;
-		else if (strcmp(arg, "bootstrap") == 0)
-			se_method = DID_SE_BOOTSTRAP;
-		else
-			die_usage("option --se: '%s' is not analytic, multiplier or bootstrap", arg);
+	case 10: {
+		static const char *const w[] = { "analytic", "multiplier", "bootstrap", NULL };
+		static const enum did_se m[] = { DID_SE_ANALYTIC, DID_SE_MULTIPLIER, DID_SE_BOOTSTRAP };
+		se_method = m[opt_choice("se", arg, w)];
 		break;
+	}
 	case 11: min_treated = opt_long("min-treated", arg, 1, 1000000); break;
 	case 12: permutations = opt_long("permute", arg, 1, 10000000); break;
 	}
@@ -209,31 +199,11 @@ static struct columns find_columns(const struct csv_header *h, const char *file)
 	return c;
 }
 
-/* a whole number in a cell that must hold one */
-static int whole_number(const struct csv_header *h, const struct csv_row *row, int col,
-			const char *what, double *x)
-{
-	if (cell_number(h, row, col, x))
-		return 1;
-	if (*x != floor(*x) || fabs(*x) > 1000000)
-		die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole %s",
-		       h->name[col], row->f[col], what);
-	return 0;
-}
-
-static int row_year(const struct csv_header *h, const struct csv_row *row, int col)
-{
-	double t;
-	if (whole_number(h, row, col, "year", &t))
-		die_at(row->file, row->line, col + 1, "column \"%s\": the time is missing",
-		       h->name[col]);
-	return (int)t;
-}
-
+/* a row's cohort: its event year, never treated when missing or 0 */
 static int row_cohort(const struct csv_header *h, const struct csv_row *row, int col)
 {
-	double g;
-	if (whole_number(h, row, col, "year", &g))
+	long g;
+	if (cell_year(h, row, col, 1000000, &g))
 		return DID_NEVER;
 	return g == 0 ? DID_NEVER : (int)g;
 }
@@ -319,7 +289,7 @@ static void read_input(struct csv_reader *r, struct input *in)
 	while (csv_next(r, &row)) {
 		size_t b = group_of(in->parts, row), u = group_of(in->units, row);
 		int cohort = row_cohort(h, row, in->c.cohort);
-		int year = row_year(h, row, in->c.time);
+		int year = (int)cell_time(h, row, in->c.time, 1000000);
 		double y;
 
 		if (b == in->n_parts) {
