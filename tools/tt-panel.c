@@ -260,6 +260,9 @@ static void notes(const struct input *in, size_t b, const struct panel_result *r
 		warn("%s: %zu estimate%s without a standard error (%s observations fitted "
 		     "exactly: nothing left to estimate the noise with)", part_label(in, b), r->exact,
 		     r->exact == 1 ? "" : "s", r->exact == 1 ? "its" : "their");
+	if (r->post_aliased)
+		warn("%s: post is not identified: no unit is observed both before and after "
+		     "its event, so the unit effects absorb it: empty", part_label(in, b));
 	if (r->aliased_cells)
 		warn("%s: %zu cohort-year cell%s not identified (no comparison unit observed in "
 		     "the year): empty, and left out of att and att_simple", part_label(in, b),

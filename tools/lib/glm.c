@@ -154,7 +154,8 @@ static void levels_sum(struct levels *L, const struct glm_design *X, const doubl
 /* A = X~'W X~ = X'WX - sum_u s_u s_u' / W_u, b = X'W z~ (z~ demeaned, so
  * the level part of b is 0) */
 static void normal_equations(const struct glm_design *X, const struct levels *L,
-			     const double *zt, const double *w, double *A, double *b)
+			     const double *zt, const double *w, double *A, double *b,
+			     double *raw)
 {
 	size_t k = X->k;
 
@@ -168,6 +169,8 @@ static void normal_equations(const struct glm_design *X, const struct levels *L,
 			for (size_t l = X->row[i]; l < X->row[i + 1]; l++)
 				A[c * k + X->col[l]] += wx * X->val[l];
 		}
+	for (size_t j = 0; j < k; j++)
+		raw[j] = A[j * k + j];
 	if (!L)
 		return;
 	for (size_t u = 0; u < L->n; u++) {
@@ -183,9 +186,14 @@ static void normal_equations(const struct glm_design *X, const struct levels *L,
 
 /* Solves A coef = b through the Cholesky factor of the column-scaled
  * normal equations over the columns that are not aliased; with bread, also
- * (X'WX)^-1 (GSL's inverse from that factor).  A is overwritten. */
+ * (X'WX)^-1 (GSL's inverse from that factor).  A is overwritten.  raw: the
+ * columns' weighted squared norms before the absorbed effect was taken out;
+ * a column left with less than GLM_ALIAS_TOL of it is aliased (a column
+ * constant within every unit: what is left is the rounding of the
+ * subtraction, which the column scaling would otherwise blow up into a
+ * "precise" coefficient). */
 static int solve(double *A, const double *b, size_t k, double *coef, int *aliased,
-		 double *bread)
+		 double *bread, const double *raw)
 {
 	double *d = xmalloc((k ? k : 1) * sizeof *d);
 	double *L = xcalloc(k * k > 0 ? k * k : 1, sizeof *L);
@@ -194,7 +202,7 @@ static int solve(double *A, const double *b, size_t k, double *coef, int *aliase
 
 	for (size_t j = 0; j < k; j++) {
 		d[j] = sqrt(A[j * k + j]);
-		aliased[j] = !(d[j] > 0) || !isfinite(d[j]);
+		aliased[j] = !(A[j * k + j] > GLM_ALIAS_TOL * raw[j]) || !isfinite(d[j]);
 	}
 	for (size_t j = 0; j < k; j++)
 		for (size_t l = 0; l < k; l++)
@@ -252,7 +260,7 @@ struct work {
 	const struct glm_design *X;
 	const size_t *level;
 	struct levels L;
-	double *z, *zt, *w, *eta, *e, *A, *b, *fe, *lb;
+	double *z, *zt, *w, *eta, *e, *A, *b, *fe, *lb, *raw;
 };
 
 /* One weighted least-squares step on weights s->w of z: coef (and bread),
@@ -268,8 +276,8 @@ static int wls_step(struct work *s, double *coef, int *aliased, double *bread)
 		fixef_demean(s->zt, n, s->level, s->L.n, s->w, s->fe);
 		levels_sum(&s->L, X, s->w);
 	}
-	normal_equations(X, s->level ? &s->L : NULL, s->zt, s->w, s->A, s->b);
-	rc = solve(s->A, s->b, k, coef, aliased, bread);
+	normal_equations(X, s->level ? &s->L : NULL, s->zt, s->w, s->A, s->b, s->raw);
+	rc = solve(s->A, s->b, k, coef, aliased, bread, s->raw);
 	if (rc)
 		return rc;
 	/* the level part of x~_i coef: s_u coef / W_u */
@@ -440,6 +448,7 @@ int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,
 	s.eta = xmalloc(n * sizeof *s.eta);
 	s.e = xmalloc(n * sizeof *s.e);
 	s.A = xmalloc((k * k > 0 ? k * k : 1) * sizeof *s.A);
+	s.raw = xmalloc((k ? k : 1) * sizeof *s.raw);
 	s.b = xmalloc((k ? k : 1) * sizeof *s.b);
 	s.fe = xmalloc((level ? 2 * nlevels + 1 : 1) * sizeof *s.fe);
 	s.lb = xmalloc((level ? nlevels + 1 : 1) * sizeof *s.lb);
@@ -485,6 +494,7 @@ int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,
 	free(s.eta);
 	free(s.e);
 	free(s.A);
+	free(s.raw);
 	free(s.b);
 	free(s.fe);
 	free(s.lb);

@@ -403,6 +403,7 @@ static void make_rows(struct panel_result *r, const struct design *d, const stru
 	if (opt->model == PANEL_TWFE) {
 		size_t j = d->T - 1;
 		struct panel_row *row = add_row(r, &cap, PANEL_POST);
+		row->aliased = r->post_aliased = fit->aliased[j];
 		infer(row, fit->coef[j], sqrt(cov[j * d->k + j]), r, opt, -1);
 		if (opt->family == GLM_POISSON) {
 			struct panel_row *pct = add_row(r, &cap, PANEL_PCT_POST);
@@ -425,7 +426,7 @@ static void make_rows(struct panel_result *r, const struct design *d, const stru
 		}
 	}
 	for (size_t i = 0; i < r->nrows; i++)
-		if (r->row[i].aliased)
+		if (r->row[i].aliased && r->row[i].term == PANEL_ATT_GT)
 			r->aliased_cells++;
 }
 

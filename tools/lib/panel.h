@@ -87,7 +87,7 @@ struct panel_row {
 	int lead;              /* att, att_gt: rel_year; year_effect: the year */
 	int has_lead;
 	int cohort, year;      /* att_gt: the cell */
-	int aliased;           /* att_gt: not identified */
+	int aliased;           /* att_gt, post: not identified */
 	struct regress_term t; /* df NaN for poisson */
 };
 
@@ -99,6 +99,7 @@ struct panel_result {
 	struct panel_row *row;
 	size_t nrows;
 	size_t aliased_cells;
+	int post_aliased;      /* twfe: post not identified (constant within every unit) */
 	size_t exact;          /* rows whose standard error is 0 but for rounding: left NaN */
 	int iterations;
 };
