@@ -473,7 +473,8 @@ function event_part(   i, s, a, pt, txt, rp, rt, e, v) {
 						num(M["reps"]), lab(s), levelword(get("event_count", a, "estimate")),
 						pct(get("event_count", a, "p_perm")), pis(get("event_count", a, "p_perm")),
 						"By this test, which is exact however few countries each cohort holds, the data " v " a change at the event."))
-			}
+			} else if (failmsg("event_count") != "")
+				notmade("event_count", "The randomization check")
 		}
 	}
 }
