@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,10 +104,199 @@ void out_str(const char *s) { out_field(s, strlen(s)); }
 
 void out_empty(void) { separate(); }
 
+/* 10^0 .. 10^22: each exact in a double */
+static const double exact_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* Does the decimal m 10^k read back as a (a > 0)?  The answer strtod would
+ * give: when m <= 2^53 and |k| <= 22 both factors are exact doubles, so one
+ * correctly rounded multiply or divide is the correctly rounded value of
+ * m 10^k, which is what strtod returns (Clinger's fast path); else strtod. */
+static int reads_back(uint64_t m, int k, double a)
+{
+	char s[48];
+
+	if (m <= (UINT64_C(1) << 53) && k >= -22 && k <= 22)
+		return (k >= 0 ? (double)m * exact_pow10[k] : (double)m / exact_pow10[-k]) == a;
+	snprintf(s, sizeof s, "%" PRIu64 "e%d", m, k);
+	return strtod(s, NULL) == a;
+}
+
+/* What "%.{p}g" writes for the p significant digits d (the first nonzero)
+ * and decimal exponent e: fixed notation when -4 <= e < p, else
+ * d.ddde+XX; trailing zeros of the fraction and a bare point dropped. */
+static size_t g_style(char *buf, const char *d, int p, int e, int neg)
+{
+	char *s = buf;
+	int last = p - 1;
+
+	while (last > 0 && d[last] == '0')
+		last--;
+	if (neg)
+		*s++ = '-';
+	if (e < -4 || e >= p) {
+		int ae = e < 0 ? -e : e;
+
+		*s++ = d[0];
+		if (last > 0) {
+			*s++ = '.';
+			memcpy(s, d + 1, (size_t)last);
+			s += last;
+		}
+		*s++ = 'e';
+		*s++ = e < 0 ? '-' : '+';
+		if (ae >= 100)
+			*s++ = (char)('0' + ae / 100);
+		*s++ = (char)('0' + ae / 10 % 10);
+		*s++ = (char)('0' + ae % 10);
+	} else if (e >= 0) {
+		memcpy(s, d, (size_t)e + 1);
+		s += e + 1;
+		if (last > e) {
+			*s++ = '.';
+			memcpy(s, d + e + 1, (size_t)(last - e));
+			s += last - e;
+		}
+	} else {
+		*s++ = '0';
+		*s++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*s++ = '0';
+		memcpy(s, d, (size_t)last + 1);
+		s += last + 1;
+	}
+	*s = '\0';
+	return (size_t)(s - buf);
+}
+
+/* |v| < 1e15, v integral: "%.0f" */
+static size_t integer_text(char *buf, double v)
+{
+	char tmp[24], *s = buf;
+	long long i = (long long)v;
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		*s++ = '-';
+	while (n)
+		*s++ = tmp[--n];
+	*s = '\0';
+	return (size_t)(s - buf);
+}
+
+/* The 17 significant digits of a (> 0) as "%.16e" rounds them, into D
+ * (10^16 <= D < 10^17) and the decimal exponent E, without printf where
+ * that is exact and cheap: for 10^-6 <= a < 10^17 the power 10^(16-E) is
+ * an exact double, so the product a 10^(16-E) is p + err exactly (err from
+ * fma), p is an even integer (at least 10^16 > 2^53) and |err| <= 8, and
+ * rint(err) rounds half to even as printf does.  0 when a is outside. */
+static int digits17(double a, uint64_t *D, int *E)
+{
+	int e = (int)floor(log10(a));
+
+	for (int tries = 0; tries < 4; tries++) {
+		int k = 16 - e;
+		double P, p, err;
+		int64_t d;
+
+		if (k < 0 || k > 22)
+			return 0;
+		P = exact_pow10[k];
+		p = a * P;
+		if (p < 1e16) {
+			e--;
+			continue;
+		}
+		if (p >= 1e17) {
+			e++;
+			continue;
+		}
+		err = fma(a, P, -p);
+		d = (int64_t)p + (int64_t)rint(err);
+		if (d < INT64_C(10000000000000000)) {   /* p was 10^16, just above a 10^k */
+			e--;
+			continue;
+		}
+		if (d >= INT64_C(100000000000000000)) { /* rounded up to 10^17 */
+			d /= 10;
+			e++;
+		}
+		*D = (uint64_t)d;
+		*E = e;
+		return 1;
+	}
+	return 0;
+}
+
+/* The first of "%.15g", "%.16g" that reads back as x, else "%.17g" -- the
+ * definition -- from one rounding to 17 digits (digits17, or printf).  The
+ * 15- and 16-digit roundings are taken from those 17 digits unless the
+ * digits cut off are exactly half a unit (then the 17 digits may themselves
+ * have been rounded up or down to that half, and printf decides); whether a
+ * candidate reads back is settled exactly, mostly without strtod
+ * (reads_back). */
+static size_t shortest(char *buf, double x)
+{
+	char dig[18], d[17];
+	double a = fabs(x);
+	int neg = x < 0, e17exp;
+	uint64_t D;
+
+	if (digits17(a, &D, &e17exp)) {
+		for (int i = 16; i >= 0; i--) {
+			dig[i] = (char)('0' + D % 10);
+			D /= 10;
+		}
+	} else {
+		char e17[40];
+
+		snprintf(e17, sizeof e17, "%.16e", a);  /* d.dddddddddddddddde+XX */
+		dig[0] = e17[0];
+		memcpy(dig + 1, e17 + 2, 16);
+		e17exp = atoi(e17 + 19);
+	}
+	for (int p = 15; p <= 16; p++) {
+		const char *cut = dig + p;  /* the digits dropped */
+		int half = p == 15 ? (cut[0] == '5' && cut[1] == '0') : cut[0] == '5';
+		int up = p == 15 ? (cut[0] > '5' || (cut[0] == '5' && cut[1] > '0')) : cut[0] > '5';
+		int e = e17exp, i;
+		uint64_t m = 0;
+
+		if (half) {
+			int n = snprintf(buf, 32, "%.*g", p, x);
+			if (strtod(buf, NULL) == x)
+				return (size_t)n;
+			continue;
+		}
+		memcpy(d, dig, (size_t)p);
+		for (i = p - 1; up && i >= 0; i--) {
+			if (d[i] != '9') {
+				d[i]++;
+				break;
+			}
+			d[i] = '0';
+		}
+		if (up && i < 0) {      /* 99..9 rounded up to 100..0 */
+			d[0] = '1';
+			e++;
+		}
+		for (i = 0; i < p; i++)
+			m = m * 10 + (uint64_t)(d[i] - '0');
+		if (reads_back(m, e - (p - 1), a))
+			return g_style(buf, d, p, e, neg);
+	}
+	return g_style(buf, dig, 17, e17exp, neg);
+}
+
 size_t format_number(char *buf, double x, int precision)
 {
-	int p;
-
 	if (isnan(x)) {
 		buf[0] = '\0';
 		return 0;
@@ -118,13 +308,8 @@ size_t format_number(char *buf, double x, int precision)
 	if (precision > 0)
 		return (size_t)snprintf(buf, 32, "%.*g", precision, x);
 	if (fabs(x) < 1e15 && x == floor(x))
-		return (size_t)snprintf(buf, 32, "%.0f", x);
-	for (p = 15; p < 17; p++) {
-		int n = snprintf(buf, 32, "%.*g", p, x);
-		if (strtod(buf, NULL) == x)
-			return (size_t)n;
-	}
-	return (size_t)snprintf(buf, 32, "%.17g", x);
+		return integer_text(buf, x);
+	return shortest(buf, x);
 }
 
 size_t format_readable(char *buf, double x, int digits)
