@@ -196,8 +196,10 @@ static size_t integer_text(char *buf, double v)
  * that is exact and cheap: for 10^-6 <= a < 10^17 the power 10^(16-E) is
  * an exact double, so the product a 10^(16-E) is p + err exactly (err from
  * fma), p is an even integer (at least 10^16 > 2^53) and |err| <= 8, and
- * rint(err) rounds half to even as printf does.  0 when a is outside. */
-static int digits17(double a, uint64_t *D, int *E)
+ * rint(err) rounds half to even as printf does.  *below is the sign of what
+ * the rounding dropped, in units of D's last digit: -1, 0 or 1 when the
+ * exact value is below, at or above D.  0 when a is outside. */
+static int digits17(double a, uint64_t *D, int *E, int *below)
 {
 	int e = (int)floor(log10(a));
 
@@ -220,6 +222,7 @@ static int digits17(double a, uint64_t *D, int *E)
 		}
 		err = fma(a, P, -p);
 		d = (int64_t)p + (int64_t)rint(err);
+		*below = (err > rint(err)) - (err < rint(err));
 		if (d < INT64_C(10000000000000000)) {   /* p was 10^16, just above a 10^k */
 			e--;
 			continue;
@@ -246,10 +249,10 @@ static size_t shortest(char *buf, double x)
 {
 	char dig[18], d[17];
 	double a = fabs(x);
-	int neg = x < 0, e17exp;
+	int neg = x < 0, e17exp, rest = 2;  /* 2: not known */
 	uint64_t D;
 
-	if (digits17(a, &D, &e17exp)) {
+	if (digits17(a, &D, &e17exp, &rest)) {
 		for (int i = 16; i >= 0; i--) {
 			dig[i] = (char)('0' + D % 10);
 			D /= 10;
@@ -269,6 +272,12 @@ static size_t shortest(char *buf, double x)
 		int e = e17exp, i;
 		uint64_t m = 0;
 
+		/* the cut is exactly half a unit only if nothing was dropped
+		 * below D; then (or when that is not known) printf decides */
+		if (half && (rest == 1 || rest == -1)) {
+			half = 0;
+			up = rest == 1;
+		}
 		if (half) {
 			int n = snprintf(buf, 32, "%.*g", p, x);
 			if (strtod(buf, NULL) == x)
@@ -350,10 +359,17 @@ void out_num(double x)
 
 void out_int(long long v)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%lld", v);
+	char buf[32], *s = buf + sizeof buf;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--s = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--s = '-';
 	separate();
-	out_raw(buf, (size_t)n);
+	out_raw(s, (size_t)(buf + sizeof buf - s));
 }
 
 void out_endrow(void)

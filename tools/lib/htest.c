@@ -14,6 +14,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "htest.h"
+#include "regress.h"
 
 /* Below this many values per sample (and without ties) p is exact, as R. */
 #define EXACT_BELOW 50
@@ -83,7 +84,7 @@ int one_sample_t(const double *x, size_t n, double level,
 	}
 	out->t = out->mean / out->std_error;
 	out->p_value = t_two_sided(out->t, out->df);
-	q = gsl_cdf_tdist_Qinv((1 - level) / 2, out->df);
+	q = regress_t_crit(level, out->df);
 	out->conf_low = out->mean - q * out->std_error;
 	out->conf_high = out->mean + q * out->std_error;
 	return HTEST_OK;
@@ -120,7 +121,7 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 		  (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
 	out->t = out->diff / out->std_error;
 	out->p_value = t_two_sided(out->t, out->df);
-	q = gsl_cdf_tdist_Qinv((1 - level) / 2, out->df);
+	q = regress_t_crit(level, out->df);
 	out->conf_low = out->diff - q * out->std_error;
 	out->conf_high = out->diff + q * out->std_error;
 	return HTEST_OK;
