@@ -104,6 +104,27 @@ void ols_fit_free(struct ols_fit *fit)
 	fit->coef = fit->cov = fit->resid = NULL;
 }
 
+/* GSL's workspace for fits of up to n x k, kept from one fit to the next
+ * (a tool fits group after group of similar size) and grown when a larger
+ * one comes: GSL works in its top-left n x k corner, so the numbers are
+ * those of a workspace of exactly n x k.  One thread: no lock. */
+static gsl_multifit_linear_workspace *ols_workspace(size_t n, size_t k)
+{
+	static gsl_multifit_linear_workspace *w;
+	static size_t wn, wk;
+
+	if (!w || n > wn || k > wk) {
+		if (w)
+			gsl_multifit_linear_free(w);
+		wn = n > wn ? n : wn;
+		wk = k > wk ? k : wk;
+		w = gsl_multifit_linear_alloc(wn, wk);
+		if (!w)
+			die(EXIT_DATA, "out of memory");
+	}
+	return w;
+}
+
 /* The SVD solve itself.  Returns REGRESS_OK or REGRESS_SINGULAR; on
  * success coef, cov (scaled by GSL's sigma^2 = chisq/(n-k)) and sse are set. */
 static int ols_solve(const double *X, const double *y, size_t n, size_t k,
@@ -114,17 +135,14 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 	gsl_vector_view cv = gsl_vector_view_array(fit->coef, k);
 	gsl_matrix_view covv = gsl_matrix_view_array(fit->cov, k, k);
 	gsl_error_handler_t *old = gsl_quiet();
-	gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, k);
+	gsl_multifit_linear_workspace *w = ols_workspace(n, k);
 	double chisq, rcond;
 	int rc;
 
-	if (!w)
-		die(EXIT_DATA, "out of memory");
 	rc = gsl_multifit_linear(&Xv.matrix, &yv.vector, &cv.vector,
 				 &covv.matrix, &chisq, w);
 	/* reciprocal condition number of the column-balanced X */
 	rcond = gsl_multifit_linear_rcond(w);
-	gsl_multifit_linear_free(w);
 	gsl_restore(old);
 	if (rc || !(rcond >= REGRESS_RCOND_MIN)) {
 		fill_nan(fit->coef, k);
