@@ -210,7 +210,7 @@ static void test_format_definition(void)
 		switch (i % 4) {
 		case 0: memcpy(&x, &s, sizeof x); break;
 		case 1: x = (double)(s % 40000000000000000u) / (double)(1u << (s >> 60)); break;
-		case 2: x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 44) - 22); break;
+		case 2: x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 60) - 36); break;
 		default: x = (double)(s % 1000000) / (double)(s % 997 + 1); break;
 		}
 		if (isfinite(x))

@@ -193,44 +193,60 @@ static size_t integer_text(char *buf, double v)
 
 /* The 17 significant digits of a (> 0) as "%.16e" rounds them, into D
  * (10^16 <= D < 10^17) and the decimal exponent E, without printf where
- * that is exact and cheap: for 10^-6 <= a < 10^17 the power 10^(16-E) is
- * an exact double, so the product a 10^(16-E) is p + err exactly (err from
- * fma), p is an even integer (at least 10^16 > 2^53) and |err| <= 8, and
- * rint(err) rounds half to even as printf does.  *below is the sign of what
- * the rounding dropped, in units of D's last digit: -1, 0 or 1 when the
- * exact value is below, at or above D.  0 when a is outside. */
+ * that is exact and cheap.  For 10^-6 <= a < 10^17 the power 10^(16-E) is
+ * an exact double, so the product a 10^(16-E) is h + r exactly (r from
+ * fma), h is an even integer (at least 10^16 > 2^53) and |r| <= 8, and
+ * rint(r) rounds half to even as printf does.  For 10^-28 <= a < 10^-6 the
+ * power is 10^22 10^j, and the product is h plus three exact parts whose
+ * sum r is known to 1e-14: where that leaves the rounding in doubt (the
+ * dropped part within 1e-9 of 0 or of a half) printf decides.  *below is
+ * the sign of what the rounding dropped, in units of D's last digit: -1, 0
+ * or 1 when the exact value is below, at or above D.  0 when a is outside
+ * these ranges or in doubt. */
 static int digits17(double a, uint64_t *D, int *E, int *below)
 {
 	int e = (int)floor(log10(a));
 
 	for (int tries = 0; tries < 4; tries++) {
 		int k = 16 - e;
-		double P, p, err;
+		double h, r, f;
 		int64_t d;
 
-		if (k < 0 || k > 22)
+		if (k < 0 || k > 44)
 			return 0;
-		P = exact_pow10[k];
-		p = a * P;
-		if (p < 1e16) {
+		if (k <= 22) {
+			h = a * exact_pow10[k];
+			r = fma(a, exact_pow10[k], -h);
+		} else {
+			double p1 = a * exact_pow10[22], e1 = fma(a, exact_pow10[22], -p1);
+			double pj = exact_pow10[k - 22], h2 = e1 * pj;
+
+			h = p1 * pj;
+			r = fma(p1, pj, -h) + h2 + fma(e1, pj, -h2);
+		}
+		if (h < 1e16) {
 			e--;
 			continue;
 		}
-		if (p >= 1e17) {
+		if (h >= 1e17) {
 			e++;
 			continue;
 		}
-		err = fma(a, P, -p);
-		d = (int64_t)p + (int64_t)rint(err);
-		*below = (err > rint(err)) - (err < rint(err));
-		if (d < INT64_C(10000000000000000)) {   /* p was 10^16, just above a 10^k */
+		f = r - rint(r);
+		if (k > 22 && (fabs(f) < 1e-9 || fabs(fabs(f) - 0.5) < 1e-9))
+			return 0;
+		d = (int64_t)h + (int64_t)rint(r);
+		if (d < INT64_C(10000000000000000)) {   /* h was 10^16, just above a 10^k */
 			e--;
 			continue;
 		}
 		if (d >= INT64_C(100000000000000000)) { /* rounded up to 10^17 */
+			if (k > 22)
+				return 0;
 			d /= 10;
 			e++;
 		}
+		*below = (f > 0) - (f < 0);
 		*D = (uint64_t)d;
 		*E = e;
 		return 1;
