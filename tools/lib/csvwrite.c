@@ -120,6 +120,29 @@ static int reads_back(uint64_t m, int k, double a)
 
 	if (m <= (UINT64_C(1) << 53) && k >= -22 && k <= 22)
 		return (k >= 0 ? (double)m * exact_pow10[k] : (double)m / exact_pow10[-k]) == a;
+#ifdef __SIZEOF_INT128__
+	if (k < 0 && k >= -22 && m < (UINT64_C(1) << 54)) {
+		/* a = A 2^q exactly.  m 10^k rounds to a when it is within half
+		 * a step of a: |m 2^-q - A 10^j| < 10^j / 2 with j = -k, in
+		 * integers of 128 bits (m 2^(1-q) < 2^127 is checked; 2 A 10^j
+		 * < 2^54 10^22 < 2^128); the step below a power of 2 is half as
+		 * wide; a tie goes to the even A, as strtod rounds */
+		__extension__ typedef unsigned __int128 u128;
+		int q;
+		uint64_t A = (uint64_t)ldexp(frexp(a, &q), 53);
+		q -= 53;
+		if (q < 0 && 1 - q <= 127 - 54) {
+			u128 p10 = 1, lhs = (u128)m << (1 - q), rhs, d;
+			for (int j = 0; j < -k; j++)
+				p10 *= 10;
+			rhs = (u128)(2 * A) * p10;
+			d = lhs > rhs ? lhs - rhs : rhs - lhs;
+			if (lhs < rhs && A == UINT64_C(1) << 52)
+				d *= 2;
+			return d < p10 || (d == p10 && A % 2 == 0);
+		}
+	}
+#endif
 	snprintf(s, sizeof s, "%" PRIu64 "e%d", m, k);
 	return strtod(s, NULL) == a;
 }
