@@ -214,19 +214,33 @@ static size_t integer_text(char *buf, double v)
 	return (size_t)(s - buf);
 }
 
-/* The 17 significant digits of a (> 0) as "%.16e" rounds them, into D
- * (10^16 <= D < 10^17) and the decimal exponent E, without printf where
- * that is exact and cheap.  For 10^-6 <= a < 10^17 the power 10^(16-E) is
- * an exact double, so the product a 10^(16-E) is h + r exactly (r from
- * fma), h is an even integer (at least 10^16 > 2^53) and |r| <= 8, and
- * rint(r) rounds half to even as printf does.  For 10^-28 <= a < 10^-6 the
- * power is 10^22 10^j, and the product is h plus three exact parts whose
- * sum r is known to 1e-14: where that leaves the rounding in doubt (the
- * dropped part within 1e-9 of 0 or of a half) printf decides.  *below is
- * the sign of what the rounding dropped, in units of D's last digit: -1, 0
- * or 1 when the exact value is below, at or above D.  0 when a is outside
- * these ranges or in doubt. */
-static int digits17(double a, uint64_t *D, int *E, int *below)
+/* 10^0 .. 10^17 as integers */
+static const uint64_t pow10u[] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+	1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
+	100000000000000, 1000000000000000, 10000000000000000, 100000000000000000,
+};
+
+/* a (> 0) scaled to 17 digits before the point: a 10^k = h + r, h an even
+ * integer from 10^16 to 10^17, r exact (fma) or, when 10^k is not an exact
+ * double, known to 1e-14; D = round-half-even(h + r) and e the exponent of
+ * its leading digit. */
+struct scaled {
+	double h, r;
+	int k, e, rest;     /* rest: the sign of h + r - D, or 2 when unknown */
+	int r_exact;
+	uint64_t D;
+};
+
+/* The 17 significant digits of a as "%.16e" rounds them, without printf
+ * where that is exact and cheap.  For 10^-6 <= a < 10^17 the power
+ * 10^(16-e) is an exact double, so the product is h + r exactly, |r| <= 8,
+ * and rint(r) rounds half to even as printf does.  For 10^-28 <= a < 10^-6
+ * the power is 10^22 10^j, and the product is h plus three exact parts
+ * whose sum r is known to 1e-14: where that leaves the rounding in doubt
+ * (the dropped part within 1e-9 of 0 or of a half) printf decides.  0 when
+ * a is outside these ranges or in doubt. */
+static int digits17(double a, struct scaled *sc)
 {
 	int e = (int)floor(log10(a));
 
@@ -263,84 +277,101 @@ static int digits17(double a, uint64_t *D, int *E, int *below)
 			e--;
 			continue;
 		}
-		if (d >= INT64_C(100000000000000000)) { /* rounded up to 10^17 */
-			if (k > 22)
-				return 0;
-			d /= 10;
-			e++;
-		}
-		*below = (f > 0) - (f < 0);
-		*D = (uint64_t)d;
-		*E = e;
+		if (d >= INT64_C(100000000000000000))   /* rounded up to 10^17 */
+			return 0;
+		*sc = (struct scaled){ h, r, k, e, (f > 0) - (f < 0), k <= 22, (uint64_t)d };
 		return 1;
 	}
 	return 0;
 }
 
+/* Does the candidate c (an integer on the scale of sc: its digits padded
+ * to 17 places) read back as a?  It does when it lies within half a step
+ * of a (the step below a power of 2 is half as wide): |c - (h + r)| against
+ * ulp(a)/2 10^k, both known to 1e-14.  -1 when that is too close to call
+ * (reads_back then settles it exactly). */
+static int reads_back_scaled(uint64_t c, const struct scaled *sc, double a)
+{
+	int q;
+	double fr = frexp(a, &q), diff, H;
+	double p10 = sc->k <= 22 ? exact_pow10[sc->k] : exact_pow10[22] * exact_pow10[sc->k - 22];
+
+	diff = (double)((int64_t)c - (int64_t)sc->h) - sc->r;
+	H = ldexp(p10, q - 54);
+	if (diff < 0 && fr == 0.5)
+		H /= 2;
+	if (fabs(fabs(diff) - H) <= 1e-9 * (1 + H))
+		return -1;
+	return fabs(diff) < H;
+}
+
+/* the p digits of m as characters */
+static void digits_of(char *d, uint64_t m, int p)
+{
+	for (int i = p - 1; i >= 0; i--) {
+		d[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+}
+
 /* The first of "%.15g", "%.16g" that reads back as x, else "%.17g" -- the
  * definition -- from one rounding to 17 digits (digits17, or printf).  The
  * 15- and 16-digit roundings are taken from those 17 digits unless the
- * digits cut off are exactly half a unit (then the 17 digits may themselves
- * have been rounded up or down to that half, and printf decides); whether a
- * candidate reads back is settled exactly, mostly without strtod
- * (reads_back). */
+ * digits cut off are exactly half a unit and nothing is known of what lay
+ * below them (then printf decides); whether a candidate reads back is
+ * settled exactly, mostly without strtod (reads_back_scaled, reads_back). */
 static size_t shortest(char *buf, double x)
 {
-	char dig[18], d[17];
+	char d[18];
 	double a = fabs(x);
-	int neg = x < 0, e17exp, rest = 2;  /* 2: not known */
+	int neg = x < 0, have, e17;
+	struct scaled sc = { 0 };
 	uint64_t D;
 
-	if (digits17(a, &D, &e17exp, &rest)) {
-		for (int i = 16; i >= 0; i--) {
-			dig[i] = (char)('0' + D % 10);
-			D /= 10;
-		}
+	have = digits17(a, &sc);
+	if (have) {
+		D = sc.D;
+		e17 = sc.e;
 	} else {
-		char e17[40];
+		char e17s[40];
 
-		snprintf(e17, sizeof e17, "%.16e", a);  /* d.dddddddddddddddde+XX */
-		dig[0] = e17[0];
-		memcpy(dig + 1, e17 + 2, 16);
-		e17exp = atoi(e17 + 19);
+		snprintf(e17s, sizeof e17s, "%.16e", a);  /* d.dddddddddddddddde+XX */
+		D = (uint64_t)(e17s[0] - '0');
+		for (int i = 2; i < 18; i++)
+			D = D * 10 + (uint64_t)(e17s[i] - '0');
+		e17 = atoi(e17s + 19);
+		sc.rest = 2;
 	}
 	for (int p = 15; p <= 16; p++) {
-		const char *cut = dig + p;  /* the digits dropped */
-		int half = p == 15 ? (cut[0] == '5' && cut[1] == '0') : cut[0] == '5';
-		int up = p == 15 ? (cut[0] > '5' || (cut[0] == '5' && cut[1] > '0')) : cut[0] > '5';
-		int e = e17exp, i;
-		uint64_t m = 0;
+		uint64_t unit = pow10u[17 - p], m = D / unit, cut = D % unit;
+		int e = e17, ok = -1;
 
-		/* the cut is exactly half a unit only if nothing was dropped
-		 * below D; then (or when that is not known) printf decides */
-		if (half && (rest == 1 || rest == -1)) {
-			half = 0;
-			up = rest == 1;
-		}
-		if (half) {
+		if (cut == unit / 2 && sc.rest != 1 && sc.rest != -1) {
+			/* exactly half a unit cut off, as far as is known */
 			int n = snprintf(buf, 32, "%.*g", p, x);
 			if (strtod(buf, NULL) == x)
 				return (size_t)n;
 			continue;
 		}
-		memcpy(d, dig, (size_t)p);
-		for (i = p - 1; up && i >= 0; i--) {
-			if (d[i] != '9') {
-				d[i]++;
-				break;
+		if (cut > unit / 2 || (cut == unit / 2 && sc.rest == 1)) {
+			if (++m == pow10u[p]) {   /* 99..9 rounded up to 100..0 */
+				m = pow10u[p - 1];
+				e++;
 			}
-			d[i] = '0';
 		}
-		if (up && i < 0) {      /* 99..9 rounded up to 100..0 */
-			d[0] = '1';
-			e++;
-		}
-		for (i = 0; i < p; i++)
-			m = m * 10 + (uint64_t)(d[i] - '0');
-		if (reads_back(m, e - (p - 1), a))
+		if (m <= (UINT64_C(1) << 53) && e - (p - 1) >= -22 && e - (p - 1) <= 22)
+			ok = reads_back(m, e - (p - 1), a);
+		else if (have)
+			ok = reads_back_scaled(m * unit * pow10u[e - e17], &sc, a);
+		if (ok < 0)
+			ok = reads_back(m, e - (p - 1), a);
+		if (ok) {
+			digits_of(d, m, p);
 			return g_style(buf, d, p, e, neg);
+		}
 	}
-	return g_style(buf, dig, 17, e17exp, neg);
+	digits_of(d, D, 17);
+	return g_style(buf, d, 17, e17, neg);
 }
 
 size_t format_number(char *buf, double x, int precision)
