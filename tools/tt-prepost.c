@@ -89,6 +89,16 @@ static int by_rel(const void *a, const void *b)
 	return (p->order > q->order) - (p->order < q->order);
 }
 
+/* already as by_rel sorts them (the usual table is in time order): the
+ * sort would leave them as they are */
+static int in_rel_order(const struct prepost_group *a)
+{
+	for (size_t i = 1; i < a->n; i++)
+		if (by_rel(&a->o[i - 1], &a->o[i]) > 0)
+			return 0;
+	return 1;
+}
+
 /* the values of one side (post 0 or 1) */
 static size_t side(const struct prepost_group *a, double which, double *out)
 {
@@ -365,7 +375,7 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 	size_t n_pre, n_post;
 	int welch_rc, its_rc;
 
-	if (a->n > 1)
+	if (a->n > 1 && !in_rel_order(a))
 		xqsort(a->o, a->n, sizeof *a->o, by_rel);
 	n_pre = side(a, 0, pre);
 	n_post = side(a, 1, post);

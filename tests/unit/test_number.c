@@ -1,5 +1,6 @@
 /* Numbers, missing tokens, dates, and the writer's number format. */
 #include <float.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "csvwrite.h"
@@ -144,6 +145,82 @@ static void test_format(void)
 	CHECK(1);
 }
 
+/* format_number's definition, written the slow way: "%.0f" for integers
+ * below 1e15, else the first of %.15g, %.16g that reads back, else %.17g */
+static void format_by_definition(char *buf, double x)
+{
+	if (x == 0)
+		x = 0;
+	if (fabs(x) < 1e15 && x == floor(x)) {
+		snprintf(buf, 32, "%.0f", x);
+		return;
+	}
+	for (int p = 15; p < 17; p++) {
+		snprintf(buf, 32, "%.*g", p, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+	snprintf(buf, 32, "%.17g", x);
+}
+
+static int formats_as_defined(double x)
+{
+	char got[32], want[32];
+
+	format_number(got, x, 0);
+	format_by_definition(want, x);
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "format_number(%a): \"%s\", by definition \"%s\"\n", x, got, want);
+		return 0;
+	}
+	return 1;
+}
+
+/* format_number's fast digits (17 from one exact product, the 15- and
+ * 16-digit candidates rounded from them, reading back without strtod)
+ * against the definition: ties at the 17th digit (dyadic values near
+ * 1e15), the neighbours of every power of 10, halves at the 15th and 16th
+ * digit, and random values of every magnitude */
+static void test_format_definition(void)
+{
+	uint64_t s = 88172645463325252u;
+	int ok = 1;
+	double ties[] = { 1000000000000000.25, 1000000000000000.75, 1234567890123456.5,
+			  0.1000000000000000055511151231257827, 12345.678901234565,
+			  0.30000000000000004, 2.5e-7, 9.9999999999999995e-7, 1e17 - 16,
+			  99999999999999.99, 1.0000000000000002, 4.35, 1e-5, 123456789.12345679,
+			  3.152897604829969e-25, 1.8813259212212308e-07, 4.0134965537416067e-25,
+			  9.9999999999999998e-29, 1.0000000000000001e-28, 5e-324, DBL_MAX, DBL_MIN };
+
+	for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++)
+		ok &= formats_as_defined(ties[i]) & formats_as_defined(-ties[i]);
+	for (int k = -40; k <= 40 && ok; k++) {
+		double x = pow(10, k), up = x, down = x;
+
+		for (int j = 0; j < 4; j++) {
+			ok &= formats_as_defined(up) & formats_as_defined(down);
+			up = nextafter(up, INFINITY);
+			down = nextafter(down, 0);
+		}
+	}
+	for (int i = 0; i < 200000 && ok; i++) {
+		double x;
+
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		switch (i % 4) {
+		case 0: memcpy(&x, &s, sizeof x); break;
+		case 1: x = (double)(s % 40000000000000000u) / (double)(1u << (s >> 60)); break;
+		case 2: x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 60) - 36); break;
+		default: x = (double)(s % 1000000) / (double)(s % 997 + 1); break;
+		}
+		if (isfinite(x))
+			ok &= formats_as_defined(x);
+	}
+	CHECK(ok);
+}
+
 static void test_strlist(void)
 {
 	struct strlist l = { 0 };
@@ -198,6 +275,7 @@ int main(void)
 	test_missing();
 	test_dates();
 	test_format();
+	test_format_definition();
 	test_strlist();
 	return unit_summary();
 }

@@ -14,6 +14,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "htest.h"
+#include "regress.h"
 
 /* Below this many values per sample (and without ties) p is exact, as R. */
 #define EXACT_BELOW 50
@@ -83,7 +84,7 @@ int one_sample_t(const double *x, size_t n, double level,
 	}
 	out->t = out->mean / out->std_error;
 	out->p_value = t_two_sided(out->t, out->df);
-	q = gsl_cdf_tdist_Qinv((1 - level) / 2, out->df);
+	q = regress_t_crit(level, out->df);
 	out->conf_low = out->mean - q * out->std_error;
 	out->conf_high = out->mean + q * out->std_error;
 	return HTEST_OK;
@@ -120,7 +121,7 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 		  (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
 	out->t = out->diff / out->std_error;
 	out->p_value = t_two_sided(out->t, out->df);
-	q = gsl_cdf_tdist_Qinv((1 - level) / 2, out->df);
+	q = regress_t_crit(level, out->df);
 	out->conf_low = out->diff - q * out->std_error;
 	out->conf_high = out->diff + q * out->std_error;
 	return HTEST_OK;
@@ -207,16 +208,33 @@ static double exact_two_sided(const double *count, size_t max, double stat)
 	return fmin(1, 2 * tail / total);
 }
 
+/* The counts for (m, n), kept: the same sample sizes come back group after
+ * group, and a table is a pure function of them.  A few tables (at most
+ * 50 x 50 + 1 doubles each) in slots by (m, n); one thread, no lock. */
+static const double *mann_whitney_counts_kept(size_t m, size_t n)
+{
+	enum { SLOTS = 32 };
+	static struct { size_t m, n; double *count; } kept[SLOTS];
+	size_t s = (m * 53 + n) % SLOTS;
+
+	if (kept[s].count && kept[s].m == m && kept[s].n == n)
+		return kept[s].count;
+	free(kept[s].count);
+	kept[s].count = mann_whitney_counts(m, n);
+	kept[s].m = m;
+	kept[s].n = n;
+	return kept[s].count;
+}
+
 static int mann_whitney_exact(struct mann_whitney_result *out)
 {
 	size_t m = out->n_post, n = out->n_pre;
-	double *count = mann_whitney_counts(m, n);
+	const double *count = mann_whitney_counts_kept(m, n);
 
 	if (!count)
 		return HTEST_NOMEM;
 	out->p_value = exact_two_sided(count, m * n, out->u);
 	out->exact = 1;
-	free(count);
 	return HTEST_OK;
 }
 

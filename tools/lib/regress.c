@@ -101,6 +101,28 @@ void ols_fit_free(struct ols_fit *fit)
 	fit->coef = fit->cov = fit->resid = NULL;
 }
 
+/* GSL's workspace for fits of up to n x k, kept from one fit to the next
+ * (a tool fits group after group of similar size) and grown when a larger
+ * one comes: GSL works in its top-left n x k corner, so the numbers are
+ * those of a workspace of exactly n x k.  One thread: no lock.  NULL when
+ * GSL cannot allocate it. */
+static gsl_multifit_linear_workspace *ols_workspace(size_t n, size_t k)
+{
+	static gsl_multifit_linear_workspace *w;
+	static size_t wn, wk;
+
+	if (!w || n > wn || k > wk) {
+		if (w)
+			gsl_multifit_linear_free(w);
+		wn = n > wn ? n : wn;
+		wk = k > wk ? k : wk;
+		w = gsl_multifit_linear_alloc(wn, wk);
+		if (!w)
+			wn = wk = 0;
+	}
+	return w;
+}
+
 /* The SVD solve itself.  Returns REGRESS_OK, REGRESS_SINGULAR or
  * REGRESS_NO_MEMORY (GSL's workspace); on success coef, cov (scaled by
  * GSL's sigma^2 = chisq/(n-k)) and sse are set. */
@@ -112,7 +134,7 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 	gsl_vector_view cv = gsl_vector_view_array(fit->coef, k);
 	gsl_matrix_view covv = gsl_matrix_view_array(fit->cov, k, k);
 	gsl_error_handler_t *old = gsl_quiet();
-	gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, k);
+	gsl_multifit_linear_workspace *w = ols_workspace(n, k);
 	double chisq, rcond;
 	int rc;
 
@@ -124,7 +146,6 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 				 &covv.matrix, &chisq, w);
 	/* reciprocal condition number of the column-balanced X */
 	rcond = gsl_multifit_linear_rcond(w);
-	gsl_multifit_linear_free(w);
 	gsl_restore(old);
 	if (rc || !(rcond >= REGRESS_RCOND_MIN)) {
 		fill_nan(fit->coef, k);
@@ -306,13 +327,22 @@ static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 	return rc;
 }
 
-/* meat += w e_t e_s (x_t x_s' + x_s x_t') */
+/* meat += w e_t e_s (x_t x_s' + x_s x_t'): the upper triangle only, the
+ * lower is its mirror (meat_mirror); entry (b,a) would be the same sum of
+ * the same products, term for term, so the matrix is the same to the bit */
 static void meat_add(double *meat, const double *xt, const double *xs,
 		     double w, size_t k)
 {
 	for (size_t a = 0; a < k; a++)
-		for (size_t b = 0; b < k; b++)
+		for (size_t b = a; b < k; b++)
 			meat[a * k + b] += w * (xt[a] * xs[b] + xs[a] * xt[b]);
+}
+
+static void meat_mirror(double *meat, size_t k)
+{
+	for (size_t a = 1; a < k; a++)
+		for (size_t b = 0; b < a; b++)
+			meat[a * k + b] = meat[b * k + a];
 }
 
 /* A V A' into out (all k x k) */
@@ -346,6 +376,7 @@ static int hac(const double *X, const double *e, size_t n, size_t k,
 				meat_add(meat, X + t * k, X + (t - j) * k,
 					 w * e[t] * e[t - j], k);
 		}
+		meat_mirror(meat, k);
 		a_v_at(bread, meat, k, cov);
 		for (size_t i = 0; i < k * k; i++)
 			cov[i] *= (double)n / (double)(n - k);
@@ -422,11 +453,28 @@ double regress_t_p_two_sided(double t, double df)
 	return 2 * gsl_cdf_tdist_Q(fabs(t), df);
 }
 
+/* The quantile is a pure function of (level, df), and whole-number df
+ * (n - 1, n - 2, n - 4) come back group after group: those up to 1024 are
+ * kept (Welch's fractional df are not).  A tool is one thread, so the static
+ * table needs no lock. */
 double regress_t_crit(double level, double df)
 {
+	enum { KEPT = 1024 };
+	static struct { double level, q; } memo[KEPT + 1];
+	size_t i;
+	double q;
+
 	if (!(level > 0 && level < 1) || !(df > 0))
 		return NAN;
-	return gsl_cdf_tdist_Qinv((1 - level) / 2, df);
+	if (!(df <= KEPT && df == floor(df)))
+		return gsl_cdf_tdist_Qinv((1 - level) / 2, df);
+	i = (size_t)df;
+	if (memo[i].level == level)
+		return memo[i].q;
+	q = gsl_cdf_tdist_Qinv((1 - level) / 2, df);
+	memo[i].level = level;
+	memo[i].q = q;
+	return q;
 }
 
 void regress_term_nan(struct regress_term *t)
