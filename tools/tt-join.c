@@ -216,11 +216,8 @@ static void write_header(const struct csv_header *h)
 static void write_row(const struct csv_header *h, const struct csv_row *row, int tcol,
 		      const struct event *e)
 {
-	double t;
+	double t = cell_time_number(h, row, tcol);
 
-	if (cell_number(h, row, tcol, &t))
-		die_at(row->file, row->line, tcol + 1, "column \"%s\": the time is missing",
-		       h->name[tcol]);
 	if (inner && (!e || isnan(e->year)))
 		return;
 	for (size_t i = 0; i < row->n; i++)

@@ -188,9 +188,8 @@ int main(int argc, char **argv)
 		}
 		if (timed) {
 			t = (double)order;
-			if (tcol >= 0 && cell_number(h, row, tcol, &t))
-				die_at(row->file, row->line, tcol + 1,
-				       "column \"%s\": the time is missing", h->name[tcol]);
+			if (tcol >= 0)
+				t = cell_time_number(h, row, tcol);
 			if (a->m.n == 0 || t < a->first_t) {
 				a->first_t = t;
 				a->first_y = y;

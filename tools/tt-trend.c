@@ -321,9 +321,7 @@ int main(int argc, char **argv)
 			missing++;
 			continue;
 		}
-		if (cell_number(h, row, tcol, &t))
-			die_at(row->file, row->line, tcol + 1,
-			       "column \"%s\": the time is missing", h->name[tcol]);
+		t = cell_time_number(h, row, tcol);
 		series_add(&acc[g], t, transformed(h, row, vcol, count_value(h, row, vcol, y)));
 	}
 

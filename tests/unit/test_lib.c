@@ -331,7 +331,8 @@ static void test_opt_choice(void)
 		  "Try 'tt-test --help'.\n");
 }
 
-/* cell_year and cell_time: whole years within the bound, located errors */
+/* cell_year, cell_time and cell_time_number: whole years within the bound
+ * (or any number), located errors */
 static void test_cell_year(void)
 {
 	char *names[] = { "year", "event_year" };
@@ -371,10 +372,17 @@ static void test_cell_year(void)
 	if (setjmp(exited) == 0)
 		cell_time(&h, &r, 1, 1000000);
 	CHECK(exit_status == EXIT_DATA);
+	exit_status = 0;
+	ROW("2003.5", "");      /* any number is a time for cell_time_number */
+	CHECK(cell_time_number(&h, &r, 0) == 2003.5);
+	if (setjmp(exited) == 0)
+		cell_time_number(&h, &r, 1);
+	CHECK(exit_status == EXIT_DATA);
 	captured(msg, sizeof msg);
 #undef ROW
 	CHECK_STR(msg, "tt-test: t.csv:3:1: column \"year\": \"2003.5\" is not a whole year\n"
 		  "tt-test: t.csv:3:1: column \"year\": \"100000\" is not a whole year\n"
+		  "tt-test: t.csv:3:2: column \"event_year\": the time is missing\n"
 		  "tt-test: t.csv:3:2: column \"event_year\": the time is missing\n");
 }
 

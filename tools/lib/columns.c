@@ -125,13 +125,26 @@ int cell_year(const struct csv_header *h, const struct csv_row *r, int col, long
 	return 0;
 }
 
+static void time_missing(const struct csv_header *h, const struct csv_row *r, int col)
+{
+	die_at(r->file, r->line, col + 1, "column \"%s\": the time is missing", h->name[col]);
+}
+
 long cell_time(const struct csv_header *h, const struct csv_row *r, int col, long max)
 {
 	long t;
 
 	if (cell_year(h, r, col, max, &t))
-		die_at(r->file, r->line, col + 1, "column \"%s\": the time is missing",
-		       h->name[col]);
+		time_missing(h, r, col);
+	return t;
+}
+
+double cell_time_number(const struct csv_header *h, const struct csv_row *r, int col)
+{
+	double t;
+
+	if (cell_number(h, r, col, &t))
+		time_missing(h, r, col);
 	return t;
 }
 

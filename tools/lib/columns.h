@@ -42,4 +42,7 @@ int cell_year(const struct csv_header *h, const struct csv_row *r, int col, long
 /* The time of a row: a year (as cell_year) that may not be missing: a
  * missing one ends the tool (column "C": the time is missing). */
 long cell_time(const struct csv_header *h, const struct csv_row *r, int col, long max);
+/* The time of a row as any number (a time column need not hold whole
+ * years for a trend): a missing one ends the tool as cell_time does. */
+double cell_time_number(const struct csv_header *h, const struct csv_row *r, int col);
 #endif

@@ -32,9 +32,7 @@ int event_of_row(const struct csv_header *h, const struct csv_row *row,
 	} else {
 		if (cell_number(h, row, c->event, &ev))
 			return 1;
-		if (cell_number(h, row, c->time, &t))
-			die_at(row->file, row->line, c->time + 1,
-			       "column \"%s\": the time is missing", h->name[c->time]);
+		t = cell_time_number(h, row, c->time);
 		*rel = t - ev;
 	}
 	*post = *rel >= 0;
