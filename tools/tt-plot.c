@@ -7,6 +7,7 @@
  * library's quoting helper; here text is only made valid UTF-8, so that an
  * SVG stays well-formed.  The data never reach a shell. */
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@
 
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
-	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE,
+	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT, O_LOG, O_EVENT_YEAR,
+	O_FONT_SCALE, O_DPI, O_FIT,
 };
 
 static const struct tt_opt options[] = {
@@ -38,14 +40,28 @@ static const struct tt_opt options[] = {
 	[O_TITLE] = { "title", 0, "TEXT", "chart title (default none)" },
 	[O_XLABEL] = { "xlabel", 0, "TEXT", "x axis label; '' for none (default depends on KIND)" },
 	[O_YLABEL] = { "ylabel", 0, "TEXT", "y axis label; '' for none (default depends on KIND)" },
-	[O_SIZE] = { "size", 0, "WxH", "chart size in pixels (default 800x500; forest and bar grow with their rows)" },
+	[O_SIZE] = { "size", 0, "WxH", "chart size, in pixels or with units cm, mm, in on each side (e.g. 24cm,15cm); default 800x500, forest and bar grow with their rows" },
 	[O_TERM] = { "term", 0, "TERM", "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)" },
 	[O_BAND] = { "band", 0, "TYPE", "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)" },
 	[O_DATE] = { "date", 0, "COL", "step: the events' date column (default 'ratified')" },
 	[O_KEY] = { "key", 'k', "COL", "step: the unit column, each unit counted once per series (default 'iso3' if present)" },
 	[O_XRANGE] = { "xrange", 0, "LO:HI", "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)" },
+	[O_SORT] = { "sort", 0, "ORDER", "forest: estimate (largest on top, default), label (A on top), n (largest on top) or input (first on top)" },
+	[O_LOG] = { "log", 0, NULL, "line: a logarithmic y axis (values <= 0 are left out, with a note)" },
+	[O_EVENT_YEAR] = { "event-year", 0, "LIST", "line: dashed lines at these years (comma-separated), or a column holding each series' event year (e.g. event_year)" },
+	[O_FONT_SCALE] = { "font-scale", 0, "F", "text and line widths times F (default 1)" },
+	[O_DPI] = { "dpi", 0, "N", "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)" },
+	[O_FIT] = { "fit", 0, "MODEL", "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)" },
 	{ NULL, 0, NULL, NULL },
 };
+
+enum { MAX_SERIES = 12 };	/* a line chart's legend stays readable */
+enum sort_order { SORT_ESTIMATE, SORT_LABEL, SORT_N, SORT_INPUT };
+
+static const char *size_arg, *event_year_arg;
+static int log_y, fit_model = -1;	/* -1 auto, 0 linear, 1 poisson */
+static enum sort_order sort_order;
+static double font_scale, dpi;
 
 static const char *output_arg, *term_arg, *date_arg = "ratified", *key_arg;
 static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default */
@@ -60,10 +76,34 @@ static void handle(int idx, const char *arg)
 	case O_OUTPUT: output_arg = arg; break;
 	case O_SCRIPT: script_only = 1; break;
 	case O_TITLE: case O_XLABEL: case O_YLABEL: label_arg[idx - O_TITLE] = arg; break;
-	case O_SIZE:
-		if (gp_parse_size(arg, &width, &height) != 0)
-			die_usage("option --size: '%s' is not WxH, each 1 to %d (e.g. 800x500)",
-				  arg, GP_MAX_SIDE);
+	case O_SIZE: size_arg = arg; break;	/* read once --dpi is known */
+	case O_SORT:
+		if (strcmp(arg, "estimate") == 0)
+			sort_order = SORT_ESTIMATE;
+		else if (strcmp(arg, "label") == 0)
+			sort_order = SORT_LABEL;
+		else if (strcmp(arg, "n") == 0)
+			sort_order = SORT_N;
+		else if (strcmp(arg, "input") == 0)
+			sort_order = SORT_INPUT;
+		else
+			die_usage("option --sort: '%s' is not estimate, label, n or input", arg);
+		break;
+	case O_LOG: log_y = 1; break;
+	case O_EVENT_YEAR: event_year_arg = arg; break;
+	case O_FONT_SCALE: case O_DPI: {
+		double v;
+		if (parse_number(arg, strlen(arg), &v) != NUM_OK || !(v > 0) ||
+		    v > (idx == O_DPI ? 10000 : 100))
+			die_usage("option --%s: '%s' is not a number above 0 and at most %d",
+				  options[idx].lname, arg, idx == O_DPI ? 10000 : 100);
+		*(idx == O_DPI ? &dpi : &font_scale) = v;
+		break;
+	}
+	case O_FIT:
+		if (strcmp(arg, "linear") != 0 && strcmp(arg, "poisson") != 0)
+			die_usage("option --fit: '%s' is not linear or poisson", arg);
+		fit_model = strcmp(arg, "poisson") == 0;
 		break;
 	case O_TERM: term_arg = arg; break;
 	case O_BAND:
@@ -358,6 +398,7 @@ static void points_band(const struct points *s, const double **lo, const double 
 /* ---- line -------------------------------------------------------------------- */
 
 static void build_estimates_line(struct input *in, struct gp_chart *c);
+static double cell_or_nan(const struct input *in, const struct csv_row *row, int col);
 
 /* An estimates table led by the time column (tt-panel --model index) has
  * no value column: build_estimates_line draws its estimate. */
@@ -367,22 +408,111 @@ static int estimates_line(const struct csv_header *h)
 	       col_find(h, "estimate") >= 0;
 }
 
+/* A gap in the times breaks the line: where two neighbouring points lie
+ * more than 1.5 times the series' smallest step apart (2008 and 2011 in
+ * yearly data), a missing point goes between them, so the years between
+ * are not drawn as if interpolated. */
+static void break_gaps(struct gp_series *s)
+{
+	double step = INFINITY, *x, *y;
+	size_t n = 0, prev = SIZE_MAX;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!isfinite(s->x[i]))
+			continue;
+		if (prev != SIZE_MAX && s->x[i] > s->x[prev])
+			step = fmin(step, s->x[i] - s->x[prev]);
+		prev = i;
+	}
+	if (!isfinite(step))
+		return;
+	x = keep(xmalloc(2 * s->n * sizeof *x));
+	y = keep(xmalloc(2 * s->n * sizeof *y));
+	prev = SIZE_MAX;
+	for (size_t i = 0; i < s->n; i++) {
+		if (isfinite(s->x[i])) {
+			if (prev != SIZE_MAX && s->x[i] - s->x[prev] > 1.5 * step) {
+				x[n] = (s->x[i] + s->x[prev]) / 2;
+				y[n++] = NAN;
+			}
+			prev = i;
+		}
+		x[n] = s->x[i];
+		y[n++] = s->y[i];
+	}
+	s->x = x;
+	s->y = y;
+	s->n = n;
+}
+
+/* --log: values <= 0 have no place on the axis; they leave a gap */
+static void drop_nonpositive(struct gp_series *s, size_t ns)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; i < ns; i++) {
+		double *y = (double *)s[i].y;
+		for (size_t j = 0; j < s[i].n; j++)
+			if (y[j] <= 0) {
+				y[j] = NAN;
+				dropped++;
+			}
+	}
+	if (dropped)
+		warn("%zu value%s <= 0 left out: a log axis cannot show %s", dropped,
+		     dropped == 1 ? "" : "s", dropped == 1 ? "it" : "them");
+}
+
+/* more than MAX_SERIES lines are not a chart anyone can read */
+static void check_series_count(const struct input *in, size_t n)
+{
+	if (n <= MAX_SERIES)
+		return;
+	die_at(in->file, 0, 0, "a line chart draws at most %d series; the input has %zu "
+	       "(the first is \"%s\"): keep fewer first, e.g. tt-select -w, or draw one "
+	       "chart per group", MAX_SERIES, n, group_label(in->groups, 0));
+}
+
+/* --event-year: a list of numbers, or else a column */
+static int event_years_list(struct gp_chart *c)
+{
+	struct strlist l = { 0 };
+	double *v;
+
+	strlist_split(&l, event_year_arg);
+	v = keep(xcalloc(l.n ? l.n : 1, sizeof *v));
+	for (size_t i = 0; i < l.n; i++)
+		if (parse_number(l.v[i], l.len[i], &v[i]) != NUM_OK) {
+			if (i > 0)
+				die_usage("option --event-year: '%s' is not a number", l.v[i]);
+			strlist_free(&l);
+			return 0;
+		}
+	c->event_years = v;
+	c->nevent_years = l.n;
+	strlist_free(&l);
+	return 1;
+}
+
 static void build_line(struct input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
 	int tcol = col_require(h, in->file, opt.time, "time column");
-	int vcol;
+	int vcol, ecol = -1;
 	struct points *acc = NULL;
 	struct gp_series *series;
 	const char **label;
 	struct csv_row *row;
 	size_t nacc = 0, cap = 0;
+	double *event = NULL;
 
 	if (estimates_line(h)) {
 		build_estimates_line(in, c);
 		return;
 	}
 	vcol = col_require(h, in->file, opt.value, "value column");
+	if (event_year_arg && !event_years_list(c))
+		ecol = col_require(h, in->file, event_year_arg, "event year column");
 	find_groups(in, NULL);
 	while (csv_next(in->r, &row)) {
 		size_t g = group_of(in->groups, row);
@@ -391,7 +521,12 @@ static void build_line(struct input *in, struct gp_chart *c)
 		if (g == nacc) {
 			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
 			memset(&acc[nacc++], 0, sizeof *acc);
+			check_series_count(in, nacc);
+			event = xrealloc(event, nacc * sizeof *event);
+			event[g] = NAN;
 		}
+		if (ecol >= 0 && isnan(event[g]))
+			event[g] = cell_or_nan(in, row, ecol);
 		/* a missing value is a gap in the line; without a time it
 		 * has no place, and no gap to make */
 		if (cell_number(h, row, vcol, &y)) {
@@ -408,8 +543,15 @@ static void build_line(struct input *in, struct gp_chart *c)
 		points_to_series(&acc[g], &series[g], group_name(in->groups, g), h->name[tcol]);
 		free(acc[g].p);
 		series[g].name = label[g];
+		break_gaps(&series[g]);
 	}
 	free(acc);
+	if (log_y)
+		drop_nonpositive(series, nacc);
+	if (ecol >= 0)
+		c->series_event = keep(event);
+	else
+		free(event);
 	c->series = series;
 	c->nseries = nacc;
 	c->xlabel = h->name[tcol];
@@ -1137,10 +1279,10 @@ static const struct kind {
 	unsigned opts;		/* which of our kind-specific options it takes */
 	void (*build)(struct input *, struct gp_chart *);
 } kinds[] = {
-	{ "line", GP_LINE, 0, build_line },
-	{ "prepost", GP_PREPOST, 0, build_prepost },
+	{ "line", GP_LINE, 1u << O_LOG | 1u << O_EVENT_YEAR, build_line },
+	{ "prepost", GP_PREPOST, 1u << O_FIT, build_prepost },
 	{ "event", GP_EVENT, 1u << O_TERM | 1u << O_BAND, build_event },
-	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE, build_forest },
+	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE | 1u << O_SORT, build_forest },
 	{ "bar", GP_BAR, 1u << O_TERM, build_bar },
 	{ "step", GP_STEP, 1u << O_DATE | 1u << O_KEY, build_step },
 	{ "synth", GP_SYNTH, 0, build_synth },
@@ -1156,7 +1298,8 @@ static const struct kind *find_kind(const char *name)
 
 static void check_options(const struct kind *k, struct gp_page *page)
 {
-	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE };
+	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT,
+					O_LOG, O_EVENT_YEAR, O_FIT };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
 		unsigned bit = 1u << specific[i];
@@ -1166,9 +1309,15 @@ static void check_options(const struct kind *k, struct gp_page *page)
 	}
 	if (output_arg && gp_terminal_for_path(output_arg, &page->term) != 0)
 		die_usage("option --output: '%s' does not end in .png, .svg or .pdf", output_arg);
+	if (size_arg && gp_parse_page_size(size_arg, dpi, &width, &height) != 0)
+		die_usage("option --size: '%s' is not WxH, each side a number with an "
+			  "optional unit (px, cm, mm, in) and 1 to %d pixels (e.g. 800x500, "
+			  "24cm,15cm)", size_arg, GP_MAX_SIDE);
 	page->output = output_arg;
 	page->width = width;
 	page->height = height;
+	page->font_scale = font_scale;
+	page->dpi = dpi;
 }
 
 /* Without --size, a forest grows with its rows and a bar chart with its
@@ -1305,7 +1454,7 @@ static void draw_text(struct gp_page *page, const char *chart)
 int main(int argc, char **argv)
 {
 	int first = opts_parse(argc, argv, &tool);
-	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL };
+	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL, 0, 0 };
 	struct gp_chart chart;
 	const struct kind *k;
 	struct input in = { 0 };
@@ -1324,6 +1473,8 @@ int main(int argc, char **argv)
 	gp_chart_init(&chart, k->gp);
 	chart.range_lo = range_lo;
 	chart.range_hi = range_hi;
+	chart.hover = page.term == GP_TERM_SVG && page.output;
+	chart.log_y = log_y;
 	k->build(&in, &chart);
 	set_labels(&chart);
 	fit_page(&chart, &page);

@@ -260,31 +260,84 @@ int gp_parse_size(const char *text, int *width, int *height)
 	return 0;
 }
 
+/* one side: a number with an optional unit, in pixels at dpi */
+static int parse_length(const char *s, double dpi, char **end)
+{
+	double v, px;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtod(s, end);
+	if (errno || !isfinite(v))
+		return -1;
+	if (strncmp(*end, "cm", 2) == 0)
+		px = v / 2.54 * dpi, *end += 2;
+	else if (strncmp(*end, "mm", 2) == 0)
+		px = v / 25.4 * dpi, *end += 2;
+	else if (strncmp(*end, "in", 2) == 0)
+		px = v * dpi, *end += 2;
+	else if (strncmp(*end, "px", 2) == 0)
+		px = v, *end += 2;
+	else
+		px = v;
+	px = floor(px + 0.5);
+	if (px < 1 || px > GP_MAX_SIDE)
+		return -1;
+	return (int)px;
+}
+
+int gp_parse_page_size(const char *text, double dpi, int *width, int *height)
+{
+	char *end;
+	int w, h;
+
+	if (!(dpi > 0))
+		dpi = 96;
+	if ((w = parse_length(text, dpi, &end)) < 0)
+		return -1;
+	if (*end != 'x' && *end != 'X' && *end != ',')
+		return -1;
+	if ((h = parse_length(end + 1, dpi, &end)) < 0 || *end)
+		return -1;
+	*width = w;
+	*height = h;
+	return 0;
+}
+
 static void page_size(const struct gp_page *page, int *w, int *h)
 {
 	*w = page->width > 0 ? page->width : GP_DEFAULT_WIDTH;
 	*h = page->height > 0 ? page->height : GP_DEFAULT_HEIGHT;
 }
 
+/* The font and the line width: 10 pt and 1 at 96 dpi and scale 1 */
 static void write_terminal(FILE *out, const struct gp_page *page)
 {
-	static const char font[] = "font 'sans,10'";
 	static const char white[] = "background '#ffffff'";
+	double scale = page->font_scale > 0 ? page->font_scale : 1;
+	double dpi = page->dpi > 0 ? page->dpi : 96;
+	double screen = scale * dpi / 96;	/* png, svg: text in pixels */
+	char font[64], lw[40];
 	int w, h;
 
 	page_size(page, &w, &h);
+	snprintf(font, sizeof font, "font 'sans,%.4g'", 10 * screen);
+	snprintf(lw, sizeof lw, screen != 1 ? " linewidth %.4g" : "", screen);
 	switch (page->term) {
 	case GP_TERM_PNG:
-		fprintf(out, "set terminal pngcairo size %d,%d noenhanced %s %s\n",
-			w, h, font, white);
+		fprintf(out, "set terminal pngcairo size %d,%d noenhanced %s%s %s\n",
+			w, h, font, lw, white);
 		break;
 	case GP_TERM_SVG:
-		fprintf(out, "set terminal svg size %d,%d fixed noenhanced %s %s\n",
-			w, h, font, white);
+		fprintf(out, "set terminal svg size %d,%d fixed noenhanced %s%s %s\n",
+			w, h, font, lw, white);
 		break;
 	case GP_TERM_PDF:
-		fprintf(out, "set terminal pdfcairo size %.4gin,%.4gin noenhanced %s\n",
-			w / 96.0, h / 96.0, font);
+		snprintf(font, sizeof font, "font 'sans,%.4g'", 10 * scale);
+		snprintf(lw, sizeof lw, scale != 1 ? " linewidth %.4g" : "", scale);
+		fprintf(out, "set terminal pdfcairo size %.4gin,%.4gin noenhanced %s%s\n",
+			w / dpi, h / dpi, font, lw);
 		break;
 	case GP_TERM_DUMB:
 		fprintf(out, "set terminal dumb size %d,%d noenhanced\n",
@@ -381,6 +434,58 @@ static void write_event_line(FILE *out, const struct gp_chart *c)
 	}
 }
 
+/* ---- hover texts (svg) ---------------------------------------------------- */
+
+/* A hover text as a data field: in double quotes, which a data line cannot
+ * escape, so a " inside becomes '.  Numbers to 6 digits: for reading. */
+static char *hover_text(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = format_va(fmt, ap);
+	va_end(ap);
+	for (char *p = s; *p; p++)
+		if (*p == '"')
+			*p = '\'';
+	return s;
+}
+
+static void hover_point(struct lines *l, double x, double y, const char *text)
+{
+	char bx[32], by[32];
+
+	lines_printf(l, "%s %s \"%s\"", num(bx, x), num(by, y), text);
+}
+
+/* "label, x: y" for each point of a series that can be placed */
+static size_t hover_series(struct lines *l, const struct gp_series *s)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		char *t;
+		if (!isfinite(s->x[i]) || !isfinite(s->y[i]))
+			continue;
+		t = hover_text("%s%s%.10g: %.6g", s->name && *s->name ? s->name : "",
+			       s->name && *s->name ? ", " : "", s->x[i], s->y[i]);
+		hover_point(l, s->x[i], s->y[i], t);
+		free(t);
+		kept++;
+	}
+	return kept;
+}
+
+/* The plot clause of a hover block: its points are the visible markers
+ * (gnuplot's svg terminal wraps each in a group that fix_svg gives a
+ * <title>); `style` names colour, point type and size. */
+static void put_hover_clause(FILE *out, const char *block, const char *style)
+{
+	fprintf(out, ", \\\n    $%s using 1:2:3 with labels hypertext point %s notitle",
+		block, style);
+}
+
 /* ---- chart data ------------------------------------------------------------- */
 
 /* x y per point; a run of points that cannot be placed becomes one blank
@@ -444,9 +549,9 @@ static void write_margins(FILE *out, const struct gp_chart *c)
 	else
 		fputs("set autoscale xfix\n", out);
 	fprintf(out, "set offsets graph 0.03, graph 0.03, graph 0.05, %s\n",
-		c->kind != GP_EVENT && ylo <= yhi && ylo >= 0 &&
+		c->kind != GP_EVENT && !c->log_y && ylo <= yhi && ylo >= 0 &&
 		ylo - 0.03 * (yhi - ylo) < 0 ? "0" : "graph 0.03");
-	if (ylo == yhi && c->kind != GP_EVENT) {
+	if (ylo == yhi && c->kind != GP_EVENT && !c->log_y) {
 		double d = ylo != 0 ? fabs(ylo) / 2 : 1;
 		double bottom = ylo >= 0 && ylo - d < 0 ? 0 : ylo - d;
 		fprintf(out, "set yrange [%s:%s]\n", num(a, bottom), num(b, yhi + d));
@@ -479,11 +584,42 @@ static size_t band_lines(struct lines *l, const struct gp_series *s, const doubl
 
 /* One data block per series ($tt_s0, $tt_s1, ...; its band $tt_b0, ...),
  * then one plot clause per series that has points, its band first. */
+/* line: the event years (grey, labelled at the top) and each series' own
+ * event (dotted, in the series' colour) */
+static void write_line_events(FILE *out, const struct gp_chart *c, const int *has)
+{
+	char b[32];
+	size_t k = 0;
+
+	for (size_t j = 0; j < c->nevent_years; j++) {
+		if (!isfinite(c->event_years[j]))
+			continue;
+		num(b, c->event_years[j]);
+		fprintf(out, "set arrow from first %s, graph 0 to first %s, graph 1 "
+			"nohead dt 2 lw 1.5 lc rgb '#555555' front\n", b, b);
+		fprintf(out, "set label '%s' at first %s, graph 1 left offset character "
+			"0.5,-1 front\n", b, b);
+	}
+	for (size_t i = 0; c->series_event && i < c->nseries; i++) {
+		if (!has[i])
+			continue;
+		if (isfinite(c->series_event[i]))
+			fprintf(out, "set arrow from first %s, graph 0 to first %s, graph 1 "
+				"nohead dt 3 lw 1.5 lt %zu front\n", num(b, c->series_event[i]),
+				b, k % NCOLOURS + 1);
+		k++;
+	}
+}
+
+/* One data block per series ($tt_s0, $tt_s1, ...; its band $tt_b0, ...;
+ * its hover texts $tt_h0, ...), then one plot clause per series that has
+ * points, its band first. */
 static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 				     const char *with)
 {
 	int *has = xcalloc(c->nseries, sizeof *has);
 	size_t nplotted = 0, k = 0;
+	int hover = c->hover && c->kind == GP_LINE;
 
 	for (size_t i = 0; i < c->nseries; i++) {
 		const struct gp_series *s = &c->series[i];
@@ -500,6 +636,11 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 			snprintf(name, sizeof name, "tt_b%zu", i);
 			lines_put(out, name, &l);
 		}
+		if (has[i] && hover) {
+			hover_series(&l, s);
+			snprintf(name, sizeof name, "tt_h%zu", i);
+			lines_put(out, name, &l);
+		}
 	}
 	if (nplotted == 0) {
 		free(has);
@@ -508,6 +649,9 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 	write_margins(out, c);
 	if (c->kind == GP_STEP)
 		fputs("set yrange [0:*]\n", out);
+	if (c->log_y)
+		fputs("set logscale y\n", out);
+	write_line_events(out, c, has);
 	fputs("plot", out);
 	for (size_t i = 0; i < c->nseries; i++) {
 		if (!has[i])
@@ -521,8 +665,15 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 			fputs(", \\\n   ", out);
 		}
 		fprintf(out, " $tt_s%zu using 1:2 with %s", i, with);
-		put_linestyle(out, k++);
+		put_linestyle(out, k);
 		put_title(out, c->series[i].name);
+		if (hover) {
+			char block[40], style[40];
+			snprintf(block, sizeof block, "tt_h%zu", i);
+			snprintf(style, sizeof style, "lt %zu", k % NCOLOURS + 1);
+			put_hover_clause(out, block, style);
+		}
+		k++;
 	}
 	fputs("\n", out);
 	free(has);
@@ -551,32 +702,64 @@ static int segment_lines(struct lines *l, const struct gp_segment *g)
 	return 1;
 }
 
+/* A fitted curve's block; a two-point segment when there is no curve. */
+static int fit_lines(struct lines *l, const struct gp_series *curve,
+		     const struct gp_segment *g)
+{
+	if (curve->n > 0)
+		return series_lines(l, curve->x, curve->y, curve->n) > 0;
+	return segment_lines(l, g);
+}
+
 static const char *write_prepost(FILE *out, const struct gp_chart *c)
 {
 	const struct gp_series *s = c->nseries ? &c->series[0] : NULL;
+	const char *fit = c->fit_label ? c->fit_label : "segmented fit";
 	struct lines l = { 0 };
-	int pre, post;
+	int pre, post, cf, hover = 0;
 
 	if (!s || series_lines(&l, s->x, s->y, s->n) == 0) {
 		lines_free(&l);
 		return "nothing to plot: the series has no point with finite x and y";
 	}
 	lines_put(out, "tt_s0", &l);
-	pre = segment_lines(&l, &c->fit_pre);
+	pre = fit_lines(&l, &c->curve_pre, &c->fit_pre);
 	lines_put(out, "tt_pre", &l);
-	post = segment_lines(&l, &c->fit_post);
+	post = fit_lines(&l, &c->curve_post, &c->fit_post);
 	lines_put(out, "tt_post", &l);
+	cf = c->counterfactual.n > 0 &&
+	     series_lines(&l, c->counterfactual.x, c->counterfactual.y, c->counterfactual.n) > 0;
+	if (cf)
+		lines_put(out, "tt_cf", &l);
+	if (c->hover) {
+		hover = hover_series(&l, s) > 0;
+		lines_put(out, "tt_h0", &l);
+	}
 	write_event_line(out, c);
 	write_margins(out, c);
+	if (c->count)
+		fputs("set yrange [0:*]\n", out);
 
 	fputs("plot $tt_s0 using 1:2 with linespoints lt 1", out);
 	put_title(out, s->name);
-	if (pre)
-		fputs(", \\\n    $tt_pre using 1:2 with lines lt 2 lw 2.5 "
-		      "title 'segmented fit'", out);
-	if (post)
-		fprintf(out, ", \\\n    $tt_post using 1:2 with lines lt 2 lw 2.5 %s",
-			pre ? "notitle" : "title 'segmented fit'");
+	if (pre) {
+		fputs(", \\\n    $tt_pre using 1:2 with lines lt 2 lw 2.5 title ", out);
+		gp_put_quoted(out, fit);
+	}
+	if (post) {
+		fputs(", \\\n    $tt_post using 1:2 with lines lt 2 lw 2.5", out);
+		if (pre) {
+			fputs(" notitle", out);
+		} else {
+			fputs(" title ", out);
+			gp_put_quoted(out, fit);
+		}
+	}
+	if (cf)
+		fputs(", \\\n    $tt_cf using 1:2 with lines lt 2 lw 1.5 dt 2 "
+		      "title 'pre-event trend continued'", out);
+	if (hover)
+		put_hover_clause(out, "tt_h0", "lt 1");
 	fputs("\n", out);
 	return NULL;
 }
@@ -626,48 +809,119 @@ static int has_interval(const struct gp_estimate *e)
 	return isfinite(e->conf_low) && isfinite(e->conf_high);
 }
 
-static const char *write_event(FILE *out, const struct gp_chart *c)
+/* One side of an event chart: the rows with an interval (a blank line
+ * where a row without one, or the other side, breaks them). */
+struct event_side {
+	struct lines est, band;
+	size_t n;
+	int gap;
+};
+
+static void event_side_add(struct event_side *d, const struct gp_estimate *e)
 {
 	char bx[32], bl[32], bh[32];
-	struct lines est = { 0 }, band = { 0 };
-	size_t n, nband = 0;
-	int gap = 0;
-	struct ranked *r = rank_rows(c, 1, 1, &n);
 
+	if (d->gap) {
+		lines_printf(&d->est, "%s", "");
+		lines_printf(&d->band, "%s", "");
+	}
+	d->gap = 0;
+	num(bx, e->rel_year);
+	lines_printf(&d->est, "%s %s", bx, num(bl, e->estimate));
+	lines_printf(&d->band, "%s %s %s", bx, num(bl, e->conf_low), num(bh, e->conf_high));
+	d->n++;
+}
+
+/* The estimates before the event (rel_year < 0) and after it in two
+ * colours, each with its band; a row without an interval is a point of its
+ * own, joined to nothing. */
+static const char *write_event(FILE *out, const struct gp_chart *c)
+{
+	char bx[32], by[32];
+	struct event_side side[2];
+	struct lines alone = { 0 }, hover = { 0 };
+	size_t n;
+	struct ranked *r = rank_rows(c, 1, 1, &n);
+	int band_titled = 0;
+	static const char *const names[2] = { "before the event", "after the event" };
+
+	memset(side, 0, sizeof side);
 	for (size_t i = 0; i < n; i++) {
 		const struct gp_estimate *e = r[i].row;
-		lines_printf(&est, "%s %s", num(bx, e->rel_year), num(bl, e->estimate));
-		if (!has_interval(e)) {
-			gap = nband > 0;
-			continue;
+		int post = e->rel_year >= 0;
+		if (has_interval(e)) {
+			event_side_add(&side[post], e);
+		} else {
+			side[0].gap = side[0].n > 0;
+			side[1].gap = side[1].n > 0;
+			lines_printf(&alone, "%s %s", num(bx, e->rel_year), num(by, e->estimate));
 		}
-		if (gap)
-			lines_printf(&band, "%s", "");
-		gap = 0;
-		lines_printf(&band, "%s %s %s", bx, num(bl, e->conf_low),
-			     num(bh, e->conf_high));
-		nband++;
+		if (c->hover) {
+			/* the marker in its side's colour, black when alone */
+			char *t = has_interval(e)
+				? hover_text("rel_year %.10g: %.6g [%.6g, %.6g]", e->rel_year,
+					     e->estimate, e->conf_low, e->conf_high)
+				: hover_text("rel_year %.10g: %.6g (no interval)", e->rel_year,
+					     e->estimate);
+			lines_printf(&hover, "%s %s \"%s\" %s", num(bx, e->rel_year),
+				     num(by, e->estimate), t,
+				     !has_interval(e) ? "0x000000" : post ? "0xD55E00" : "0x0072B2");
+			free(t);
+		}
 	}
 	free(r);
 	if (n == 0) {
-		lines_free(&est);
-		lines_free(&band);
+		for (int k = 0; k < 2; k++) {
+			lines_free(&side[k].est);
+			lines_free(&side[k].band);
+		}
+		lines_free(&alone);
+		lines_free(&hover);
 		return "nothing to plot: no row has a finite rel_year and estimate";
 	}
-	lines_put(out, "tt_est", &est);
-	lines_put(out, "tt_band", &band);
-	write_event_line(out, c);
-	write_margins(out, c);
-	fputs("set xzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
-	fputs("set yrange [*<0:0<*]\n", out);
-	fputs("plot ", out);
-	if (nband) {
-		fputs("$tt_band using 1:2:3 with filledcurves lc 1 "
-		      "fs transparent solid 0.2 noborder", out);
-		put_title(out, c->band_label ? c->band_label : "confidence interval");
-		fputs(", \\\n    ", out);
+	{
+		size_t nalone = alone.n, nhover = hover.n;
+		lines_put(out, "tt_pre", &side[0].est);
+		lines_put(out, "tt_band_pre", &side[0].band);
+		lines_put(out, "tt_post", &side[1].est);
+		lines_put(out, "tt_band_post", &side[1].band);
+		if (nalone)
+			lines_put(out, "tt_alone", &alone);
+		if (nhover)
+			lines_put(out, "tt_h", &hover);
+		write_event_line(out, c);
+		write_margins(out, c);
+		fputs("set xzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
+		fputs("set yrange [*<0:0<*]\n", out);
+		fputs("plot", out);
+		for (int k = 0; k < 2; k++) {
+			if (!side[k].n)
+				continue;
+			fprintf(out, " $tt_band_%s using 1:2:3 with filledcurves lc %d "
+				"fs transparent solid 0.2 noborder", k ? "post" : "pre", k + 1);
+			put_title(out, band_titled ? NULL : c->band_label ? c->band_label
+				  : "confidence interval");
+			band_titled = 1;
+			fputs(", \\\n   ", out);
+		}
+		for (int k = 0, any = 0; k < 2; k++) {
+			if (!side[k].n)
+				continue;
+			fprintf(out, "%s $tt_%s using 1:2 with linespoints lt %d title '%s'",
+				any ? ", \\\n   " : "", k ? "post" : "pre", k + 1, names[k]);
+			any = 1;
+		}
+		if (nalone)
+			fprintf(out, "%s $tt_alone using 1:2 with points pt 6 ps 1 "
+				"lc rgb '#000000' title 'no interval'",
+				side[0].n || side[1].n ? ", \\\n   " : "");
+		if (nhover)
+			fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
+			      "ps 0.7 lc rgb variable notitle", out);
+		fputs("\n", out);
+		for (int k = 0; k < 2; k++)
+			lines_free(&side[k].band);
 	}
-	fputs("$tt_est using 1:2 with linespoints lt 1 title 'estimate'\n", out);
 	return NULL;
 }
 
@@ -697,41 +951,242 @@ static void write_tic_labels(FILE *out, const char *axis, struct ranked *r,
 	}
 }
 
-static const char *write_forest(FILE *out, const struct gp_chart *c)
+/* A forest row's interval cut at the estimate axis: 0 inside, or the
+ * sides past it (1 left, 2 right, 3 both), lo and hi set to what shows. */
+static int cut_interval(const struct gp_chart *c, const struct gp_estimate *e,
+			double *lo, double *hi)
+{
+	int cut = 0;
+
+	*lo = e->conf_low;
+	*hi = e->conf_high;
+	if (!isfinite(c->range_lo) || !isfinite(c->range_hi))
+		return 0;
+	if (*lo < c->range_lo) {
+		*lo = c->range_lo;
+		cut |= 1;
+	}
+	if (*hi > c->range_hi) {
+		*hi = c->range_hi;
+		cut |= 2;
+	}
+	return cut;
+}
+
+/* The blocks of a forest: rows with an interval inside the axis, those cut
+ * at it (by side: an arrow head where cut), rows without an interval, the
+ * pooled row's diamond, the hover texts. */
+struct forest_blocks {
+	struct lines ci, cut[4], pts, noci, pooled, hover;
+};
+
+static void forest_row(struct forest_blocks *b, const struct gp_chart *c,
+		       const struct gp_estimate *e, double n, size_t y)
 {
 	char bx[32], bl[32], bh[32];
-	struct lines l = { 0 };
-	size_t n;
-	struct ranked *r = rank_rows(c, 0, 1, &n);
+	double lo, hi;
+	int cut;
 
-	if (n == 0) {
+	num(bx, e->estimate);
+	if (!has_interval(e)) {
+		lines_printf(&b->noci, "%s %zu", bx, y);
+	} else if ((cut = cut_interval(c, e, &lo, &hi)) == 0) {
+		lines_printf(&b->ci, "%s %zu %s %s", bx, y, num(bl, lo), num(bh, hi));
+	} else {
+		/* a vector whose head is at the cut side (both: heads) */
+		double from = cut == 1 ? hi : lo, to = cut == 1 ? lo : hi;
+		lines_printf(&b->cut[cut], "%s %zu %s 0", num(bl, from), y, num(bh, to - from));
+		if (isfinite(c->range_lo) && e->estimate >= c->range_lo &&
+		    e->estimate <= c->range_hi)
+			lines_printf(&b->pts, "%s %zu", bx, y);
+	}
+	if (c->hover) {
+		char ns[48] = "", *t;
+		if (isfinite(n))
+			snprintf(ns, sizeof ns, ", n = %.10g", n);
+		t = has_interval(e)
+			? hover_text("%s: %.6g [%.6g, %.6g]%s", e->label ? e->label : "",
+				     e->estimate, e->conf_low, e->conf_high, ns)
+			: hover_text("%s: %.6g (no CI)%s", e->label ? e->label : "",
+				     e->estimate, ns);
+		hover_point(&b->hover, e->estimate, (double)y, t);
+		free(t);
+	}
+}
+
+/* the pooled row: a diamond from conf_low to conf_high (a large diamond
+ * point when it has no interval) */
+static void forest_pooled(struct forest_blocks *b, const struct gp_chart *c, size_t y)
+{
+	const struct gp_estimate *e = c->pooled;
+	char bx[32], bl[32], bh[32];
+
+	num(bx, e->estimate);
+	if (has_interval(e)) {
+		num(bl, e->conf_low);
+		num(bh, e->conf_high);
+		lines_printf(&b->pooled, "%s %zu", bl, y);
+		lines_printf(&b->pooled, "%s %zu.35", bx, y);
+		lines_printf(&b->pooled, "%s %zu", bh, y);
+		lines_printf(&b->pooled, "%s %zu.65", bx, y - 1);
+		lines_printf(&b->pooled, "%s %zu", bl, y);
+	} else {
+		lines_printf(&b->pooled, "%s %zu", bx, y);
+	}
+}
+
+static void forest_tics(FILE *out, const struct gp_chart *c, struct ranked *r, size_t n,
+			size_t first)
+{
+	int any_n = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *label = percent_doubled(r[i].row->label ? r[i].row->label : "");
+		fprintf(out, "set ytics %s(", i ? "add " : "");
+		gp_put_quoted(out, label);
+		fprintf(out, " %zu)\n", first + i);
+		free(label);
+	}
+	for (size_t i = 0; c->row_n && i < n; i++) {
+		double v = c->row_n[r[i].row - c->rows];
+		if (!isfinite(v))
+			continue;
+		fprintf(out, "set y2tics %s('n = %.10g' %zu)\n", any_n ? "add " : "", v, first + i);
+		any_n = 1;
+	}
+	if (c->pooled) {
+		char *label = percent_doubled(c->pooled->label ? c->pooled->label : "pooled");
+		fprintf(out, "set ytics add (");
+		gp_put_quoted(out, label);
+		fputs(" 1)\n", out);
+		free(label);
+		if (isfinite(c->pooled_n)) {
+			fprintf(out, "set y2tics %s('n = %.10g' 1)\n", any_n ? "add " : "",
+				c->pooled_n);
+			any_n = 1;
+		}
+	}
+	if (any_n)
+		fputs("set link y2\nset y2tics scale 0 nomirror\n", out);
+}
+
+enum { FOREST_TALL = 25 };	/* rows from which the axis is labelled on top too */
+
+static const char *write_forest(FILE *out, const struct gp_chart *c)
+{
+	struct forest_blocks b;
+	size_t n, first, top;
+	struct ranked *r = rank_rows(c, 0, !c->keep_order, &n);
+	int pooled = c->pooled && isfinite(c->pooled->estimate), key;
+	static const char *const cut_style[4] = { "", "head", "head", "heads" };
+
+	if (n == 0 && !pooled) {
 		free(r);
 		return "nothing to plot: no row has a finite estimate";
 	}
-	/* y = 1..n from the smallest estimate up: the largest sits on top;
-	 * a row without an interval is drawn as a point alone */
-	for (size_t i = 0; i < n; i++) {
-		const struct gp_estimate *e = r[i].row;
-		int ci = has_interval(e);
-		num(bx, e->estimate);
-		lines_printf(&l, "%zu %s %s %s", i + 1, bx,
-			     ci ? num(bl, e->conf_low) : bx,
-			     ci ? num(bh, e->conf_high) : bx);
+	memset(&b, 0, sizeof b);
+	/* y = first..top from the smallest estimate up: the largest sits on
+	 * top (or the first row given, in input order); the pooled row at 1,
+	 * under a blank row */
+	first = pooled ? 3 : 1;
+	top = first + (n ? n : 1) - 1;
+	if (c->keep_order)	/* the first row on top */
+		for (size_t i = 0; i < n / 2; i++) {
+			struct ranked t = r[i];
+			r[i] = r[n - 1 - i];
+			r[n - 1 - i] = t;
+		}
+	for (size_t i = 0; i < n; i++)
+		forest_row(&b, c, r[i].row, c->row_n ? c->row_n[r[i].row - c->rows] : NAN,
+			   first + i);
+	if (pooled) {
+		forest_pooled(&b, c, 1);
+		if (c->hover) {
+			struct forest_blocks p;
+			memset(&p, 0, sizeof p);
+			p.hover = b.hover;
+			forest_row(&p, c, c->pooled, c->pooled_n, 1);
+			b.hover = p.hover;
+			for (int k = 0; k < 4; k++)
+				lines_free(&p.cut[k]);
+			lines_free(&p.ci);
+			lines_free(&p.pts);
+			lines_free(&p.noci);
+		}
 	}
-	lines_put(out, "tt_est", &l);
-	fputs("set key off\n", out);
-	fputs("set grid noytics xtics\n", out);
-	fputs("set yzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
-	if (isfinite(c->range_lo) && isfinite(c->range_hi)) {
-		char lo[32], hi[32];
-		fprintf(out, "set xrange [%s:%s]\n", num(lo, c->range_lo), num(hi, c->range_hi));
-	} else {
-		fputs("set xrange [*<0:0<*]\n", out);
+	key = b.noci.n > 0 || pooled;
+	{
+		size_t nci = b.ci.n, ncut[4], npts = b.pts.n, nnoci = b.noci.n, nh = b.hover.n;
+		size_t npool = b.pooled.n;
+		const char *sep = "";
+		for (int k = 1; k < 4; k++) {
+			char name[16];
+			ncut[k] = b.cut[k].n;
+			snprintf(name, sizeof name, "tt_cut%d", k);
+			if (ncut[k])
+				lines_put(out, name, &b.cut[k]);
+		}
+		if (nci)
+			lines_put(out, "tt_est", &b.ci);
+		if (npts)
+			lines_put(out, "tt_pts", &b.pts);
+		if (nnoci)
+			lines_put(out, "tt_noci", &b.noci);
+		if (npool)
+			lines_put(out, "tt_pooled", &b.pooled);
+		if (nh)
+			lines_put(out, "tt_h", &b.hover);
+		fputs(key ? "set key below\n" : "set key off\n", out);
+		fputs("set grid noytics xtics\n", out);
+		fputs("set yzeroaxis lt -1 lc rgb '#555555' lw 1\n", out);
+		if (isfinite(c->range_lo) && isfinite(c->range_hi)) {
+			char lo[32], hi[32];
+			fprintf(out, "set xrange [%s:%s]\n", num(lo, c->range_lo),
+				num(hi, c->range_hi));
+		} else {
+			fputs("set xrange [*<0:0<*]\n", out);
+		}
+		fprintf(out, "set yrange [0.5:%zu.5]\n", top);
+		fputs("set ytics scale 0\n", out);
+		if (n + (size_t)pooled >= FOREST_TALL)
+			fputs("set link x2\nset x2tics out scale 0.5\n", out);
+		forest_tics(out, c, r, n, first);
+		if (pooled)
+			fputs("set arrow from graph 0, first 2 to graph 1, first 2 nohead "
+			      "lc rgb '#bbbbbb' lw 1\n", out);
+		fputs("plot", out);
+		if (nci) {
+			fputs(" $tt_est using 1:2:3:4 with xerrorbars lt 1 notitle", out);
+			sep = ", \\\n   ";
+		}
+		for (int k = 1; k < 4; k++)
+			if (ncut[k]) {
+				fprintf(out, "%s $tt_cut%d using 1:2:3:4 with vectors %s filled "
+					"size screen 0.012,25 lt 1 notitle", sep, k, cut_style[k]);
+				sep = ", \\\n   ";
+			}
+		if (npts) {
+			fprintf(out, "%s $tt_pts using 1:2 with points lt 1 notitle", sep);
+			sep = ", \\\n   ";
+		}
+		if (nnoci) {
+			fprintf(out, "%s $tt_noci using 1:2 with points pt 6 ps 1.2 "
+				"lc rgb '#000000' title 'no CI'", sep);
+			sep = ", \\\n   ";
+		}
+		if (npool) {
+			if (npool > 1)
+				fprintf(out, "%s $tt_pooled using 1:2 with filledcurves closed "
+					"lc rgb '#000000' fs solid 1.0 title 'pooled'", sep);
+			else
+				fprintf(out, "%s $tt_pooled using 1:2 with points pt 13 ps 2 "
+					"lc rgb '#000000' title 'pooled (no CI)'", sep);
+			sep = ", \\\n   ";
+		}
+		if (nh)
+			put_hover_clause(out, "tt_h", "lt 1 pt 7 ps 0.7");
+		fputs("\n", out);
 	}
-	fprintf(out, "set yrange [0.5:%zu.5]\n", n);
-	fputs("set ytics scale 0\n", out);
-	write_tic_labels(out, "ytics", r, n, 1);
-	fputs("plot $tt_est using 2:1:3:4 with xerrorbars lt 1 notitle\n", out);
 	free(r);
 	return NULL;
 }
@@ -912,6 +1367,7 @@ void gp_chart_init(struct gp_chart *c, enum gp_kind kind)
 	c->kind = kind;
 	c->event_x = kind == GP_EVENT ? -0.5 : NAN;
 	c->fit_pre = c->fit_post = none;
+	c->pooled_n = NAN;
 	c->range_lo = c->range_hi = NAN;
 }
 
@@ -1345,24 +1801,94 @@ static int write_file(const char *path, const char *s, size_t len)
 	return bad ? -1 : 0;
 }
 
+/* Rewrites `from` as `to` everywhere, from the text `done` has not copied. */
+static void replace_all(struct strbuf *out, const char **p, const char *from,
+			const char *to, int *changed)
+{
+	const char *hit;
+
+	while ((hit = strstr(*p, from)) != NULL) {
+		sb_add(out, *p, (size_t)(hit - *p));
+		sb_add(out, to, strlen(to));
+		*p = hit + strlen(from);
+		*changed = 1;
+	}
+}
+
+/* gnuplot's svg hover groups (`with labels hypertext`) call a script that
+ * the file does not hold, and keep their text in an attribute:
+ *   <g onmousemove="gnuplot_svg.showHypertext(evt,'TEXT')"
+ *    onmouseout="gnuplot_svg.hideHypertext()"><title> </title>
+ * becomes <g class="tt-hover"><title>TEXT</title>, which a browser shows on
+ * hover with no script, also inlined in an HTML page.  TEXT has < and &
+ * escaped by gnuplot and no " (hover_text), so it reads the same as
+ * element content.  The plot groups' <title>gnuplot_plot_N</title> and the
+ * document's <title>Gnuplot</title> would show as tooltips over every line
+ * and everywhere on the chart: they go. */
+static void svg_titles(struct strbuf *t, int *changed)
+{
+	static const char open[] = "<g onmousemove=\"gnuplot_svg.showHypertext(evt,'";
+	static const char close[] = "')\" onmouseout=\"gnuplot_svg.hideHypertext()\">"
+		"<title> </title>";
+	static const char plot[] = "><title>gnuplot_plot_";
+	struct strbuf out = { 0 };
+	const char *p = t->s;
+	int any = 0;
+
+	for (;;) {
+		const char *a = strstr(p, open), *b = a ? strstr(a, close) : NULL;
+		const char *g = strstr(p, plot), *root = strstr(p, "<title>Gnuplot</title>");
+		const char *first = a && b ? a : NULL;
+
+		if (g && (!first || g < first) && (!root || g < root)) {
+			const char *end = strstr(g, "</title>");
+			if (!end)
+				break;
+			sb_add(&out, p, (size_t)(g - p) + 1);
+			p = end + 8;
+		} else if (root && (!first || root < first)) {
+			sb_add(&out, p, (size_t)(root - p));
+			p = root + 22;
+		} else if (first) {
+			sb_add(&out, p, (size_t)(a - p));
+			sb_puts(&out, "<g class=\"tt-hover\"><title>");
+			sb_add(&out, a + sizeof open - 1, (size_t)(b - a) - (sizeof open - 1));
+			sb_add(&out, "</title>", 8);
+			p = b + sizeof close - 1;
+		} else {
+			break;
+		}
+		any = 1;
+	}
+	if (!any) {
+		free(out.s);
+		return;
+	}
+	sb_add(&out, p, strlen(p));
+	free(t->s);
+	*t = out;
+	*changed = 1;
+}
+
 /* gnuplot's svg terminal escapes < and & in text but not >, so a label
  * holding "]]>" makes the file ill-formed XML; its output has no CDATA. */
 static void fix_svg(struct strbuf *t, int *changed)
 {
 	struct strbuf out = { 0 };
-	const char *p = t->s, *hit;
+	const char *p;
+	int escaped = 0;
 
-	while ((hit = strstr(p, "]]>")) != NULL) {
-		sb_add(&out, p, (size_t)(hit - p));
-		sb_add(&out, "]]&gt;", 6);
-		p = hit + 3;
-		*changed = 1;
-	}
-	if (!*changed)
+	svg_titles(t, changed);
+	p = t->s;
+	replace_all(&out, &p, "]]>", "]]&gt;", &escaped);
+	if (!escaped) {
+		free(out.s);
 		return;
+	}
 	sb_add(&out, p, strlen(p));
 	free(t->s);
 	*t = out;
+	*changed = 1;
 }
 
 /* cairo 1.16 stamps the PDF with the time of day and ignores
