@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -996,20 +997,225 @@ static struct gp_estimate *read_group_rows(struct input *in, struct term_rows *t
 	return est;
 }
 
+/* ---- forest ---- */
+
+/* The rows of one term, by group index (a group may lack the term). */
+struct forest_set {
+	struct group_row *rows;
+	const char **name;	/* from the name column, NULL: none */
+	double *n;
+	size_t cap;
+	size_t matched;
+};
+
+struct forest_cols {
+	int est, lo, hi, name, n;
+};
+
+static void forest_put(struct input *in, struct forest_set *s, const struct csv_row *row,
+		       const struct forest_cols *fc, size_t g)
+{
+	if (g >= s->cap) {
+		size_t old = s->cap;
+		s->cap = g + 16;
+		s->rows = xrealloc(s->rows, s->cap * sizeof *s->rows);
+		s->name = xrealloc(s->name, s->cap * sizeof *s->name);
+		s->n = xrealloc(s->n, s->cap * sizeof *s->n);
+		memset(s->rows + old, 0, (s->cap - old) * sizeof *s->rows);
+		memset(s->name + old, 0, (s->cap - old) * sizeof *s->name);
+	}
+	if (s->rows[g].seen)
+		die_at(row->file, row->line, 0, "group \"%s\" also on line %ld: forest "
+		       "charts draw one row per group (keep one first, e.g. one year "
+		       "with tt-select --from Y --to Y, or name more group columns "
+		       "with -g)", group_label(in->groups, g), s->rows[g].line);
+	s->rows[g] = (struct group_row){ { NULL, NAN, cell_or_nan(in, row, fc->est),
+					   cell_or_nan(in, row, fc->lo),
+					   cell_or_nan(in, row, fc->hi) }, row->line, 1 };
+	s->name[g] = fc->name >= 0 && !is_missing(row->f[fc->name], row->len[fc->name])
+		? clean_text(row->f[fc->name], row->len[fc->name]) : NULL;
+	s->n[g] = cell_or_nan(in, row, fc->n);
+	s->matched++;
+}
+
+static void forest_set_free(struct forest_set *s)
+{
+	free(s->rows);
+	free(s->name);
+	free(s->n);
+}
+
+/* A pooled row: its first group column reads ALL (tt-prepost --pooled),
+ * all or pooled. */
+static int is_pooled_row(const struct input *in, const struct csv_row *row)
+{
+	int c;
+
+	if (in->ng == 0)
+		return 0;
+	c = in->gcols[0];
+	return (row->len[c] == 3 && strncasecmp(row->f[c], "all", 3) == 0) ||
+	       (row->len[c] == 6 && strncasecmp(row->f[c], "pooled", 6) == 0);
+}
+
+struct pooled_row {
+	char *term;
+	struct gp_estimate e;
+	double n;
+};
+
+/* the pooled row of the term drawn: its term, or pooled_TERM (tt-prepost
+ * --pooled writes pooled_diff beside the groups' diff) */
+static void pick_pooled(struct gp_chart *c, struct pooled_row *p, size_t np, const char *term)
+{
+	for (int pass = 0; pass < 2 && !c->pooled; pass++)
+		for (size_t i = 0; i < np && !c->pooled; i++) {
+			const char *want = p[i].term;
+			if (pass == 1 && strncmp(want, "pooled_", 7) == 0)
+				want += 7;
+			if (term && strcmp(want, term) == 0 && isfinite(p[i].e.estimate)) {
+				struct gp_estimate *e = keep(xmalloc(sizeof *e));
+				*e = p[i].e;
+				c->pooled = e;
+				c->pooled_n = p[i].n;
+			}
+		}
+	for (size_t i = 0; i < np; i++)
+		free(p[i].term);
+	free(p);
+}
+
+struct forest_item {
+	struct gp_estimate e;
+	double n;
+	size_t order;
+};
+
+static int by_label(const void *a, const void *b)
+{
+	const struct forest_item *p = a, *q = b;
+	int c = strcmp(p->e.label, q->e.label);
+
+	return c ? c : (p->order > q->order) - (p->order < q->order);
+}
+
+/* largest n first, a missing n last */
+static int by_n(const void *a, const void *b)
+{
+	const struct forest_item *p = a, *q = b;
+
+	if (p->n != q->n && !(isnan(p->n) && isnan(q->n))) {
+		if (isnan(p->n) || isnan(q->n))
+			return isnan(p->n) ? 1 : -1;
+		return p->n > q->n ? -1 : 1;
+	}
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+/* --sort: estimate is the chart's own order; the others are the rows'
+ * order from the top, which the chart keeps */
+static void forest_order(struct gp_estimate *est, double *rn, size_t n, struct gp_chart *c)
+{
+	struct forest_item *it;
+
+	c->keep_order = sort_order != SORT_ESTIMATE;
+	if (sort_order == SORT_ESTIMATE || sort_order == SORT_INPUT || n == 0)
+		return;
+	it = xmalloc(n * sizeof *it);
+	for (size_t i = 0; i < n; i++)
+		it[i] = (struct forest_item){ est[i], rn[i], i };
+	xqsort(it, n, sizeof *it, sort_order == SORT_LABEL ? by_label : by_n);
+	for (size_t i = 0; i < n; i++) {
+		est[i] = it[i].e;
+		rn[i] = it[i].n;
+	}
+	free(it);
+}
+
 static void build_forest(struct input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
-	int ecol = col_require(h, in->file, "estimate", "column");
-	int lcol = col_find(h, "conf_low"), hcol = col_find(h, "conf_high");
+	struct forest_cols fc = { col_require(h, in->file, "estimate", "column"),
+				  col_find(h, "conf_low"), col_find(h, "conf_high"), -1, -1 };
+	static const char *const names[] = { "country", "name", "un_name" };
+	struct forest_set set[2];	/* the term asked (or first seen); diff */
+	struct pooled_row *pooled = NULL;
+	size_t npooled = 0, cap_pooled = 0, n, use;
 	struct term_rows t;
+	struct csv_row *row;
+	const char **label;
+	struct gp_estimate *est;
+	double *rn;
 
-	if (lcol < 0 || hcol < 0)
-		lcol = hcol = -1;
+	memset(set, 0, sizeof set);
+	if (fc.lo < 0 || fc.hi < 0)
+		fc.lo = fc.hi = -1;
+	for (size_t i = 0; i < 3 && fc.name < 0; i++)
+		fc.name = col_find(h, names[i]);
+	fc.n = col_find(h, "n_treated") >= 0 ? col_find(h, "n_treated") : col_find(h, "n");
 	term_rows_init(&t, in, NULL);
 	find_groups(in, NULL);
-	c->rows = read_group_rows(in, &t, ecol, lcol, hcol, "forest", &c->nrows);
+	while (csv_next(in->r, &row)) {
+		int m, diff;
+
+		if (is_pooled_row(in, row)) {
+			pooled = xgrow(pooled, &cap_pooled, npooled + 1, sizeof *pooled);
+			pooled[npooled++] = (struct pooled_row){
+				t.term_col >= 0 ? xstrndup(row->f[t.term_col], row->len[t.term_col])
+						: xstrdup(""),
+				{ "pooled", NAN, cell_or_nan(in, row, fc.est),
+				  cell_or_nan(in, row, fc.lo), cell_or_nan(in, row, fc.hi) },
+				cell_or_nan(in, row, fc.n) };
+			continue;
+		}
+		m = term_matches(&t, row);
+		diff = !term_arg && t.term_col >= 0 && field_is(row, t.term_col, "diff");
+		if (!m && !diff)
+			continue;
+		size_t g = group_of(in->groups, row);
+		if (in->ng == 0 && set[m ? 0 : 1].matched)
+			die_at(row->file, row->line, 0, "another row like line %ld: with no "
+			       "group columns forest charts draw one row (name them with -g)",
+			       set[m ? 0 : 1].rows[0].line);
+		if (m)
+			forest_put(in, &set[0], row, &fc, g);
+		if (diff)
+			forest_put(in, &set[1], row, &fc, g);
+	}
+	/* a tt-prepost table: the difference, not the first term (mean_pre) */
+	use = set[1].matched && !(t.term && strcmp(t.term, "diff") == 0) ? 1 : 0;
+	if (use == 1) {
+		t.term = "diff";
+		t.first_seen = 0;
+	} else {
+		check_term(in, &t, set[0].matched, "forest");
+	}
+	label = group_labels(in->groups);
+	n = group_count(in->groups);
+	est = keep(xcalloc(n ? n : 1, sizeof *est));
+	rn = keep(xcalloc(n ? n : 1, sizeof *rn));
+	{
+		size_t k = 0;
+		for (size_t g = 0; g < n && g < set[use].cap; g++) {
+			if (!set[use].rows[g].seen)
+				continue;
+			est[k] = set[use].rows[g].e;
+			est[k].label = set[use].name[g] ? set[use].name[g]
+							: label[g] ? label[g] : "";
+			rn[k++] = set[use].n[g];
+		}
+		n = k;
+	}
+	forest_set_free(&set[0]);
+	forest_set_free(&set[1]);
+	note_left_out(est, n, h->name[fc.est]);
 	term_rows_done(&t);
-	c->xlabel = t.term ? t.term : h->name[ecol];
+	pick_pooled(c, pooled, npooled, t.term);
+	forest_order(est, rn, n, c);
+	c->rows = est;
+	c->nrows = n;
+	c->row_n = fc.n >= 0 ? rn : NULL;
+	c->xlabel = t.term ? t.term : h->name[fc.est];
 }
 
 /* bar: the value column, or estimate in an estimates table */

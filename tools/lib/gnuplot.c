@@ -1026,9 +1026,9 @@ static void forest_pooled(struct forest_blocks *b, const struct gp_chart *c, siz
 		num(bl, e->conf_low);
 		num(bh, e->conf_high);
 		lines_printf(&b->pooled, "%s %zu", bl, y);
-		lines_printf(&b->pooled, "%s %zu.35", bx, y);
+		lines_printf(&b->pooled, "%s %zu.25", bx, y);
 		lines_printf(&b->pooled, "%s %zu", bh, y);
-		lines_printf(&b->pooled, "%s %zu.65", bx, y - 1);
+		lines_printf(&b->pooled, "%s %zu.75", bx, y - 1);
 		lines_printf(&b->pooled, "%s %zu", bl, y);
 	} else {
 		lines_printf(&b->pooled, "%s %zu", bx, y);
