@@ -20,6 +20,7 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "glm.h"
 #include "gnuplot.h"
 #include "group.h"
 #include "joined.h"
@@ -586,14 +587,59 @@ static double drawn(double y)
 	return strtod(buf, NULL);
 }
 
+/* A curve of the linear predictor b0 + b1 r (+ b2 + b3 r after) over
+ * rel_year lo..hi, exp'd on the Poisson scale: 2 points for a line, 24
+ * for a curve. */
+static void fit_curve(struct gp_series *s, const double b[4], int post, double lo,
+		      double hi, double event_x, int poisson)
+{
+	size_t n = poisson && hi > lo ? 24 : 2;
+	double *x = keep(xmalloc(n * sizeof *x)), *y = keep(xmalloc(n * sizeof *y));
+
+	for (size_t i = 0; i < n; i++) {
+		double r = i + 1 == n ? hi : lo + (hi - lo) * (double)i / (double)(n - 1);
+		double eta = b[0] + b[1] * r + (post ? b[2] + b[3] * r : 0);
+		x[i] = drawn(event_x + r);
+		y[i] = drawn(poisson ? exp(eta) : eta);
+	}
+	s->x = x;
+	s->y = y;
+	s->n = n;
+}
+
+/* log E[y] = b0 + b1 r + b2 D + b3 D r by Poisson regression (glm.h) */
+static int poisson_its(const double *rel, const double *post, const double *y, size_t n,
+		       double b[4])
+{
+	double *X = xmalloc(4 * (n ? n : 1) * sizeof *X);
+	struct glm_fit fit;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		X[4 * i] = 1;
+		X[4 * i + 1] = rel[i];
+		X[4 * i + 2] = post[i];
+		X[4 * i + 3] = post[i] * rel[i];
+	}
+	rc = glm_fit_dense(GLM_POISSON, y, X, n, 4, NULL, 0, &fit);
+	free(X);
+	if (rc == GLM_OK)
+		for (int k = 0; k < 4; k++)
+			b[k] = fit.aliased[k] ? 0 : fit.coef[k];
+	glm_fit_free(&fit);
+	return rc;
+}
+
 /* The segmented regression y = b0 + b1 r + b2 D + b3 D r of tt-prepost
- * (regress.h its()); only the coefficients are drawn, so the lag and level
- * do not matter.  The segments span the observed pre and post rel_years. */
+ * (regress.h its()), or its Poisson form for a count; only the
+ * coefficients are drawn, so the lag and level do not matter.  The curves
+ * span the observed pre and post rel_years; the pre-event one carried on
+ * over the post years is the counterfactual. */
 static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_chart *c,
-			 const char *who)
+			 const char *who, int poisson)
 {
 	double *rel = xmalloc(3 * (n ? n : 1) * sizeof *rel), *post = rel + n, *y = post + n;
-	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY }, b[4];
 	size_t count[2] = { 0, 0 };
 	struct its_fit fit;
 	int rc;
@@ -609,8 +655,8 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 		count[side]++;
 	}
 	rc = its(rel, post, y, n, 0, 0.95, &fit);
-	free(rel);
 	if (rc != REGRESS_OK && rc != REGRESS_CONSTANT_Y && rc != REGRESS_NO_DF) {
+		free(rel);
 		if (rc == REGRESS_TOO_FEW)
 			warn("%s: %zu pre and %zu post observations: no segmented fit "
 			     "(it needs 3 on each side)", who, count[0], count[1]);
@@ -618,17 +664,46 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 			warn("%s: no segmented fit: %s", who, regress_status_str(rc));
 		return;
 	}
-	{
-		double b0 = fit.b[ITS_INTERCEPT].estimate, b1 = fit.b[ITS_PRE_SLOPE].estimate;
-		double b2 = fit.b[ITS_LEVEL].estimate, b3 = fit.b[ITS_SLOPE].estimate;
-
-		c->fit_pre = (struct gp_segment){
-			event_x + lo[0], drawn(b0 + b1 * lo[0]),
-			event_x + hi[0], drawn(b0 + b1 * hi[0]) };
-		c->fit_post = (struct gp_segment){
-			event_x + lo[1], drawn(b0 + b2 + (b1 + b3) * lo[1]),
-			event_x + hi[1], drawn(b0 + b2 + (b1 + b3) * hi[1]) };
+	b[0] = fit.b[ITS_INTERCEPT].estimate;
+	b[1] = fit.b[ITS_PRE_SLOPE].estimate;
+	b[2] = fit.b[ITS_LEVEL].estimate;
+	b[3] = fit.b[ITS_SLOPE].estimate;
+	if (poisson) {
+		int prc = poisson_its(rel, post, y, n, b);
+		if (prc != GLM_OK) {
+			warn("%s: no Poisson fit (%s): the linear fit is drawn", who,
+			     glm_status_str(prc));
+			poisson = 0;
+			b[0] = fit.b[ITS_INTERCEPT].estimate;
+			b[1] = fit.b[ITS_PRE_SLOPE].estimate;
+			b[2] = fit.b[ITS_LEVEL].estimate;
+			b[3] = fit.b[ITS_SLOPE].estimate;
+		}
 	}
+	free(rel);
+	if (!poisson) {
+		c->fit_pre = (struct gp_segment){
+			event_x + lo[0], drawn(b[0] + b[1] * lo[0]),
+			event_x + hi[0], drawn(b[0] + b[1] * hi[0]) };
+		c->fit_post = (struct gp_segment){
+			event_x + lo[1], drawn(b[0] + b[2] + (b[1] + b[3]) * lo[1]),
+			event_x + hi[1], drawn(b[0] + b[2] + (b[1] + b[3]) * hi[1]) };
+	} else {
+		fit_curve(&c->curve_pre, b, 0, lo[0], hi[0], event_x, 1);
+		fit_curve(&c->curve_post, b, 1, lo[1], hi[1], event_x, 1);
+		c->fit_label = "segmented fit (Poisson)";
+	}
+	/* from the last pre year on, so the dashed line leaves the fit */
+	fit_curve(&c->counterfactual, b, 0, hi[0], hi[1], event_x, poisson);
+}
+
+/* a count: every value a whole number >= 0 */
+static int all_counts(const struct its_obs *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (o[i].y < 0 || o[i].y != floor(o[i].y))
+			return 0;
+	return n > 0;
 }
 
 static void build_prepost(struct input *in, struct gp_chart *c)
@@ -677,6 +752,7 @@ static void build_prepost(struct input *in, struct gp_chart *c)
 		series->name = group_labels(in->groups)[0];
 		points_to_series(&pts, series, group_name(in->groups, 0), h->name[tcol]);
 		free(pts.p);
+		break_gaps(series);
 	} else {
 		free(pts.p);
 	}
@@ -685,7 +761,9 @@ static void build_prepost(struct input *in, struct gp_chart *c)
 		snprintf(label, 48, "event %g", event_x);
 		c->event_x = event_x;
 		c->event_label = label;
-		fit_segments(o, n, event_x, c, group_name(in->groups, 0));
+		c->count = all_counts(o, n);
+		fit_segments(o, n, event_x, c, group_name(in->groups, 0),
+			     fit_model < 0 ? c->count : fit_model);
 	} else if (group_count(in->groups) == 1) {
 		warn("%s: no row has an event (rel_year or event_year): no event line, no fit",
 		     group_name(in->groups, 0));

@@ -881,10 +881,13 @@ static const char *write_event(FILE *out, const struct gp_chart *c)
 	}
 	{
 		size_t nalone = alone.n, nhover = hover.n;
-		lines_put(out, "tt_pre", &side[0].est);
-		lines_put(out, "tt_band_pre", &side[0].band);
-		lines_put(out, "tt_post", &side[1].est);
-		lines_put(out, "tt_band_post", &side[1].band);
+		for (int k = 0; k < 2; k++)
+			if (side[k].n) {
+				lines_put(out, k ? "tt_post" : "tt_pre", &side[k].est);
+				lines_put(out, k ? "tt_band_post" : "tt_band_pre", &side[k].band);
+			} else {
+				lines_free(&side[k].est);
+			}
 		if (nalone)
 			lines_put(out, "tt_alone", &alone);
 		if (nhover)
