@@ -1609,17 +1609,27 @@ static void check_options(const struct kind *k, struct gp_page *page)
 static void fit_page(const struct gp_chart *c, struct gp_page *page)
 {
 	size_t n = 0;
+	double px = dpi > 0 ? dpi / 96 : 1;
 
 	if (given & 1u << O_SIZE)
 		return;
 	for (size_t i = 0; i < c->nrows; i++)
 		n += isfinite(c->rows[i].estimate) != 0;
+	if (c->pooled)		/* the pooled row and the blank row above it */
+		n += 2;
 	if (c->kind == GP_FOREST && 120 + 18 * n > GP_DEFAULT_HEIGHT)
 		page->height = (int)(120 + 18 * (n < 1000 ? n : 1000));
 	if (c->kind == GP_BAR && 160 + 22 * n > GP_DEFAULT_WIDTH)
 		page->width = (int)(160 + 22 * (n < 800 ? n : 800));
 	if (c->kind == GP_SYNTH)	/* two panels */
 		page->height = 760;
+	/* --dpi without --size: the default size, at that resolution */
+	if (px != 1) {
+		double w = (page->width ? page->width : GP_DEFAULT_WIDTH) * px;
+		double h = (page->height ? page->height : GP_DEFAULT_HEIGHT) * px;
+		page->width = (int)fmin(floor(w + 0.5), GP_MAX_SIDE);
+		page->height = (int)fmin(floor(h + 0.5), GP_MAX_SIDE);
+	}
 }
 
 /* --title, --xlabel, --ylabel replace the kind's defaults; '' removes */

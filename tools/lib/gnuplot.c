@@ -1012,7 +1012,10 @@ static void forest_row(struct forest_blocks *b, const struct gp_chart *c,
 				     e->estimate, e->conf_low, e->conf_high, ns)
 			: hover_text("%s: %.6g (no CI)%s", e->label ? e->label : "",
 				     e->estimate, ns);
-		hover_point(&b->hover, e->estimate, (double)y, t);
+		/* the marker in the row's colour: black without an interval
+		 * and for the pooled row (y 1 under the rule) */
+		lines_printf(&b->hover, "%s %zu \"%s\" %s", bx, y, t,
+			     has_interval(e) && !(c->pooled && y == 1) ? "0x0072B2" : "0x000000");
 		free(t);
 	}
 }
@@ -1187,7 +1190,8 @@ static const char *write_forest(FILE *out, const struct gp_chart *c)
 			sep = ", \\\n   ";
 		}
 		if (nh)
-			put_hover_clause(out, "tt_h", "lt 1 pt 7 ps 0.7");
+			fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
+			      "ps 0.7 lc rgb variable notitle", out);
 		fputs("\n", out);
 	}
 	free(r);
