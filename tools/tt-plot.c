@@ -33,7 +33,7 @@
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
 	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT, O_LOG, O_EVENT_YEAR,
-	O_FONT_SCALE, O_DPI, O_FIT,
+	O_FONT_SCALE, O_DPI, O_FIT, O_FACET,
 };
 
 static const struct tt_opt options[] = {
@@ -54,13 +54,14 @@ static const struct tt_opt options[] = {
 	[O_FONT_SCALE] = { "font-scale", 0, "F", "text and line widths times F (default 1)" },
 	[O_DPI] = { "dpi", 0, "N", "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)" },
 	[O_FIT] = { "fit", 0, "MODEL", "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)" },
+	[O_FACET] = { "facet", 0, "COL", "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series" },
 	{ NULL, 0, NULL, NULL },
 };
 
-enum { MAX_SERIES = 12 };	/* a line chart's legend stays readable */
+enum { MAX_SERIES = 12, MAX_PANELS = 64 };	/* a line chart's legend stays readable */
 enum sort_order { SORT_ESTIMATE, SORT_LABEL, SORT_N, SORT_INPUT };
 
-static const char *size_arg, *event_year_arg;
+static const char *size_arg, *event_year_arg, *facet_arg;
 static int log_y, fit_model = -1;	/* -1 auto, 0 linear, 1 poisson */
 static enum sort_order sort_order;
 static double font_scale, dpi;
@@ -93,6 +94,7 @@ static void handle(int idx, const char *arg)
 		break;
 	case O_LOG: log_y = 1; break;
 	case O_EVENT_YEAR: event_year_arg = arg; break;
+	case O_FACET: facet_arg = arg; break;
 	case O_FONT_SCALE: case O_DPI: {
 		double v;
 		if (parse_number(arg, strlen(arg), &v) != NUM_OK || !(v > 0) ||
@@ -253,7 +255,15 @@ static void find_groups(struct input *in, const char *fallback)
 /* The legend or tic text of each group: the values of the group columns
  * that differ between the groups, joined by ", " (all of them when there is
  * only one group); NULL for every group when there are no group columns. */
+static const char **group_labels_but(struct group_table *g, int skip);
+
 static const char **group_labels(struct group_table *g)
+{
+	return group_labels_but(g, -1);
+}
+
+/* the same, leaving out group column number `skip` (-1: none) */
+static const char **group_labels_but(struct group_table *g, int skip)
 {
 	size_t n = group_count(g), nc = group_ncols(g);
 	const char **label = keep(xcalloc(n ? n : 1, sizeof *label));
@@ -261,7 +271,7 @@ static const char **group_labels(struct group_table *g)
 	int any = 0;
 
 	for (size_t k = 0; k < nc; k++)
-		for (size_t i = 1; i < n && !varies[k]; i++) {
+		for (size_t i = 1; i < n && !varies[k] && (int)k != skip; i++) {
 			size_t l0, li;
 			const char *v0 = group_key(g, 0, k, &l0), *vi = group_key(g, i, k, &li);
 			varies[k] = l0 != li || memcmp(v0, vi, l0) != 0;
@@ -273,7 +283,7 @@ static const char **group_labels(struct group_table *g)
 		for (size_t k = 0; k < nc; k++) {
 			size_t l;
 			const char *v = group_key(g, i, k, &l);
-			if (any && !varies[k])
+			if ((any && !varies[k]) || (int)k == skip)
 				continue;
 			s = xgrow(s, &cap, len + l + 3, 1);
 			if (len) {
@@ -471,8 +481,54 @@ static void check_series_count(const struct input *in, size_t n)
 	if (n <= MAX_SERIES)
 		return;
 	die_at(in->file, 0, 0, "a line chart draws at most %d series; the input has %zu "
-	       "(the first is \"%s\"): keep fewer first, e.g. tt-select -w, or draw one "
-	       "chart per group", MAX_SERIES, n, group_label(in->groups, 0));
+	       "(the first is \"%s\"): keep fewer first, e.g. tt-select -w, or draw small "
+	       "multiples with --facet COL", MAX_SERIES, n, group_label(in->groups, 0));
+}
+
+/* --facet: the panel of a group, by the value of its first row */
+static size_t facet_of(const struct input *in, struct strlist *panels,
+		       const struct csv_row *row, int fcol)
+{
+	int k = strlist_find(panels, row->f[fcol], row->len[fcol]);
+
+	if (k >= 0)
+		return (size_t)k;
+	if (panels->n == MAX_PANELS)
+		die_at(row->file, row->line, fcol + 1, "column \"%s\": more than %d values: "
+		       "small multiples draw at most %d panels (keep fewer first, e.g. "
+		       "tt-select -w)", in->h->name[fcol], MAX_PANELS, MAX_PANELS);
+	strlist_push(panels, row->f[fcol], row->len[fcol]);
+	return panels->n - 1;
+}
+
+/* the facet column's place among the group columns (-1: not one) */
+static int facet_group_column(const struct input *in, int fcol)
+{
+	for (size_t k = 0; fcol >= 0 && k < in->ng; k++)
+		if (in->gcols[k] == fcol)
+			return (int)k;
+	return -1;
+}
+
+/* Panels named by their values; each holds at most MAX_SERIES series. */
+static void set_panels(const struct input *in, struct gp_chart *c, size_t *panel,
+		       size_t nseries, struct strlist *panels)
+{
+	size_t *count = xcalloc(panels->n ? panels->n : 1, sizeof *count);
+	const char **names = keep(xcalloc(panels->n ? panels->n : 1, sizeof *names));
+
+	for (size_t i = 0; i < nseries; i++)
+		if (++count[panel[i]] > MAX_SERIES)
+			die_at(in->file, 0, 0, "panel \"%s\" would draw more than %d series: "
+			       "a panel draws at most %d (facet by another column, or keep "
+			       "fewer first)", panels->v[panel[i]], MAX_SERIES, MAX_SERIES);
+	for (size_t p = 0; p < panels->n; p++)
+		names[p] = clean_text(panels->v[p], panels->len[p]);
+	free(count);
+	c->panel = keep(panel);
+	c->panel_names = names;
+	c->npanels = panels->n;
+	strlist_free(panels);
 }
 
 /* --event-year: a list of numbers, or else a column */
@@ -505,8 +561,10 @@ static void build_line(struct input *in, struct gp_chart *c)
 	struct gp_series *series;
 	const char **label;
 	struct csv_row *row;
-	size_t nacc = 0, cap = 0;
+	size_t nacc = 0, cap = 0, *panel = NULL;
 	double *event = NULL;
+	int fcol = -1;
+	struct strlist panels = { 0 };
 
 	if (estimates_line(h)) {
 		build_estimates_line(in, c);
@@ -515,6 +573,8 @@ static void build_line(struct input *in, struct gp_chart *c)
 	vcol = col_require(h, in->file, opt.value, "value column");
 	if (event_year_arg && !event_years_list(c))
 		ecol = col_require(h, in->file, event_year_arg, "event year column");
+	if (facet_arg)
+		fcol = col_require(h, in->file, facet_arg, "facet column");
 	find_groups(in, NULL);
 	while (csv_next(in->r, &row)) {
 		size_t g = group_of(in->groups, row);
@@ -523,9 +583,14 @@ static void build_line(struct input *in, struct gp_chart *c)
 		if (g == nacc) {
 			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
 			memset(&acc[nacc++], 0, sizeof *acc);
-			check_series_count(in, nacc);
 			event = xrealloc(event, nacc * sizeof *event);
 			event[g] = NAN;
+			if (fcol >= 0) {
+				panel = xrealloc(panel, nacc * sizeof *panel);
+				panel[g] = facet_of(in, &panels, row, fcol);
+			} else {
+				check_series_count(in, nacc);
+			}
 		}
 		if (ecol >= 0 && isnan(event[g]))
 			event[g] = cell_or_nan(in, row, ecol);
@@ -539,7 +604,7 @@ static void build_line(struct input *in, struct gp_chart *c)
 		t = time_of(in, row, tcol);
 		points_add(&acc[g], t, y);
 	}
-	label = group_labels(in->groups);
+	label = group_labels_but(in->groups, facet_group_column(in, fcol));
 	series = keep(xcalloc(nacc ? nacc : 1, sizeof *series));
 	for (size_t g = 0; g < nacc; g++) {
 		points_to_series(&acc[g], &series[g], group_name(in->groups, g), h->name[tcol]);
@@ -547,6 +612,8 @@ static void build_line(struct input *in, struct gp_chart *c)
 		series[g].name = label[g];
 		break_gaps(&series[g]);
 	}
+	if (fcol >= 0)
+		set_panels(in, c, panel, nacc, &panels);
 	free(acc);
 	if (log_y)
 		drop_nonpositive(series, nacc);
@@ -1563,7 +1630,7 @@ static const struct kind {
 	unsigned opts;		/* which of our kind-specific options it takes */
 	void (*build)(struct input *, struct gp_chart *);
 } kinds[] = {
-	{ "line", GP_LINE, 1u << O_LOG | 1u << O_EVENT_YEAR, build_line },
+	{ "line", GP_LINE, 1u << O_LOG | 1u << O_EVENT_YEAR | 1u << O_FACET, build_line },
 	{ "prepost", GP_PREPOST, 1u << O_FIT, build_prepost },
 	{ "event", GP_EVENT, 1u << O_TERM | 1u << O_BAND, build_event },
 	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE | 1u << O_SORT, build_forest },
@@ -1583,7 +1650,7 @@ static const struct kind *find_kind(const char *name)
 static void check_options(const struct kind *k, struct gp_page *page)
 {
 	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT,
-					O_LOG, O_EVENT_YEAR, O_FIT };
+					O_LOG, O_EVENT_YEAR, O_FIT, O_FACET };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
 		unsigned bit = 1u << specific[i];
@@ -1623,6 +1690,15 @@ static void fit_page(const struct gp_chart *c, struct gp_page *page)
 		page->width = (int)(160 + 22 * (n < 800 ? n : 800));
 	if (c->kind == GP_SYNTH)	/* two panels */
 		page->height = 760;
+	if (c->npanels > 1) {	/* small multiples: about 280x210 a panel */
+		size_t cols = 1, rows;
+		while (cols * cols < c->npanels)
+			cols++;
+		rows = (c->npanels + cols - 1) / cols;
+		page->width = (int)(cols * 280 > GP_DEFAULT_WIDTH ? cols * 280 : GP_DEFAULT_WIDTH);
+		page->height = (int)(rows * 210 + 40 > GP_DEFAULT_HEIGHT ? rows * 210 + 40
+					: GP_DEFAULT_HEIGHT);
+	}
 	/* --dpi without --size: the default size, at that resolution */
 	if (px != 1) {
 		double w = (page->width ? page->width : GP_DEFAULT_WIDTH) * px;

@@ -612,14 +612,11 @@ static void write_line_events(FILE *out, const struct gp_chart *c, const int *ha
 }
 
 /* One data block per series ($tt_s0, $tt_s1, ...; its band $tt_b0, ...;
- * its hover texts $tt_h0, ...), then one plot clause per series that has
- * points, its band first. */
-static const char *write_series_plot(FILE *out, const struct gp_chart *c,
-				     const char *with)
+ * its hover texts $tt_h0, ...).  has[i]: 0 no point, 1 points, 2 and a
+ * band.  Returns the number of series with points. */
+static size_t write_series_blocks(FILE *out, const struct gp_chart *c, int *has, int hover)
 {
-	int *has = xcalloc(c->nseries, sizeof *has);
-	size_t nplotted = 0, k = 0;
-	int hover = c->hover && c->kind == GP_LINE;
+	size_t nplotted = 0;
 
 	for (size_t i = 0; i < c->nseries; i++) {
 		const struct gp_series *s = &c->series[i];
@@ -642,19 +639,19 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 			lines_put(out, name, &l);
 		}
 	}
-	if (nplotted == 0) {
-		free(has);
-		return "nothing to plot: no series has a point with finite x and y";
-	}
-	write_margins(out, c);
-	if (c->kind == GP_STEP)
-		fputs("set yrange [0:*]\n", out);
-	if (c->log_y)
-		fputs("set logscale y\n", out);
-	write_line_events(out, c, has);
+	return nplotted;
+}
+
+/* The plot command of the series with has[i] and (with panels) panel[i]
+ * == p: each its band first, then its line, then its hover points. */
+static void write_series_clauses(FILE *out, const struct gp_chart *c, const int *has,
+				 const char *with, int hover, size_t p)
+{
+	size_t k = 0;
+
 	fputs("plot", out);
 	for (size_t i = 0; i < c->nseries; i++) {
-		if (!has[i])
+		if (!has[i] || (c->npanels && c->panel[i] != p))
 			continue;
 		if (has[i] == 2) {
 			fprintf(out, "%s $tt_b%zu using 1:2:3 with filledcurves lc %zu "
@@ -676,6 +673,105 @@ static const char *write_series_plot(FILE *out, const struct gp_chart *c,
 		k++;
 	}
 	fputs("\n", out);
+}
+
+/* Small multiples: a grid of panels (as square as it goes), each titled,
+ * on one x range; the legend only where a panel has several series. */
+static void write_panels(FILE *out, const struct gp_chart *c, const int *has,
+			 const char *with, int hover)
+{
+	size_t cols = 1, rows, used = 0;
+	double lo = INFINITY, hi = -INFINITY, step = 1;
+	char a[32], b[32];
+	int *full = xcalloc(c->npanels ? c->npanels : 1, sizeof *full);
+
+	/* a panel with no point takes no place */
+	for (size_t i = 0; i < c->nseries; i++)
+		if (has[i] && c->panel[i] < c->npanels && !full[c->panel[i]]) {
+			full[c->panel[i]] = 1;
+			used++;
+		}
+	while (cols * cols < used)
+		cols++;
+	rows = (used + cols - 1) / cols;
+	for (size_t i = 0; i < c->nseries; i++)
+		for (size_t j = 0; j < c->series[i].n; j++)
+			if (isfinite(c->series[i].x[j]) && isfinite(c->series[i].y[j])) {
+				lo = fmin(lo, c->series[i].x[j]);
+				hi = fmax(hi, c->series[i].x[j]);
+			}
+	/* about four tics a panel, at 1, 2, 5, 10, 20, ... */
+	for (int k = 0; isfinite(hi - lo) && (hi - lo) / step > 4 && k < 60; k++)
+		step *= k % 3 == 1 ? 2.5 : 2;
+	fputs("unset title\n", out);
+	fprintf(out, "set multiplot layout %zu,%zu", rows, cols);
+	if (c->title && *c->title) {
+		fputs(" title ", out);
+		gp_put_quoted(out, c->title);
+	}
+	fputs("\n", out);
+	for (size_t p = 0; p < c->npanels; p++) {
+		struct gp_chart one = *c;
+		struct gp_series *mine = xcalloc(c->nseries, sizeof *mine);
+		size_t m = 0;
+
+		for (size_t i = 0; i < c->nseries; i++)
+			if (has[i] && c->panel[i] == p)
+				mine[m++] = c->series[i];
+		one.series = mine;
+		one.nseries = m;
+		if (m == 0) {
+			free(mine);
+			continue;
+		}
+		/* what the panel before set for itself */
+		fputs("unset arrow\nunset label\nset autoscale y\nset xtics autofreq\n", out);
+		{
+			int *own = xcalloc(c->nseries, sizeof *own);
+			for (size_t i = 0; i < c->nseries; i++)
+				own[i] = has[i] && c->panel[i] == p;
+			write_line_events(out, c, own);
+			free(own);
+		}
+		fputs("set title ", out);
+		gp_put_quoted(out, c->panel_names[p] ? c->panel_names[p] : "");
+		fputs("\n", out);
+		write_margins(out, &one);
+		/* the room the offsets give a chart of its own */
+		fprintf(out, "set xrange [%s:%s]\n",
+			num(a, lo == hi ? lo - 1 : lo - 0.03 * (hi - lo)),
+			num(b, lo == hi ? hi + 1 : hi + 0.03 * (hi - lo)));
+		fprintf(out, "set xtics %s\n", num(a, step));
+		fputs(m > 1 ? "set key below\n" : "set key off\n", out);
+		write_series_clauses(out, c, has, with, hover, p);
+		free(mine);
+	}
+	fputs("unset multiplot\n", out);
+	free(full);
+}
+
+static const char *write_series_plot(FILE *out, const struct gp_chart *c,
+				     const char *with)
+{
+	int *has = xcalloc(c->nseries ? c->nseries : 1, sizeof *has);
+	int hover = c->hover && c->kind == GP_LINE;
+
+	if (write_series_blocks(out, c, has, hover) == 0) {
+		free(has);
+		return "nothing to plot: no series has a point with finite x and y";
+	}
+	if (!c->npanels || !c->panel)
+		write_margins(out, c);
+	if (c->kind == GP_STEP)
+		fputs("set yrange [0:*]\n", out);
+	if (c->log_y)
+		fputs("set logscale y\n", out);
+	if (!c->npanels || !c->panel)
+		write_line_events(out, c, has);
+	if (c->npanels && c->panel)
+		write_panels(out, c, has, with, hover);
+	else
+		write_series_clauses(out, c, has, with, hover, 0);
 	free(has);
 	return NULL;
 }

@@ -150,6 +150,12 @@ struct gp_chart {
 	const double *event_years;
 	size_t nevent_years;
 	const double *series_event;
+	/* line: small multiples, one panel per name (npanels > 0): series i
+	 * goes into panel[i]; the panels share the x range, each has its own
+	 * y range and title */
+	const size_t *panel;
+	const char *const *panel_names;
+	size_t npanels;
 	/* prepost: the fitted curves (n > 0 replaces fit_pre and fit_post),
 	 * and the pre-period fit carried past the event as a dashed line (the
 	 * counterfactual); count: the y axis starts at 0 */
