@@ -1,4 +1,4 @@
-/* tools/lib/gnuplot.c: quoting, data blocks, script text, and real gnuplot
+/* tools/lib/gnuplot*.c: quoting, data blocks, script text, and real gnuplot
  * runs.  The references are gnuplot 5.4 itself (it must print back exactly
  * the text we quoted, run nothing, and write the files) and, where gnuplot
  * is not needed, a model of the two passes of gnuplot 5.4 that read a
