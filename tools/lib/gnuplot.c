@@ -316,12 +316,16 @@ static void write_terminal(FILE *out, const struct gp_page *page)
 	double scale = page->font_scale > 0 ? page->font_scale : 1;
 	double dpi = page->dpi > 0 ? page->dpi : 96;
 	double screen = scale * dpi / 96;	/* png, svg: text in pixels */
-	char font[64], lw[40];
+	char font[64], lw[80];
 	int w, h;
 
 	page_size(page, &w, &h);
 	snprintf(font, sizeof font, "font 'sans,%.4g'", 10 * screen);
+	/* cairo draws points at a size of their own: pointscale keeps them in
+	 * step (the svg terminal scales them with the line width) */
 	snprintf(lw, sizeof lw, screen != 1 ? " linewidth %.4g" : "", screen);
+	if (page->term == GP_TERM_PNG && screen != 1)
+		snprintf(lw, sizeof lw, " linewidth %.4g pointscale %.4g", screen, screen);
 	switch (page->term) {
 	case GP_TERM_PNG:
 		fprintf(out, "set terminal pngcairo size %d,%d noenhanced %s%s %s\n",
@@ -333,7 +337,8 @@ static void write_terminal(FILE *out, const struct gp_page *page)
 		break;
 	case GP_TERM_PDF:
 		snprintf(font, sizeof font, "font 'sans,%.4g'", 10 * scale);
-		snprintf(lw, sizeof lw, scale != 1 ? " linewidth %.4g" : "", scale);
+		snprintf(lw, sizeof lw, scale != 1 ? " linewidth %.4g pointscale %.4g" : "",
+			 scale, scale);
 		fprintf(out, "set terminal pdfcairo size %.4gin,%.4gin noenhanced %s%s\n",
 			w / dpi, h / dpi, font, lw);
 		break;

@@ -235,7 +235,31 @@ static int cut_interval(const struct gp_chart *c, const struct gp_estimate *e,
  * pooled row's diamond, the hover texts. */
 struct forest_blocks {
 	struct lines ci, cut[4], pts, noci, pooled, hover;
+	struct lines pooled_cut;	/* the pooled row past the axis: an arrow */
+	int pooled_heads;		/* it is cut on both sides */
 };
+
+/* A row whose estimate lies past --xrange with nothing of its interval
+ * inside: a short arrow at that side of the frame (returns 1). */
+static int edge_arrow(struct forest_blocks *b, const struct gp_chart *c,
+		      const struct gp_estimate *e, size_t y)
+{
+	double span = c->range_hi - c->range_lo, from, to;
+	char bf[32], bd[32];
+	int side;
+
+	if (!isfinite(span))
+		return 0;
+	side = e->estimate > c->range_hi ? 2 : e->estimate < c->range_lo ? 1 : 0;
+	if (!side || (has_interval(e) && (side == 2 ? e->conf_low < c->range_hi
+						  : e->conf_high > c->range_lo)))
+		return 0;
+	to = side == 2 ? c->range_hi : c->range_lo;
+	from = side == 2 ? to - 0.05 * span : to + 0.05 * span;
+	gpc_lines_printf(&b->cut[side], "%s %zu %s 0", gpc_num(bf, from), y,
+			 gpc_num(bd, to - from));
+	return 1;
+}
 
 static void forest_row(struct forest_blocks *b, const struct gp_chart *c,
 		       const struct gp_estimate *e, double n, size_t y)
@@ -245,7 +269,9 @@ static void forest_row(struct forest_blocks *b, const struct gp_chart *c,
 	int cut;
 
 	gpc_num(bx, e->estimate);
-	if (!has_interval(e)) {
+	if (edge_arrow(b, c, e, y)) {
+		/* beyond the axis: an arrow at the frame says where */
+	} else if (!has_interval(e)) {
 		gpc_lines_printf(&b->noci, "%s %zu", bx, y);
 	} else if ((cut = cut_interval(c, e, &lo, &hi)) == 0) {
 		gpc_lines_printf(&b->ci, "%s %zu %s %s", bx, y, gpc_num(bl, lo), gpc_num(bh, hi));
@@ -281,10 +307,33 @@ static void forest_pooled(struct forest_blocks *b, const struct gp_chart *c, siz
 	const struct gp_estimate *e = c->pooled;
 	char bx[32], bl[32], bh[32];
 
+	if (isfinite(c->range_lo) && isfinite(c->range_hi) &&
+	    (e->estimate < c->range_lo || e->estimate > c->range_hi)) {
+		/* its centre is off the axis: no diamond, a black arrow */
+		struct forest_blocks t;
+		int side = e->estimate > c->range_hi ? 2 : 1;
+		memset(&t, 0, sizeof t);
+		if (!edge_arrow(&t, c, e, y)) {
+			double lo, hi;
+			int cut = cut_interval(c, e, &lo, &hi);
+			double from = cut == 1 ? hi : lo, to = cut == 1 ? lo : hi;
+			gpc_lines_printf(&t.cut[side], "%s %zu %s 0", gpc_num(bl, from), y,
+					 gpc_num(bh, to - from));
+			b->pooled_heads = cut == 3;
+		}
+		b->pooled_cut = t.cut[side];
+		return;
+	}
 	gpc_num(bx, e->estimate);
 	if (has_interval(e)) {
-		gpc_num(bl, e->conf_low);
-		gpc_num(bh, e->conf_high);
+		/* cut flat at the frame, as far as it shows */
+		double lo = e->conf_low, hi = e->conf_high;
+		if (isfinite(c->range_lo) && isfinite(c->range_hi)) {
+			lo = fmax(lo, c->range_lo);
+			hi = fmin(hi, c->range_hi);
+		}
+		gpc_num(bl, lo);
+		gpc_num(bh, hi);
 		gpc_lines_printf(&b->pooled, "%s %zu", bl, y);
 		gpc_lines_printf(&b->pooled, "%s %zu.25", bx, y);
 		gpc_lines_printf(&b->pooled, "%s %zu", bh, y);
@@ -377,7 +426,7 @@ const char *gpc_write_forest(FILE *out, const struct gp_chart *c)
 	key = b.noci.n > 0 || pooled;
 	{
 		size_t nci = b.ci.n, ncut[4], npts = b.pts.n, nnoci = b.noci.n, nh = b.hover.n;
-		size_t npool = b.pooled.n;
+		size_t npool = b.pooled.n, npcut = b.pooled_cut.n;
 		const char *sep = "";
 		for (int k = 1; k < 4; k++) {
 			char name[16];
@@ -394,6 +443,8 @@ const char *gpc_write_forest(FILE *out, const struct gp_chart *c)
 			gpc_lines_put(out, "tt_noci", &b.noci);
 		if (npool)
 			gpc_lines_put(out, "tt_pooled", &b.pooled);
+		if (npcut)
+			gpc_lines_put(out, "tt_pooled_cut", &b.pooled_cut);
 		if (nh)
 			gpc_lines_put(out, "tt_h", &b.hover);
 		fputs(key ? "set key below\n" : "set key off\n", out);
@@ -441,6 +492,12 @@ const char *gpc_write_forest(FILE *out, const struct gp_chart *c)
 			else
 				fprintf(out, "%s $tt_pooled using 1:2 with points pt 13 ps 2 "
 					"lc rgb '#000000' title 'pooled (no CI)'", sep);
+			sep = ", \\\n   ";
+		}
+		if (npcut) {
+			fprintf(out, "%s $tt_pooled_cut using 1:2:3:4 with vectors %s filled "
+				"size screen 0.012,25 lc rgb '#000000' lw 3 title 'pooled'", sep,
+				b.pooled_heads ? "heads" : "head");
 			sep = ", \\\n   ";
 		}
 		if (nh)
