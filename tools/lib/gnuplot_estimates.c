@@ -429,7 +429,7 @@ const char *gpc_write_forest(FILE *out, const struct gp_chart *c)
 		size_t npool = b.pooled.n, npcut = b.pooled_cut.n;
 		const char *sep = "";
 		for (int k = 1; k < 4; k++) {
-			char name[16];
+			char name[32];
 			ncut[k] = b.cut[k].n;
 			snprintf(name, sizeof name, "tt_cut%d", k);
 			if (ncut[k])
