@@ -1044,6 +1044,12 @@ static void build_estimates_line(struct input *in, struct gp_chart *c)
 	size_t nacc = 0, cap = 0, matched = 0;
 	struct term_rows t;
 
+	if (facet_arg)
+		die_usage("option --facet draws a long table (a value column), not an "
+			  "estimates table");
+	if (event_year_arg && !event_years_list(c))
+		die_usage("option --event-year: an estimates table takes years "
+			  "(e.g. 2003,2008), not a column");
 	term_rows_init(&t, in, NULL);
 	find_groups(in, NULL);
 	while (csv_next(in->r, &row)) {
@@ -1073,8 +1079,15 @@ static void build_estimates_line(struct input *in, struct gp_chart *c)
 		points_band(&acc[g], &lo[g], &hi[g]);
 		free(acc[g].p);
 		series[g].name = label[g];
+		if (log_y)	/* a bound <= 0 has no place either: no band there */
+			for (size_t j = 0; j < series[g].n; j++)
+				if (lo[g][j] <= 0 || hi[g][j] <= 0)
+					((double *)lo[g])[j] = ((double *)hi[g])[j] = NAN;
 	}
 	free(acc);
+	check_series_count(in, nacc);
+	if (log_y)
+		drop_nonpositive(series, nacc);
 	c->band_lo = lo;
 	c->band_hi = hi;
 	c->series = series;
