@@ -507,10 +507,20 @@ void gpc_write_margins(FILE *out, const struct gp_chart *c)
 	for (size_t i = 0; c->kind == GP_EVENT && i < c->nrows; i++)
 		if (isfinite(c->rows[i].rel_year) && isfinite(c->rows[i].estimate))
 			widen(c->rows[i].rel_year, &lo, &hi, &whole);
+
 	if (lo == hi)
 		fprintf(out, "set xrange [%s:%s]\n", gpc_num(a, lo - 1), gpc_num(b, hi + 1));
 	else
 		fputs("set autoscale xfix\n", out);
+	/* an event chart's line inside the frame, not over the tic labels */
+	if (c->kind == GP_EVENT && isfinite(c->event_x) && lo < hi &&
+	    (c->event_x < lo || c->event_x > hi)) {
+		double pad = 0.05 * (fmax(hi, c->event_x) - fmin(lo, c->event_x));
+		if (c->event_x < lo)
+			fprintf(out, "set xrange [%s:*]\n", gpc_num(a, c->event_x - pad));
+		else
+			fprintf(out, "set xrange [*:%s]\n", gpc_num(a, c->event_x + pad));
+	}
 	fprintf(out, "set offsets graph 0.03, graph 0.03, graph 0.05, %s\n",
 		c->kind != GP_EVENT && !c->log_y && ylo <= yhi && ylo >= 0 &&
 		ylo - 0.03 * (yhi - ylo) < 0 ? "0" : "graph 0.03");
