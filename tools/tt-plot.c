@@ -7,10 +7,12 @@
  * library's quoting helper; here text is only made valid UTF-8, so that an
  * SVG stays well-formed.  The data never reach a shell. */
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -18,6 +20,7 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "glm.h"
 #include "gnuplot.h"
 #include "group.h"
 #include "joined.h"
@@ -29,7 +32,8 @@
 
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
-	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE,
+	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT, O_LOG, O_EVENT_YEAR,
+	O_FONT_SCALE, O_DPI, O_FIT, O_FACET,
 };
 
 static const struct tt_opt options[] = {
@@ -38,14 +42,29 @@ static const struct tt_opt options[] = {
 	[O_TITLE] = { "title", 0, "TEXT", "chart title (default none)" },
 	[O_XLABEL] = { "xlabel", 0, "TEXT", "x axis label; '' for none (default depends on KIND)" },
 	[O_YLABEL] = { "ylabel", 0, "TEXT", "y axis label; '' for none (default depends on KIND)" },
-	[O_SIZE] = { "size", 0, "WxH", "chart size in pixels (default 800x500; forest and bar grow with their rows)" },
+	[O_SIZE] = { "size", 0, "WxH", "chart size, in pixels or with units cm, mm, in on each side (e.g. 24cm,15cm); default 800x500, forest and bar grow with their rows" },
 	[O_TERM] = { "term", 0, "TERM", "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)" },
 	[O_BAND] = { "band", 0, "TYPE", "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)" },
 	[O_DATE] = { "date", 0, "COL", "step: the events' date column (default 'ratified')" },
 	[O_KEY] = { "key", 'k', "COL", "step: the unit column, each unit counted once per series (default 'iso3' if present)" },
 	[O_XRANGE] = { "xrange", 0, "LO:HI", "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)" },
+	[O_SORT] = { "sort", 0, "ORDER", "forest: estimate (largest on top, default), label (A on top), n (largest on top) or input (first on top)" },
+	[O_LOG] = { "log", 0, NULL, "line: a logarithmic y axis (values <= 0 are left out, with a note)" },
+	[O_EVENT_YEAR] = { "event-year", 0, "LIST", "line: dashed lines at these years (comma-separated), or a column holding each series' event year (e.g. event_year)" },
+	[O_FONT_SCALE] = { "font-scale", 0, "F", "text and line widths times F (default 1)" },
+	[O_DPI] = { "dpi", 0, "N", "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)" },
+	[O_FIT] = { "fit", 0, "MODEL", "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)" },
+	[O_FACET] = { "facet", 0, "COL", "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series" },
 	{ NULL, 0, NULL, NULL },
 };
+
+enum { MAX_SERIES = 12, MAX_PANELS = 64 };	/* a line chart's legend stays readable */
+enum sort_order { SORT_ESTIMATE, SORT_LABEL, SORT_N, SORT_INPUT };
+
+static const char *size_arg, *event_year_arg, *facet_arg;
+static int log_y, fit_model = -1;	/* -1 auto, 0 linear, 1 poisson */
+static enum sort_order sort_order;
+static double font_scale, dpi;
 
 static const char *output_arg, *term_arg, *date_arg = "ratified", *key_arg;
 static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default */
@@ -60,10 +79,35 @@ static void handle(int idx, const char *arg)
 	case O_OUTPUT: output_arg = arg; break;
 	case O_SCRIPT: script_only = 1; break;
 	case O_TITLE: case O_XLABEL: case O_YLABEL: label_arg[idx - O_TITLE] = arg; break;
-	case O_SIZE:
-		if (gp_parse_size(arg, &width, &height) != 0)
-			die_usage("option --size: '%s' is not WxH, each 1 to %d (e.g. 800x500)",
-				  arg, GP_MAX_SIDE);
+	case O_SIZE: size_arg = arg; break;	/* read once --dpi is known */
+	case O_SORT:
+		if (strcmp(arg, "estimate") == 0)
+			sort_order = SORT_ESTIMATE;
+		else if (strcmp(arg, "label") == 0)
+			sort_order = SORT_LABEL;
+		else if (strcmp(arg, "n") == 0)
+			sort_order = SORT_N;
+		else if (strcmp(arg, "input") == 0)
+			sort_order = SORT_INPUT;
+		else
+			die_usage("option --sort: '%s' is not estimate, label, n or input", arg);
+		break;
+	case O_LOG: log_y = 1; break;
+	case O_EVENT_YEAR: event_year_arg = arg; break;
+	case O_FACET: facet_arg = arg; break;
+	case O_FONT_SCALE: case O_DPI: {
+		double v;
+		if (parse_number(arg, strlen(arg), &v) != NUM_OK || !(v > 0) ||
+		    v > (idx == O_DPI ? 10000 : 100))
+			die_usage("option --%s: '%s' is not a number above 0 and at most %d",
+				  options[idx].lname, arg, idx == O_DPI ? 10000 : 100);
+		*(idx == O_DPI ? &dpi : &font_scale) = v;
+		break;
+	}
+	case O_FIT:
+		if (strcmp(arg, "linear") != 0 && strcmp(arg, "poisson") != 0)
+			die_usage("option --fit: '%s' is not linear or poisson", arg);
+		fit_model = strcmp(arg, "poisson") == 0;
 		break;
 	case O_TERM: term_arg = arg; break;
 	case O_BAND:
@@ -211,7 +255,15 @@ static void find_groups(struct input *in, const char *fallback)
 /* The legend or tic text of each group: the values of the group columns
  * that differ between the groups, joined by ", " (all of them when there is
  * only one group); NULL for every group when there are no group columns. */
+static const char **group_labels_but(struct group_table *g, int skip);
+
 static const char **group_labels(struct group_table *g)
+{
+	return group_labels_but(g, -1);
+}
+
+/* the same, leaving out group column number `skip` (-1: none) */
+static const char **group_labels_but(struct group_table *g, int skip)
 {
 	size_t n = group_count(g), nc = group_ncols(g);
 	const char **label = keep(xcalloc(n ? n : 1, sizeof *label));
@@ -219,7 +271,7 @@ static const char **group_labels(struct group_table *g)
 	int any = 0;
 
 	for (size_t k = 0; k < nc; k++)
-		for (size_t i = 1; i < n && !varies[k]; i++) {
+		for (size_t i = 1; i < n && !varies[k] && (int)k != skip; i++) {
 			size_t l0, li;
 			const char *v0 = group_key(g, 0, k, &l0), *vi = group_key(g, i, k, &li);
 			varies[k] = l0 != li || memcmp(v0, vi, l0) != 0;
@@ -231,7 +283,7 @@ static const char **group_labels(struct group_table *g)
 		for (size_t k = 0; k < nc; k++) {
 			size_t l;
 			const char *v = group_key(g, i, k, &l);
-			if (any && !varies[k])
+			if ((any && !varies[k]) || (int)k == skip)
 				continue;
 			s = xgrow(s, &cap, len + l + 3, 1);
 			if (len) {
@@ -358,6 +410,7 @@ static void points_band(const struct points *s, const double **lo, const double 
 /* ---- line -------------------------------------------------------------------- */
 
 static void build_estimates_line(struct input *in, struct gp_chart *c);
+static double cell_or_nan(const struct input *in, const struct csv_row *row, int col);
 
 /* An estimates table led by the time column (tt-panel --model index) has
  * no value column: build_estimates_line draws its estimate. */
@@ -367,22 +420,161 @@ static int estimates_line(const struct csv_header *h)
 	       col_find(h, "estimate") >= 0;
 }
 
+/* A gap in the times breaks the line: where two neighbouring points lie
+ * more than 1.5 times the series' smallest step apart (2008 and 2011 in
+ * yearly data), a missing point goes between them, so the years between
+ * are not drawn as if interpolated. */
+static void break_gaps(struct gp_series *s)
+{
+	double step = INFINITY, *x, *y;
+	size_t n = 0, prev = SIZE_MAX;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!isfinite(s->x[i]))
+			continue;
+		if (prev != SIZE_MAX && s->x[i] > s->x[prev])
+			step = fmin(step, s->x[i] - s->x[prev]);
+		prev = i;
+	}
+	if (!isfinite(step))
+		return;
+	x = keep(xmalloc(2 * s->n * sizeof *x));
+	y = keep(xmalloc(2 * s->n * sizeof *y));
+	prev = SIZE_MAX;
+	for (size_t i = 0; i < s->n; i++) {
+		if (isfinite(s->x[i])) {
+			if (prev != SIZE_MAX && s->x[i] - s->x[prev] > 1.5 * step) {
+				x[n] = (s->x[i] + s->x[prev]) / 2;
+				y[n++] = NAN;
+			}
+			prev = i;
+		}
+		x[n] = s->x[i];
+		y[n++] = s->y[i];
+	}
+	s->x = x;
+	s->y = y;
+	s->n = n;
+}
+
+/* --log: values <= 0 have no place on the axis; they leave a gap */
+static void drop_nonpositive(struct gp_series *s, size_t ns)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; i < ns; i++) {
+		double *y = (double *)s[i].y;
+		for (size_t j = 0; j < s[i].n; j++)
+			if (y[j] <= 0) {
+				y[j] = NAN;
+				dropped++;
+			}
+	}
+	if (dropped)
+		warn("%zu value%s <= 0 left out: a log axis cannot show %s", dropped,
+		     dropped == 1 ? "" : "s", dropped == 1 ? "it" : "them");
+}
+
+/* more than MAX_SERIES lines are not a chart anyone can read */
+static void check_series_count(const struct input *in, size_t n)
+{
+	if (n <= MAX_SERIES)
+		return;
+	die_at(in->file, 0, 0, "a line chart draws at most %d series; the input has %zu "
+	       "(the first is \"%s\"): keep fewer first, e.g. tt-select -w, or draw small "
+	       "multiples with --facet COL", MAX_SERIES, n, group_label(in->groups, 0));
+}
+
+/* --facet: the panel of a group, by the value of its first row */
+static size_t facet_of(const struct input *in, struct strlist *panels,
+		       const struct csv_row *row, int fcol)
+{
+	int k = strlist_find(panels, row->f[fcol], row->len[fcol]);
+
+	if (k >= 0)
+		return (size_t)k;
+	if (panels->n == MAX_PANELS)
+		die_at(row->file, row->line, fcol + 1, "column \"%s\": more than %d values: "
+		       "small multiples draw at most %d panels (keep fewer first, e.g. "
+		       "tt-select -w)", in->h->name[fcol], MAX_PANELS, MAX_PANELS);
+	strlist_push(panels, row->f[fcol], row->len[fcol]);
+	return panels->n - 1;
+}
+
+/* the facet column's place among the group columns (-1: not one) */
+static int facet_group_column(const struct input *in, int fcol)
+{
+	for (size_t k = 0; fcol >= 0 && k < in->ng; k++)
+		if (in->gcols[k] == fcol)
+			return (int)k;
+	return -1;
+}
+
+/* Panels named by their values; each holds at most MAX_SERIES series. */
+static void set_panels(const struct input *in, struct gp_chart *c, size_t *panel,
+		       size_t nseries, struct strlist *panels)
+{
+	size_t *count = xcalloc(panels->n ? panels->n : 1, sizeof *count);
+	const char **names = keep(xcalloc(panels->n ? panels->n : 1, sizeof *names));
+
+	for (size_t i = 0; i < nseries; i++)
+		if (++count[panel[i]] > MAX_SERIES)
+			die_at(in->file, 0, 0, "panel \"%s\" would draw more than %d series: "
+			       "a panel draws at most %d (facet by another column, or keep "
+			       "fewer first)", panels->v[panel[i]], MAX_SERIES, MAX_SERIES);
+	for (size_t p = 0; p < panels->n; p++)
+		names[p] = clean_text(panels->v[p], panels->len[p]);
+	free(count);
+	c->panel = keep(panel);
+	c->panel_names = names;
+	c->npanels = panels->n;
+	strlist_free(panels);
+}
+
+/* --event-year: a list of numbers, or else a column */
+static int event_years_list(struct gp_chart *c)
+{
+	struct strlist l = { 0 };
+	double *v;
+
+	strlist_split(&l, event_year_arg);
+	v = keep(xcalloc(l.n ? l.n : 1, sizeof *v));
+	for (size_t i = 0; i < l.n; i++)
+		if (parse_number(l.v[i], l.len[i], &v[i]) != NUM_OK) {
+			if (i > 0)
+				die_usage("option --event-year: '%s' is not a number", l.v[i]);
+			strlist_free(&l);
+			return 0;
+		}
+	c->event_years = v;
+	c->nevent_years = l.n;
+	strlist_free(&l);
+	return 1;
+}
+
 static void build_line(struct input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
 	int tcol = col_require(h, in->file, opt.time, "time column");
-	int vcol;
+	int vcol, ecol = -1;
 	struct points *acc = NULL;
 	struct gp_series *series;
 	const char **label;
 	struct csv_row *row;
-	size_t nacc = 0, cap = 0;
+	size_t nacc = 0, cap = 0, *panel = NULL;
+	double *event = NULL;
+	int fcol = -1;
+	struct strlist panels = { 0 };
 
 	if (estimates_line(h)) {
 		build_estimates_line(in, c);
 		return;
 	}
 	vcol = col_require(h, in->file, opt.value, "value column");
+	if (event_year_arg && !event_years_list(c))
+		ecol = col_require(h, in->file, event_year_arg, "event year column");
+	if (facet_arg)
+		fcol = col_require(h, in->file, facet_arg, "facet column");
 	find_groups(in, NULL);
 	while (csv_next(in->r, &row)) {
 		size_t g = group_of(in->groups, row);
@@ -391,7 +583,17 @@ static void build_line(struct input *in, struct gp_chart *c)
 		if (g == nacc) {
 			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
 			memset(&acc[nacc++], 0, sizeof *acc);
+			event = xrealloc(event, nacc * sizeof *event);
+			event[g] = NAN;
+			if (fcol >= 0) {
+				panel = xrealloc(panel, nacc * sizeof *panel);
+				panel[g] = facet_of(in, &panels, row, fcol);
+			} else {
+				check_series_count(in, nacc);
+			}
 		}
+		if (ecol >= 0 && isnan(event[g]))
+			event[g] = cell_or_nan(in, row, ecol);
 		/* a missing value is a gap in the line; without a time it
 		 * has no place, and no gap to make */
 		if (cell_number(h, row, vcol, &y)) {
@@ -402,14 +604,23 @@ static void build_line(struct input *in, struct gp_chart *c)
 		t = time_of(in, row, tcol);
 		points_add(&acc[g], t, y);
 	}
-	label = group_labels(in->groups);
+	label = group_labels_but(in->groups, facet_group_column(in, fcol));
 	series = keep(xcalloc(nacc ? nacc : 1, sizeof *series));
 	for (size_t g = 0; g < nacc; g++) {
 		points_to_series(&acc[g], &series[g], group_name(in->groups, g), h->name[tcol]);
 		free(acc[g].p);
 		series[g].name = label[g];
+		break_gaps(&series[g]);
 	}
+	if (fcol >= 0)
+		set_panels(in, c, panel, nacc, &panels);
 	free(acc);
+	if (log_y)
+		drop_nonpositive(series, nacc);
+	if (ecol >= 0)
+		c->series_event = keep(event);
+	else
+		free(event);
 	c->series = series;
 	c->nseries = nacc;
 	c->xlabel = h->name[tcol];
@@ -443,14 +654,59 @@ static double drawn(double y)
 	return strtod(buf, NULL);
 }
 
+/* A curve of the linear predictor b0 + b1 r (+ b2 + b3 r after) over
+ * rel_year lo..hi, exp'd on the Poisson scale: 2 points for a line, 24
+ * for a curve. */
+static void fit_curve(struct gp_series *s, const double b[4], int post, double lo,
+		      double hi, double event_x, int poisson)
+{
+	size_t n = poisson && hi > lo ? 24 : 2;
+	double *x = keep(xmalloc(n * sizeof *x)), *y = keep(xmalloc(n * sizeof *y));
+
+	for (size_t i = 0; i < n; i++) {
+		double r = i + 1 == n ? hi : lo + (hi - lo) * (double)i / (double)(n - 1);
+		double eta = b[0] + b[1] * r + (post ? b[2] + b[3] * r : 0);
+		x[i] = drawn(event_x + r);
+		y[i] = drawn(poisson ? exp(eta) : eta);
+	}
+	s->x = x;
+	s->y = y;
+	s->n = n;
+}
+
+/* log E[y] = b0 + b1 r + b2 D + b3 D r by Poisson regression (glm.h) */
+static int poisson_its(const double *rel, const double *post, const double *y, size_t n,
+		       double b[4])
+{
+	double *X = xmalloc(4 * (n ? n : 1) * sizeof *X);
+	struct glm_fit fit;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		X[4 * i] = 1;
+		X[4 * i + 1] = rel[i];
+		X[4 * i + 2] = post[i];
+		X[4 * i + 3] = post[i] * rel[i];
+	}
+	rc = glm_fit_dense(GLM_POISSON, y, X, n, 4, NULL, 0, &fit);
+	free(X);
+	if (rc == GLM_OK)
+		for (int k = 0; k < 4; k++)
+			b[k] = fit.aliased[k] ? 0 : fit.coef[k];
+	glm_fit_free(&fit);
+	return rc;
+}
+
 /* The segmented regression y = b0 + b1 r + b2 D + b3 D r of tt-prepost
- * (regress.h its()); only the coefficients are drawn, so the lag and level
- * do not matter.  The segments span the observed pre and post rel_years. */
+ * (regress.h its()), or its Poisson form for a count; only the
+ * coefficients are drawn, so the lag and level do not matter.  The curves
+ * span the observed pre and post rel_years; the pre-event one carried on
+ * over the post years is the counterfactual. */
 static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_chart *c,
-			 const char *who)
+			 const char *who, int poisson)
 {
 	double *rel = xmalloc(3 * (n ? n : 1) * sizeof *rel), *post = rel + n, *y = post + n;
-	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY }, b[4];
 	size_t count[2] = { 0, 0 };
 	struct its_fit fit;
 	int rc;
@@ -466,8 +722,8 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 		count[side]++;
 	}
 	rc = its(rel, post, y, n, 0, 0.95, &fit);
-	free(rel);
 	if (rc != REGRESS_OK && rc != REGRESS_CONSTANT_Y && rc != REGRESS_NO_DF) {
+		free(rel);
 		if (rc == REGRESS_TOO_FEW)
 			warn("%s: %zu pre and %zu post observations: no segmented fit "
 			     "(it needs 3 on each side)", who, count[0], count[1]);
@@ -475,17 +731,46 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 			warn("%s: no segmented fit: %s", who, regress_status_str(rc));
 		return;
 	}
-	{
-		double b0 = fit.b[ITS_INTERCEPT].estimate, b1 = fit.b[ITS_PRE_SLOPE].estimate;
-		double b2 = fit.b[ITS_LEVEL].estimate, b3 = fit.b[ITS_SLOPE].estimate;
-
-		c->fit_pre = (struct gp_segment){
-			event_x + lo[0], drawn(b0 + b1 * lo[0]),
-			event_x + hi[0], drawn(b0 + b1 * hi[0]) };
-		c->fit_post = (struct gp_segment){
-			event_x + lo[1], drawn(b0 + b2 + (b1 + b3) * lo[1]),
-			event_x + hi[1], drawn(b0 + b2 + (b1 + b3) * hi[1]) };
+	b[0] = fit.b[ITS_INTERCEPT].estimate;
+	b[1] = fit.b[ITS_PRE_SLOPE].estimate;
+	b[2] = fit.b[ITS_LEVEL].estimate;
+	b[3] = fit.b[ITS_SLOPE].estimate;
+	if (poisson) {
+		int prc = poisson_its(rel, post, y, n, b);
+		if (prc != GLM_OK) {
+			warn("%s: no Poisson fit (%s): the linear fit is drawn", who,
+			     glm_status_str(prc));
+			poisson = 0;
+			b[0] = fit.b[ITS_INTERCEPT].estimate;
+			b[1] = fit.b[ITS_PRE_SLOPE].estimate;
+			b[2] = fit.b[ITS_LEVEL].estimate;
+			b[3] = fit.b[ITS_SLOPE].estimate;
+		}
 	}
+	free(rel);
+	if (!poisson) {
+		c->fit_pre = (struct gp_segment){
+			event_x + lo[0], drawn(b[0] + b[1] * lo[0]),
+			event_x + hi[0], drawn(b[0] + b[1] * hi[0]) };
+		c->fit_post = (struct gp_segment){
+			event_x + lo[1], drawn(b[0] + b[2] + (b[1] + b[3]) * lo[1]),
+			event_x + hi[1], drawn(b[0] + b[2] + (b[1] + b[3]) * hi[1]) };
+	} else {
+		fit_curve(&c->curve_pre, b, 0, lo[0], hi[0], event_x, 1);
+		fit_curve(&c->curve_post, b, 1, lo[1], hi[1], event_x, 1);
+		c->fit_label = "segmented fit (Poisson)";
+	}
+	/* from the last pre year on, so the dashed line leaves the fit */
+	fit_curve(&c->counterfactual, b, 0, hi[0], hi[1], event_x, poisson);
+}
+
+/* a count: every value a whole number >= 0 */
+static int all_counts(const struct its_obs *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (o[i].y < 0 || o[i].y != floor(o[i].y))
+			return 0;
+	return n > 0;
 }
 
 static void build_prepost(struct input *in, struct gp_chart *c)
@@ -534,6 +819,7 @@ static void build_prepost(struct input *in, struct gp_chart *c)
 		series->name = group_labels(in->groups)[0];
 		points_to_series(&pts, series, group_name(in->groups, 0), h->name[tcol]);
 		free(pts.p);
+		break_gaps(series);
 	} else {
 		free(pts.p);
 	}
@@ -542,7 +828,9 @@ static void build_prepost(struct input *in, struct gp_chart *c)
 		snprintf(label, 48, "event %g", event_x);
 		c->event_x = event_x;
 		c->event_label = label;
-		fit_segments(o, n, event_x, c, group_name(in->groups, 0));
+		c->count = all_counts(o, n);
+		fit_segments(o, n, event_x, c, group_name(in->groups, 0),
+			     fit_model < 0 ? c->count : fit_model);
 	} else if (group_count(in->groups) == 1) {
 		warn("%s: no row has an event (rel_year or event_year): no event line, no fit",
 		     group_name(in->groups, 0));
@@ -756,6 +1044,12 @@ static void build_estimates_line(struct input *in, struct gp_chart *c)
 	size_t nacc = 0, cap = 0, matched = 0;
 	struct term_rows t;
 
+	if (facet_arg)
+		die_usage("option --facet draws a long table (a value column), not an "
+			  "estimates table");
+	if (event_year_arg && !event_years_list(c))
+		die_usage("option --event-year: an estimates table takes years "
+			  "(e.g. 2003,2008), not a column");
 	term_rows_init(&t, in, NULL);
 	find_groups(in, NULL);
 	while (csv_next(in->r, &row)) {
@@ -785,8 +1079,15 @@ static void build_estimates_line(struct input *in, struct gp_chart *c)
 		points_band(&acc[g], &lo[g], &hi[g]);
 		free(acc[g].p);
 		series[g].name = label[g];
+		if (log_y)	/* a bound <= 0 has no place either: no band there */
+			for (size_t j = 0; j < series[g].n; j++)
+				if (lo[g][j] <= 0 || hi[g][j] <= 0)
+					((double *)lo[g])[j] = ((double *)hi[g])[j] = NAN;
 	}
 	free(acc);
+	check_series_count(in, nacc);
+	if (log_y)
+		drop_nonpositive(series, nacc);
 	c->band_lo = lo;
 	c->band_hi = hi;
 	c->series = series;
@@ -854,20 +1155,225 @@ static struct gp_estimate *read_group_rows(struct input *in, struct term_rows *t
 	return est;
 }
 
+/* ---- forest ---- */
+
+/* The rows of one term, by group index (a group may lack the term). */
+struct forest_set {
+	struct group_row *rows;
+	const char **name;	/* from the name column, NULL: none */
+	double *n;
+	size_t cap;
+	size_t matched;
+};
+
+struct forest_cols {
+	int est, lo, hi, name, n;
+};
+
+static void forest_put(struct input *in, struct forest_set *s, const struct csv_row *row,
+		       const struct forest_cols *fc, size_t g)
+{
+	if (g >= s->cap) {
+		size_t old = s->cap;
+		s->cap = g + 16;
+		s->rows = xrealloc(s->rows, s->cap * sizeof *s->rows);
+		s->name = xrealloc(s->name, s->cap * sizeof *s->name);
+		s->n = xrealloc(s->n, s->cap * sizeof *s->n);
+		memset(s->rows + old, 0, (s->cap - old) * sizeof *s->rows);
+		memset(s->name + old, 0, (s->cap - old) * sizeof *s->name);
+	}
+	if (s->rows[g].seen)
+		die_at(row->file, row->line, 0, "group \"%s\" also on line %ld: forest "
+		       "charts draw one row per group (keep one first, e.g. one year "
+		       "with tt-select --from Y --to Y, or name more group columns "
+		       "with -g)", group_label(in->groups, g), s->rows[g].line);
+	s->rows[g] = (struct group_row){ { NULL, NAN, cell_or_nan(in, row, fc->est),
+					   cell_or_nan(in, row, fc->lo),
+					   cell_or_nan(in, row, fc->hi) }, row->line, 1 };
+	s->name[g] = fc->name >= 0 && !is_missing(row->f[fc->name], row->len[fc->name])
+		? clean_text(row->f[fc->name], row->len[fc->name]) : NULL;
+	s->n[g] = cell_or_nan(in, row, fc->n);
+	s->matched++;
+}
+
+static void forest_set_free(struct forest_set *s)
+{
+	free(s->rows);
+	free(s->name);
+	free(s->n);
+}
+
+/* A pooled row: its first group column reads ALL (tt-prepost --pooled),
+ * all or pooled. */
+static int is_pooled_row(const struct input *in, const struct csv_row *row)
+{
+	int c;
+
+	if (in->ng == 0)
+		return 0;
+	c = in->gcols[0];
+	return (row->len[c] == 3 && strncasecmp(row->f[c], "all", 3) == 0) ||
+	       (row->len[c] == 6 && strncasecmp(row->f[c], "pooled", 6) == 0);
+}
+
+struct pooled_row {
+	char *term;
+	struct gp_estimate e;
+	double n;
+};
+
+/* the pooled row of the term drawn: its term, or pooled_TERM (tt-prepost
+ * --pooled writes pooled_diff beside the groups' diff) */
+static void pick_pooled(struct gp_chart *c, struct pooled_row *p, size_t np, const char *term)
+{
+	for (int pass = 0; pass < 2 && !c->pooled; pass++)
+		for (size_t i = 0; i < np && !c->pooled; i++) {
+			const char *want = p[i].term;
+			if (pass == 1 && strncmp(want, "pooled_", 7) == 0)
+				want += 7;
+			if (term && strcmp(want, term) == 0 && isfinite(p[i].e.estimate)) {
+				struct gp_estimate *e = keep(xmalloc(sizeof *e));
+				*e = p[i].e;
+				c->pooled = e;
+				c->pooled_n = p[i].n;
+			}
+		}
+	for (size_t i = 0; i < np; i++)
+		free(p[i].term);
+	free(p);
+}
+
+struct forest_item {
+	struct gp_estimate e;
+	double n;
+	size_t order;
+};
+
+static int by_label(const void *a, const void *b)
+{
+	const struct forest_item *p = a, *q = b;
+	int c = strcmp(p->e.label, q->e.label);
+
+	return c ? c : (p->order > q->order) - (p->order < q->order);
+}
+
+/* largest n first, a missing n last */
+static int by_n(const void *a, const void *b)
+{
+	const struct forest_item *p = a, *q = b;
+
+	if (p->n != q->n && !(isnan(p->n) && isnan(q->n))) {
+		if (isnan(p->n) || isnan(q->n))
+			return isnan(p->n) ? 1 : -1;
+		return p->n > q->n ? -1 : 1;
+	}
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+/* --sort: estimate is the chart's own order; the others are the rows'
+ * order from the top, which the chart keeps */
+static void forest_order(struct gp_estimate *est, double *rn, size_t n, struct gp_chart *c)
+{
+	struct forest_item *it;
+
+	c->keep_order = sort_order != SORT_ESTIMATE;
+	if (sort_order == SORT_ESTIMATE || sort_order == SORT_INPUT || n == 0)
+		return;
+	it = xmalloc(n * sizeof *it);
+	for (size_t i = 0; i < n; i++)
+		it[i] = (struct forest_item){ est[i], rn[i], i };
+	xqsort(it, n, sizeof *it, sort_order == SORT_LABEL ? by_label : by_n);
+	for (size_t i = 0; i < n; i++) {
+		est[i] = it[i].e;
+		rn[i] = it[i].n;
+	}
+	free(it);
+}
+
 static void build_forest(struct input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
-	int ecol = col_require(h, in->file, "estimate", "column");
-	int lcol = col_find(h, "conf_low"), hcol = col_find(h, "conf_high");
+	struct forest_cols fc = { col_require(h, in->file, "estimate", "column"),
+				  col_find(h, "conf_low"), col_find(h, "conf_high"), -1, -1 };
+	static const char *const names[] = { "country", "name", "un_name" };
+	struct forest_set set[2];	/* the term asked (or first seen); diff */
+	struct pooled_row *pooled = NULL;
+	size_t npooled = 0, cap_pooled = 0, n, use;
 	struct term_rows t;
+	struct csv_row *row;
+	const char **label;
+	struct gp_estimate *est;
+	double *rn;
 
-	if (lcol < 0 || hcol < 0)
-		lcol = hcol = -1;
+	memset(set, 0, sizeof set);
+	if (fc.lo < 0 || fc.hi < 0)
+		fc.lo = fc.hi = -1;
+	for (size_t i = 0; i < 3 && fc.name < 0; i++)
+		fc.name = col_find(h, names[i]);
+	fc.n = col_find(h, "n_treated") >= 0 ? col_find(h, "n_treated") : col_find(h, "n");
 	term_rows_init(&t, in, NULL);
 	find_groups(in, NULL);
-	c->rows = read_group_rows(in, &t, ecol, lcol, hcol, "forest", &c->nrows);
+	while (csv_next(in->r, &row)) {
+		int m, diff;
+
+		if (is_pooled_row(in, row)) {
+			pooled = xgrow(pooled, &cap_pooled, npooled + 1, sizeof *pooled);
+			pooled[npooled++] = (struct pooled_row){
+				t.term_col >= 0 ? xstrndup(row->f[t.term_col], row->len[t.term_col])
+						: xstrdup(""),
+				{ "pooled", NAN, cell_or_nan(in, row, fc.est),
+				  cell_or_nan(in, row, fc.lo), cell_or_nan(in, row, fc.hi) },
+				cell_or_nan(in, row, fc.n) };
+			continue;
+		}
+		m = term_matches(&t, row);
+		diff = !term_arg && t.term_col >= 0 && field_is(row, t.term_col, "diff");
+		if (!m && !diff)
+			continue;
+		size_t g = group_of(in->groups, row);
+		if (in->ng == 0 && set[m ? 0 : 1].matched)
+			die_at(row->file, row->line, 0, "another row like line %ld: with no "
+			       "group columns forest charts draw one row (name them with -g)",
+			       set[m ? 0 : 1].rows[0].line);
+		if (m)
+			forest_put(in, &set[0], row, &fc, g);
+		if (diff)
+			forest_put(in, &set[1], row, &fc, g);
+	}
+	/* a tt-prepost table: the difference, not the first term (mean_pre) */
+	use = set[1].matched && !(t.term && strcmp(t.term, "diff") == 0) ? 1 : 0;
+	if (use == 1) {
+		t.term = "diff";
+		t.first_seen = 0;
+	} else {
+		check_term(in, &t, set[0].matched, "forest");
+	}
+	label = group_labels(in->groups);
+	n = group_count(in->groups);
+	est = keep(xcalloc(n ? n : 1, sizeof *est));
+	rn = keep(xcalloc(n ? n : 1, sizeof *rn));
+	{
+		size_t k = 0;
+		for (size_t g = 0; g < n && g < set[use].cap; g++) {
+			if (!set[use].rows[g].seen)
+				continue;
+			est[k] = set[use].rows[g].e;
+			est[k].label = set[use].name[g] ? set[use].name[g]
+							: label[g] ? label[g] : "";
+			rn[k++] = set[use].n[g];
+		}
+		n = k;
+	}
+	forest_set_free(&set[0]);
+	forest_set_free(&set[1]);
+	note_left_out(est, n, h->name[fc.est]);
 	term_rows_done(&t);
-	c->xlabel = t.term ? t.term : h->name[ecol];
+	pick_pooled(c, pooled, npooled, t.term);
+	forest_order(est, rn, n, c);
+	c->rows = est;
+	c->nrows = n;
+	c->row_n = fc.n >= 0 ? rn : NULL;
+	c->xlabel = t.term ? t.term : h->name[fc.est];
 }
 
 /* bar: the value column, or estimate in an estimates table */
@@ -1137,10 +1643,10 @@ static const struct kind {
 	unsigned opts;		/* which of our kind-specific options it takes */
 	void (*build)(struct input *, struct gp_chart *);
 } kinds[] = {
-	{ "line", GP_LINE, 0, build_line },
-	{ "prepost", GP_PREPOST, 0, build_prepost },
+	{ "line", GP_LINE, 1u << O_LOG | 1u << O_EVENT_YEAR | 1u << O_FACET, build_line },
+	{ "prepost", GP_PREPOST, 1u << O_FIT, build_prepost },
 	{ "event", GP_EVENT, 1u << O_TERM | 1u << O_BAND, build_event },
-	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE, build_forest },
+	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE | 1u << O_SORT, build_forest },
 	{ "bar", GP_BAR, 1u << O_TERM, build_bar },
 	{ "step", GP_STEP, 1u << O_DATE | 1u << O_KEY, build_step },
 	{ "synth", GP_SYNTH, 0, build_synth },
@@ -1156,7 +1662,8 @@ static const struct kind *find_kind(const char *name)
 
 static void check_options(const struct kind *k, struct gp_page *page)
 {
-	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE };
+	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT,
+					O_LOG, O_EVENT_YEAR, O_FIT, O_FACET };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
 		unsigned bit = 1u << specific[i];
@@ -1166,9 +1673,15 @@ static void check_options(const struct kind *k, struct gp_page *page)
 	}
 	if (output_arg && gp_terminal_for_path(output_arg, &page->term) != 0)
 		die_usage("option --output: '%s' does not end in .png, .svg or .pdf", output_arg);
+	if (size_arg && gp_parse_page_size(size_arg, dpi, &width, &height) != 0)
+		die_usage("option --size: '%s' is not WxH, each side a number with an "
+			  "optional unit (px, cm, mm, in) and 1 to %d pixels (e.g. 800x500, "
+			  "24cm,15cm)", size_arg, GP_MAX_SIDE);
 	page->output = output_arg;
 	page->width = width;
 	page->height = height;
+	page->font_scale = font_scale;
+	page->dpi = dpi;
 }
 
 /* Without --size, a forest grows with its rows and a bar chart with its
@@ -1176,17 +1689,36 @@ static void check_options(const struct kind *k, struct gp_page *page)
 static void fit_page(const struct gp_chart *c, struct gp_page *page)
 {
 	size_t n = 0;
+	double px = dpi > 0 ? dpi / 96 : 1;
 
 	if (given & 1u << O_SIZE)
 		return;
 	for (size_t i = 0; i < c->nrows; i++)
 		n += isfinite(c->rows[i].estimate) != 0;
+	if (c->pooled)		/* the pooled row and the blank row above it */
+		n += 2;
 	if (c->kind == GP_FOREST && 120 + 18 * n > GP_DEFAULT_HEIGHT)
 		page->height = (int)(120 + 18 * (n < 1000 ? n : 1000));
 	if (c->kind == GP_BAR && 160 + 22 * n > GP_DEFAULT_WIDTH)
 		page->width = (int)(160 + 22 * (n < 800 ? n : 800));
 	if (c->kind == GP_SYNTH)	/* two panels */
 		page->height = 760;
+	if (c->npanels > 1) {	/* small multiples: about 280x210 a panel */
+		size_t cols = 1, rows;
+		while (cols * cols < c->npanels)
+			cols++;
+		rows = (c->npanels + cols - 1) / cols;
+		page->width = (int)(cols * 280 > GP_DEFAULT_WIDTH ? cols * 280 : GP_DEFAULT_WIDTH);
+		page->height = (int)(rows * 210 + 40 > GP_DEFAULT_HEIGHT ? rows * 210 + 40
+					: GP_DEFAULT_HEIGHT);
+	}
+	/* --dpi without --size: the default size, at that resolution */
+	if (px != 1) {
+		double w = (page->width ? page->width : GP_DEFAULT_WIDTH) * px;
+		double h = (page->height ? page->height : GP_DEFAULT_HEIGHT) * px;
+		page->width = (int)fmin(floor(w + 0.5), GP_MAX_SIDE);
+		page->height = (int)fmin(floor(h + 0.5), GP_MAX_SIDE);
+	}
 }
 
 /* --title, --xlabel, --ylabel replace the kind's defaults; '' removes */
@@ -1305,7 +1837,7 @@ static void draw_text(struct gp_page *page, const char *chart)
 int main(int argc, char **argv)
 {
 	int first = opts_parse(argc, argv, &tool);
-	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL };
+	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL, 0, 0 };
 	struct gp_chart chart;
 	const struct kind *k;
 	struct input in = { 0 };
@@ -1324,6 +1856,8 @@ int main(int argc, char **argv)
 	gp_chart_init(&chart, k->gp);
 	chart.range_lo = range_lo;
 	chart.range_hi = range_hi;
+	chart.hover = page.term == GP_TERM_SVG && page.output;
+	chart.log_y = log_y;
 	k->build(&in, &chart);
 	set_labels(&chart);
 	fit_page(&chart, &page);

@@ -228,6 +228,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	chart.event_label = text_or_null(t, nt, 3);
 	chart.band_label = text_or_null(t, nt, 4);
 	page.term = terms[(flags >> 3) & 3];
+	page.font_scale = flags & 0x80 ? 2.5 : 0;
+	page.dpi = flags & 0x80 ? 254 : 0;
+	chart.hover = (flags & 0x40) != 0;	/* hover texts hold the labels too */
+	chart.log_y = (flags & 0x80) != 0;
 	page.width = (int)next_count(&num) * 100;
 	page.height = (int)next_count(&num) * 50;
 	page.output = page.term == GP_TERM_DUMB ? NULL :

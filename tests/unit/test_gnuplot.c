@@ -1,4 +1,4 @@
-/* tools/lib/gnuplot.c: quoting, data blocks, script text, and real gnuplot
+/* tools/lib/gnuplot*.c: quoting, data blocks, script text, and real gnuplot
  * runs.  The references are gnuplot 5.4 itself (it must print back exactly
  * the text we quoted, run nothing, and write the files) and, where gnuplot
  * is not needed, a model of the two passes of gnuplot 5.4 that read a
@@ -401,7 +401,7 @@ static void test_pages(void)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
-	struct gp_page page = { GP_TERM_SVG, 640, 480, "|touch x.svg" };
+	struct gp_page page = { GP_TERM_SVG, 640, 480, "|touch x.svg", 0, 0 };
 
 	CHECK(gp_terminal_for_path("a.png", &t) == 0 && t == GP_TERM_PNG);
 	CHECK(gp_terminal_for_path("dir/A.SVG", &t) == 0 && t == GP_TERM_SVG);
@@ -451,6 +451,32 @@ static struct gp_series series[3];
 static struct gp_estimate rows[6];
 
 /* A chart of `kind` whose every text is hostile (indices into hostile[]). */
+/* every line of the $tt_h blocks has two " (by offsets: gcc 12 takes
+ * pointers into text for dangling ones once the caller frees it) */
+static int hover_lines_ok(const char *text)
+{
+	size_t i = 0, n = strlen(text);
+	int in_block = 0;
+
+	while (i < n) {
+		size_t eol = i, quotes = 0;
+		while (eol < n && text[eol] != '\n')
+			eol++;
+		if (strncmp(text + i, "$tt_h", 5) == 0)
+			in_block = 1;
+		else if (strncmp(text + i, "EOD", 3) == 0)
+			in_block = 0;
+		else if (in_block) {
+			for (size_t j = i; j < eol; j++)
+				quotes += text[j] == '"';
+			if (quotes != 2)
+				return 0;
+		}
+		i = eol + 1;
+	}
+	return 1;
+}
+
 static void hostile_chart(struct gp_chart *c, enum gp_kind kind)
 {
 	static const double rel[] = { -3, -2, -1, 0, 1, 2 };
@@ -581,11 +607,13 @@ static void test_chart_text(void)
 	free(text);
 
 	/* forest: sorted by estimate, smallest at y = 1; the row without an
-	 * interval is a bare point (its limits equal the estimate) */
+	 * interval is a point of its own ("no CI"), never a zero-width bar */
 	hostile_chart(&c, GP_FOREST);
 	text = chart_text(&c, &err);
-	CHECK(strstr(text, "1 -0.5 -1 0.25\n2 0 -0.5 0.75\n3 0.25 -0.25 1\n"
-			   "4 0.75 0.75 0.75\n5 1.25 0.75 2\n6 2.5 2 3.25\n") != NULL);
+	CHECK(strstr(text, "-0.5 1 -1 0.25\n0 2 -0.5 0.75\n0.25 3 -0.25 1\n"
+			   "1.25 5 0.75 2\n2.5 6 2 3.25\n") != NULL);
+	CHECK(strstr(text, "$tt_noci << EOD\n0.75 4\nEOD\n") != NULL);
+	CHECK(strstr(text, "title 'no CI'") != NULL);
 	{
 		char *q = gp_quote(hostile[6]);	/* estimate -0.5: first */
 		char want[512];
@@ -599,9 +627,23 @@ static void test_chart_text(void)
 	hostile_chart(&c, GP_EVENT);
 	text = chart_text(&c, &err);
 	CHECK(strstr(text, "-0.5, graph 0 to first -0.5, graph 1") != NULL);
-	CHECK(strstr(text, "$tt_band << EOD\n-3 -0.25 1\n") != NULL);
+	CHECK(strstr(text, "$tt_band_pre << EOD\n-3 -0.25 1\n") != NULL);
 	CHECK(strstr(text, "1 2 3.25\nEOD\n") != NULL);
+	CHECK(strstr(text, "$tt_alone << EOD\n2 0.75\nEOD\n") != NULL);
 	free(text);
+
+	/* hover texts: each a data line "x y \"TEXT\"" whose TEXT holds no "
+	 * (a data line cannot escape one), whatever the labels hold */
+	for (int k = 0; k < 3; k++) {
+		static const enum gp_kind hk[] = { GP_LINE, GP_FOREST, GP_EVENT };
+		hostile_chart(&c, hk[k]);
+		c.hover = 1;
+		text = chart_text(&c, &err);
+		CHECK(err == NULL);
+		CHECK(strstr(text, "with labels hypertext") != NULL);
+		CHECK(hover_lines_ok(text));
+		free(text);
+	}
 
 	/* nothing to plot */
 	gp_chart_init(&c, GP_LINE);
@@ -694,7 +736,7 @@ static void test_synth_chart(void)
 
 static int run_text(const char *script, const char *output, char **msg)
 {
-	struct gp_page page = { GP_TERM_DUMB, 0, 0, output };
+	struct gp_page page = { GP_TERM_DUMB, 0, 0, output, 0, 0 };
 
 	if (output)
 		gp_terminal_for_path(output, &page.term);

@@ -67,6 +67,12 @@ struct gp_page {
 	int width, height;	/* pixels; 0 = default.  pdf: 96 px per inch;
 				 * dumb: 10 px per column, 20 px per row */
 	const char *output;	/* file name; NULL: dumb on stdout */
+	/* 0 = default.  font_scale multiplies the font (10 pt) and the line
+	 * widths; dpi (default 96) is the resolution the pixel size was
+	 * computed at: png and svg scale their text and lines by dpi/96, so
+	 * that a 2400x1500 chart at 254 dpi reads as an 800x500 one at 96;
+	 * pdf takes its size in inches as pixels / dpi */
+	double font_scale, dpi;
 };
 
 /* .png pngcairo, .svg svg, .pdf pdfcairo (extension case-insensitive);
@@ -75,6 +81,11 @@ int gp_terminal_for_path(const char *path, enum gp_terminal *term);
 
 /* "WxH" (also "W,H"), each 1..GP_MAX_SIDE; returns -1 when malformed */
 int gp_parse_size(const char *text, int *width, int *height);
+
+/* "WxH" with a unit on each side or none: px (default), cm, mm or in,
+ * converted to pixels at `dpi` (e.g. "24cm,15cm" at 254 dpi: 2400x1500);
+ * each side 1..GP_MAX_SIDE pixels; returns -1 when malformed */
+int gp_parse_page_size(const char *text, double dpi, int *width, int *height);
 
 /* `set encoding`, `set terminal`, and `set output` naming page->output */
 void gp_write_header(FILE *out, const struct gp_page *page);
@@ -100,6 +111,7 @@ struct gp_estimate {
 
 struct gp_segment { double x0, y0, x1, y1; };	/* any NaN: not drawn */
 
+
 struct gp_chart {
 	enum gp_kind kind;
 	const char *title, *xlabel, *ylabel;	/* NULL or "" for none */
@@ -124,6 +136,41 @@ struct gp_chart {
 	/* forest: the estimate axis (NaN: fitted to the data, with 0); intervals
 	 * reaching past it are cut at the frame */
 	double range_lo, range_hi;
+
+	/* ---- additions: all zero / NULL / NaN by gp_chart_init ---- */
+	/* svg only: every data point carries a hover text ("label, x: y"),
+	 * drawn `with labels hypertext` and turned into <title> elements by
+	 * gnuplot_run (see fix_svg) */
+	int hover;
+	/* line: the y axis logarithmic (values <= 0 must be NaN already) */
+	int log_y;
+	/* line: dashed grey vertical lines at these x, labelled with the x;
+	 * series_event[i] (NULL: none; NaN: none): a dotted vertical line in
+	 * series i's colour */
+	const double *event_years;
+	size_t nevent_years;
+	const double *series_event;
+	/* line: small multiples, one panel per name (npanels > 0): series i
+	 * goes into panel[i]; the panels share the x range, each has its own
+	 * y range and title */
+	const size_t *panel;
+	const char *const *panel_names;
+	size_t npanels;
+	/* prepost: the fitted curves (n > 0 replaces fit_pre and fit_post),
+	 * and the pre-period fit carried past the event as a dashed line (the
+	 * counterfactual); count: the y axis starts at 0 */
+	struct gp_series curve_pre, curve_post, counterfactual;
+	const char *fit_label;	/* NULL: "segmented fit" */
+	int count;
+	/* forest: n per row (NULL: none); the pooled row (NULL: none), drawn
+	 * as a diamond under the others; sort: 0 by estimate (largest on
+	 * top), 1 as given (first on top) */
+	const double *row_n;
+	const struct gp_estimate *pooled;
+	double pooled_n;
+	int keep_order;
+	/* event: rows with rel_year < 0 (pre) and >= 0 (post) drawn in two
+	 * colours; rows with an estimate but no interval as points apart */
 };
 
 /* Sets kind, clears the rest; event_x and the segments become NaN, except

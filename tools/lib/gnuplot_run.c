@@ -1,0 +1,665 @@
+/* Running gnuplot: a constant command line and no shell, the script through
+ * a pipe, the chart written to a temporary file renamed when gnuplot
+ * succeeded, and what its files need after it (fix_svg, fix_pdf). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "gnuplot.h"
+#include "gnuplot_int.h"
+#include "strbuf.h"
+
+
+/* ---- running gnuplot -------------------------------------------------------- */
+
+static char *msgf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = gpc_format_va(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Where the output goes: its directory (gnuplot runs there) and the
+ * temporary file we let gnuplot write. */
+struct target {
+	char *dir;	/* NULL: dumb on stdout */
+	char *tmp_name;	/* within dir, plain characters only */
+	char *tmp_path;	/* dir/tmp_name, for us */
+};
+
+static void target_free(struct target *t)
+{
+	free(t->dir);
+	free(t->tmp_name);
+	free(t->tmp_path);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Creates the temporary file (mode 0666 less umask, as the chart itself
+ * would get), so that no one else can take the name before gnuplot opens it. */
+static int target_open(struct target *t, const char *output, char **message)
+{
+	static unsigned serial;
+	const char *base = strrchr(output, '/');
+	int err = EEXIST;
+
+	base = base ? base + 1 : output;
+	if (!*base) {
+		*message = msgf("%s: not a file name", output);
+		return -1;
+	}
+	t->dir = dir_of(output);
+	for (int tries = 0; tries < 100; tries++) {
+		int fd;
+		free(t->tmp_name);
+		free(t->tmp_path);
+		t->tmp_name = msgf(".tt-plot-%ld-%u.tmp", (long)getpid(), serial++);
+		t->tmp_path = msgf("%s/%s", t->dir, t->tmp_name);
+		fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		err = errno;
+		if (err != EEXIST)
+			break;
+	}
+	*message = msgf("cannot create a file in %s: %s", t->dir, strerror(err));
+	free(t->tmp_path);
+	t->tmp_path = NULL;
+	return -1;
+}
+
+static int set_cloexec(int fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+	return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+static int make_pipe(int fd[2])
+{
+	if (pipe(fd) != 0)
+		return -1;
+	if (set_cloexec(fd[0]) != 0 || set_cloexec(fd[1]) != 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	return 0;
+}
+
+/* What the child tells us when it could not get as far as gnuplot. */
+struct child_report {
+	int step;	/* 'c' chdir, 'd' descriptors, 'e' exec */
+	int err;
+};
+
+static void child_fail(int report_fd, int step)
+{
+	struct child_report r = { step, errno };
+	ssize_t n = write(report_fd, &r, sizeof r);
+	(void)n;
+	_exit(127);
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only.
+ * The pipe ends are first copied above 2, in case the tool runs with a
+ * standard descriptor closed and pipe() handed out 0, 1 or 2. */
+static void child_exec(const char *dir, int in_fd, int err_fd, int report_fd,
+		       int stdout_to_err)
+{
+	static char *const argv[] = { "gnuplot", "-d", "/dev/stdin", NULL };
+
+	report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 3);
+	in_fd = fcntl(in_fd, F_DUPFD_CLOEXEC, 3);
+	err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, 3);
+	if (report_fd < 0)
+		_exit(127);
+	if (in_fd < 0 || err_fd < 0)
+		child_fail(report_fd, 'd');
+	if (dir && chdir(dir) != 0)
+		child_fail(report_fd, 'c');
+	if (dup2(in_fd, 0) < 0 || dup2(err_fd, 2) < 0 ||
+	    (stdout_to_err && dup2(err_fd, 1) < 0))
+		child_fail(report_fd, 'd');
+	execvp(argv[0], argv);
+	child_fail(report_fd, 'e');
+}
+
+/* Sends the script while collecting stderr, so that neither side can block
+ * the other on a full pipe.  A gnuplot that stopped early closes its end:
+ * we stop writing (SIGPIPE is ignored around this) and keep reading. */
+static void exchange(int in_fd, int err_fd, const char *script, size_t len,
+		     struct strbuf *err_text)
+{
+	size_t sent = 0;
+	struct pollfd p[2];
+
+	fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
+	if (len == 0) {
+		close(in_fd);
+		in_fd = -1;
+	}
+	while (in_fd >= 0 || err_fd >= 0) {
+		p[0].fd = in_fd;
+		p[0].events = POLLOUT;
+		p[1].fd = err_fd;
+		p[1].events = POLLIN;
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (in_fd >= 0 && p[0].revents) {
+			ssize_t n = write(in_fd, script + sent, len - sent);
+			if (n > 0)
+				sent += (size_t)n;
+			if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    sent == len) {
+				close(in_fd);
+				in_fd = -1;
+			}
+		}
+		if (err_fd >= 0 && p[1].revents) {
+			char buf[4096];
+			ssize_t n = read(err_fd, buf, sizeof buf);
+			if (n > 0 && err_text->len < 65536)
+				sb_add(err_text, buf, (size_t)n);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				close(err_fd);
+				err_fd = -1;
+			}
+		}
+	}
+	if (in_fd >= 0)
+		close(in_fd);
+	if (err_fd >= 0)
+		close(err_fd);
+}
+
+/* gnuplot's messages without the blank lines around them */
+static char *trimmed_copy(const struct strbuf *t)
+{
+	const char *s = t->s ? t->s : "";
+	size_t n;
+
+	s += strspn(s, "\r\n");
+	n = strlen(s);
+	while (n > 0 && strchr("\r\n ", s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Reads the child's report: nothing (EOF) means gnuplot is running. */
+static int read_report(int fd, struct child_report *r)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, r, sizeof *r);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof *r;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+static char *report_message(const struct child_report *r, const char *dir)
+{
+	if (r->step == 'c')
+		return msgf("cannot enter %s: %s", dir, strerror(r->err));
+	if (r->step == 'e' && r->err == ENOENT)
+		return msgf("gnuplot is not installed: it comes with the Debian "
+			    "package gnuplot-nox (apt-get install gnuplot-nox)");
+	return msgf("cannot run gnuplot: %s", strerror(r->err));
+}
+
+struct run {
+	int status;	/* wait status, or -1 */
+	int started;	/* gnuplot was exec'd */
+	struct strbuf err;
+	char *message;	/* set when it did not start */
+	int code;	/* gp_status when it did not start */
+};
+
+static void close_all(int *fd, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
+/* fd[0], fd[1]: gnuplot's stdin; fd[2], fd[3]: its stderr; fd[4], fd[5]:
+ * the child's report.  Every end is close-on-exec; the child dups its own. */
+static int make_pipes(int fd[6])
+{
+	for (int i = 0; i < 6; i++)
+		fd[i] = -1;
+	for (int i = 0; i < 6; i += 2)
+		if (make_pipe(fd + i) != 0) {
+			close_all(fd, 6);
+			return -1;
+		}
+	return 0;
+}
+
+static void not_started(struct run *run, int code, char *message)
+{
+	run->code = code;
+	run->message = message;
+}
+
+/* gnuplot runs in the C.UTF-8 locale whatever ours is: in "C" or "POSIX"
+ * its `set encoding utf8` warns ("iconv failed to convert degree sign"),
+ * and the same data should give the same chart for every user.  The
+ * variable is set around fork (setenv is not safe between fork and exec)
+ * and put back at once; tt never calls setlocale, so only gnuplot sees it. */
+static pid_t fork_in_utf8_locale(void)
+{
+	const char *was = getenv("LC_ALL");
+	char *saved = was ? xstrdup(was) : NULL;
+	pid_t pid;
+	int err;
+
+	setenv("LC_ALL", "C.UTF-8", 1);
+	pid = fork();
+	if (pid == 0)
+		return 0;	/* the child goes on to exec at once */
+	err = errno;
+	if (saved)
+		setenv("LC_ALL", saved, 1);
+	else
+		unsetenv("LC_ALL");
+	free(saved);
+	errno = err;
+	return pid;
+}
+
+/* An interrupted run (SIGINT, SIGTERM, SIGHUP) leaves no temporary file
+ * and no gnuplot behind; the chart file itself only ever appears whole,
+ * by rename.  (SIGKILL cannot be caught: its temporary file stays.) */
+static const char *volatile cleanup_path;
+static volatile pid_t cleanup_pid;
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction cleanup_old[3];
+
+static void on_cleanup_signal(int sig)
+{
+	if (cleanup_pid > 0)
+		kill(cleanup_pid, SIGTERM);
+	if (cleanup_path)
+		unlink(cleanup_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void cleanup_arm(const char *path)
+{
+	struct sigaction sa = { 0 };
+
+	cleanup_path = path;
+	cleanup_pid = 0;
+	sa.sa_handler = on_cleanup_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &sa, &cleanup_old[i]);
+}
+
+static void cleanup_disarm(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(cleanup_signals[i], &cleanup_old[i], NULL);
+	cleanup_path = NULL;
+	cleanup_pid = 0;
+}
+
+static void run_gnuplot(const char *script, size_t len, const struct target *t,
+			struct run *run)
+{
+	int fd[6];
+	struct child_report r;
+	struct sigaction ign = { 0 }, old;
+	pid_t pid;
+
+	if (make_pipes(fd) != 0) {
+		not_started(run, GP_SYSTEM,
+			    msgf("cannot make a pipe: %s", strerror(errno)));
+		return;
+	}
+	fflush(stdout);		/* gnuplot may write to the same stdout */
+	fflush(stderr);
+	pid = fork_in_utf8_locale();
+	if (pid < 0) {
+		not_started(run, GP_SYSTEM,
+			    msgf("cannot start gnuplot: %s", strerror(errno)));
+		close_all(fd, 6);
+		return;
+	}
+	if (pid == 0)
+		child_exec(t->dir, fd[0], fd[3], fd[5], t->dir != NULL);
+	cleanup_pid = pid;
+	close(fd[0]);
+	close(fd[3]);
+	close(fd[5]);
+	if (read_report(fd[4], &r)) {
+		close(fd[1]);
+		close(fd[2]);
+		close(fd[4]);
+		wait_child(pid);
+		not_started(run, r.step == 'e' && r.err == ENOENT ?
+			    GP_NO_GNUPLOT : GP_SYSTEM, report_message(&r, t->dir));
+		return;
+	}
+	close(fd[4]);
+	run->started = 1;
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old);
+	exchange(fd[1], fd[2], script, len, &run->err);
+	sigaction(SIGPIPE, &old, NULL);
+	run->status = wait_child(pid);
+	cleanup_pid = 0;
+}
+
+/* ---- after gnuplot: the file it wrote ---------------------------------------- */
+
+static int read_file(const char *path, struct strbuf *t)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(t, buf, n);
+	n = (size_t)ferror(f);
+	fclose(f);
+	if (!t->s)
+		sb_add(t, "", 0);
+	return n ? -1 : 0;
+}
+
+static int write_file(const char *path, const char *s, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fwrite(s, 1, len, f) != len;
+	bad |= fclose(f) != 0;
+	return bad ? -1 : 0;
+}
+
+/* Rewrites `from` as `to` everywhere, from the text `done` has not copied. */
+static void replace_all(struct strbuf *out, const char **p, const char *from,
+			const char *to, int *changed)
+{
+	const char *hit;
+
+	while ((hit = strstr(*p, from)) != NULL) {
+		sb_add(out, *p, (size_t)(hit - *p));
+		sb_add(out, to, strlen(to));
+		*p = hit + strlen(from);
+		*changed = 1;
+	}
+}
+
+/* gnuplot's svg hover groups (`with labels hypertext`) call a script that
+ * the file does not hold, and keep their text in an attribute:
+ *   <g onmousemove="gnuplot_svg.showHypertext(evt,'TEXT')"
+ *    onmouseout="gnuplot_svg.hideHypertext()"><title> </title>
+ * becomes <g class="tt-hover"><title>TEXT</title>, which a browser shows on
+ * hover with no script, also inlined in an HTML page.  TEXT has < and &
+ * escaped by gnuplot and no " (hover_text), so it reads the same as
+ * element content.  The plot groups' <title>gnuplot_plot_N</title> and the
+ * document's <title>Gnuplot</title> would show as tooltips over every line
+ * and everywhere on the chart: they go. */
+static void svg_titles(struct strbuf *t, int *changed)
+{
+	static const char open[] = "<g onmousemove=\"gnuplot_svg.showHypertext(evt,'";
+	static const char close[] = "')\" onmouseout=\"gnuplot_svg.hideHypertext()\">"
+		"<title> </title>";
+	static const char plot[] = "><title>gnuplot_plot_";
+	struct strbuf out = { 0 };
+	const char *p = t->s;
+	int any = 0;
+
+	for (;;) {
+		const char *a = strstr(p, open), *b = a ? strstr(a, close) : NULL;
+		const char *g = strstr(p, plot), *root = strstr(p, "<title>Gnuplot</title>");
+		const char *first = a && b ? a : NULL;
+
+		if (g && (!first || g < first) && (!root || g < root)) {
+			const char *end = strstr(g, "</title>");
+			if (!end)
+				break;
+			sb_add(&out, p, (size_t)(g - p) + 1);
+			p = end + 8;
+		} else if (root && (!first || root < first)) {
+			sb_add(&out, p, (size_t)(root - p));
+			p = root + 22;
+		} else if (first) {
+			sb_add(&out, p, (size_t)(a - p));
+			sb_puts(&out, "<g class=\"tt-hover\"><title>");
+			sb_add(&out, a + sizeof open - 1, (size_t)(b - a) - (sizeof open - 1));
+			sb_add(&out, "</title>", 8);
+			p = b + sizeof close - 1;
+		} else {
+			break;
+		}
+		any = 1;
+	}
+	if (!any) {
+		free(out.s);
+		return;
+	}
+	sb_add(&out, p, strlen(p));
+	free(t->s);
+	*t = out;
+	*changed = 1;
+}
+
+/* gnuplot's svg terminal escapes < and & in text but not >, so a label
+ * holding "]]>" makes the file ill-formed XML; its output has no CDATA. */
+static void fix_svg(struct strbuf *t, int *changed)
+{
+	struct strbuf out = { 0 };
+	const char *p;
+	int escaped = 0;
+
+	svg_titles(t, changed);
+	p = t->s;
+	replace_all(&out, &p, "]]>", "]]&gt;", &escaped);
+	if (!escaped) {
+		free(out.s);
+		return;
+	}
+	sb_add(&out, p, strlen(p));
+	free(t->s);
+	*t = out;
+	*changed = 1;
+}
+
+/* cairo 1.16 stamps the PDF with the time of day and ignores
+ * SOURCE_DATE_EPOCH; overwrite the 14 digits in place (same length, so the
+ * cross-reference offsets stay right). */
+static void fix_pdf(struct strbuf *t, int *changed)
+{
+	static const char key[] = "/CreationDate (D:";
+	const size_t klen = sizeof key - 1;
+
+	for (size_t off = 0; off + klen + 14 <= t->len; off++) {
+		char *digits = t->s + off + klen;
+		if (memcmp(t->s + off, key, klen) != 0)
+			continue;
+		if (strspn(digits, "0123456789") < 14)
+			return;
+		memcpy(digits, "20000101000000", 14);
+		*changed = 1;
+		return;
+	}
+}
+
+/* Returns -1 (with *message) when the file is missing, empty or unreadable. */
+static int finish_file(const char *tmp, enum gp_terminal term, char **message)
+{
+	struct strbuf t = { 0 };
+	int changed = 0;
+
+	if (read_file(tmp, &t) != 0 || t.len == 0) {
+		*message = msgf("gnuplot wrote no chart");
+		free(t.s);
+		return -1;
+	}
+	if (term == GP_TERM_SVG)
+		fix_svg(&t, &changed);
+	else if (term == GP_TERM_PDF)
+		fix_pdf(&t, &changed);
+	if (changed && write_file(tmp, t.s, t.len) != 0) {
+		*message = msgf("cannot write %s: %s", tmp, strerror(errno));
+		free(t.s);
+		return -1;
+	}
+	free(t.s);
+	return 0;
+}
+
+static char *failure_message(const struct run *run)
+{
+	char *text = trimmed_copy(&run->err);
+	char *m;
+
+	if (WIFSIGNALED(run->status))
+		m = msgf("gnuplot was killed by signal %d%s%s", WTERMSIG(run->status),
+			 *text ? ":\n" : "", text);
+	else
+		m = msgf("gnuplot failed (exit status %d)%s%s",
+			 WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1,
+			 *text ? ":\n" : "", text);
+	free(text);
+	return m;
+}
+
+static int succeeded(const struct run *run)
+{
+	return run->status >= 0 && WIFEXITED(run->status) &&
+	       WEXITSTATUS(run->status) == 0;
+}
+
+static void set_message(char **message, char *m)
+{
+	if (message)
+		*message = m;
+	else
+		free(m);
+}
+
+int gnuplot_run(const char *chart_script, const struct gp_page *page,
+		char **message)
+{
+	struct target t = { 0 };
+	struct gp_page tmp_page = *page;
+	struct run run = { .status = -1 };
+	struct strbuf script = { 0 };
+	char *m = NULL;
+	FILE *f;
+	int code = GP_OK;
+
+	if (message)
+		*message = NULL;
+	if (page->output) {
+		if (target_open(&t, page->output, &m) != 0) {
+			set_message(message, m);
+			target_free(&t);
+			return GP_SYSTEM;
+		}
+		tmp_page.output = t.tmp_name;
+	} else {
+		tmp_page.output = NULL;
+		tmp_page.term = GP_TERM_DUMB;
+	}
+
+	/* the header names our temporary file; the line count matches the
+	 * --script output, so gnuplot's line numbers point into it */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		f = open_memstream(&buf, &len);
+		if (!f) {
+			set_message(message, msgf("out of memory"));
+			if (t.tmp_path)
+				unlink(t.tmp_path);
+			target_free(&t);
+			return GP_SYSTEM;
+		}
+		gp_write_header(f, &tmp_page);
+		fputs(chart_script, f);
+		fclose(f);
+		script.s = buf;
+		script.len = len;
+	}
+
+	cleanup_arm(t.tmp_path);
+	run_gnuplot(script.s, script.len, &t, &run);
+	free(script.s);
+
+	if (!run.started) {
+		code = run.code;
+		m = run.message;
+	} else if (!succeeded(&run)) {
+		code = GP_FAILED;
+		m = failure_message(&run);
+	} else if (t.tmp_path && finish_file(t.tmp_path, page->term, &m) != 0) {
+		code = GP_FAILED;
+	} else if (t.tmp_path && rename(t.tmp_path, page->output) != 0) {
+		code = GP_SYSTEM;
+		m = msgf("cannot rename %s to %s: %s", t.tmp_path, page->output,
+			 strerror(errno));
+	} else {
+		m = trimmed_copy(&run.err);	/* warnings, if any */
+		if (!*m) {
+			free(m);
+			m = NULL;
+		}
+	}
+	if (code != GP_OK && t.tmp_path)
+		unlink(t.tmp_path);
+	cleanup_disarm();
+	free(run.err.s);
+	target_free(&t);
+	set_message(message, m);
+	return code;
+}
