@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 
 	while (csv_next(r, &row)) {
 		size_t g = group_of(groups, row);
-		double y, t;
+		double y, t = 0;
 		struct acc *a;
 
 		if (g == nacc) {
