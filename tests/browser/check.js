@@ -316,8 +316,14 @@
 			    (gnuplotNames ? ' (only gnuplot\'s own plot names, "gnuplot_plot_N", on ' + gnuplotNames + ' groups)' : ''));
 			return;
 		}
-		/* data points first: the smallest boxes */
-		cands.sort(function (a, b) { return area(a.el) - area(b.el); });
+		/* points whose text holds a year first (a forest's rows carry none,
+		 * and a tall forest would fill the tries), then the smallest boxes */
+		var dated = function (c) {
+			var t = c.kind === 'hypertext' ? hypertextOf(c.el) : titleOf(c.el) && titleOf(c.el).textContent;
+			return t && yearAndNumber(t) ? 0 : 1;
+		};
+		cands.forEach(function (c) { c.dated = dated(c); });
+		cands.sort(function (a, b) { return a.dated - b.dated || area(a.el) - area(b.el); });
 		var tried = [], LIMIT = 40;
 		for (var i = 0; i < cands.length && i < LIMIT; i++) {
 			var c = cands[i], el = c.el;
