@@ -408,7 +408,7 @@ function prepost_part(   i, s, d, g, txt, lo, hi, p) {
 	}
 }
 
-function event_part(   i, s, a, pt, txt, rp, rt, e, v) {
+function event_part(   i, s, a, pt, txt, rp, rt, e, v, lv, pc, w) {
 	if (!has("event_score") && failmsg("event_score") != "") {
 		print "<h3>Scores: difference in differences</h3>"
 		notmade("event_score", "The event study of the scores")
@@ -469,10 +469,13 @@ function event_part(   i, s, a, pt, txt, rp, rt, e, v) {
 			a = row_of("event_count", s, "term", "att_simple")
 			if (a && get("event_count", a, "p_perm") != "") {
 				v = get("event_count", a, "p_perm") + 0 <= 0.05 ? "show" : "do not show"
+				lv = get("event_count", a, "estimate") + 0
+				pc = e ? get("panel_etwfe", e, "estimate") : ""
+				w = pc != "" && lv * (pc + 0) < 0 ? " The percent effect above has the other sign: an average in counts is carried by the countries with the largest counts, a percent effect by each country's change in proportion to its level." : ""
 				reading(sprintf("Randomization check: handing the event years out to the countries again at random, %s times, an average effect on %s (in counts, against countries not yet treated) at least as large as the actual one, %s, came up in %s of the reassignments (permutation %s). %s",
 						num(M["reps"]), lab(s), levelword(get("event_count", a, "estimate")),
 						pct(get("event_count", a, "p_perm")), pis(get("event_count", a, "p_perm")),
-						"By this test, which is exact however few countries each cohort holds, the data " v " a change at the event."))
+						"By this test, which is exact however few countries each cohort holds, the data " v " a change at the event." w))
 			} else if (failmsg("event_count") != "")
 				notmade("event_count", "The randomization check")
 		}
