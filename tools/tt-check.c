@@ -213,6 +213,7 @@ static void check_table(struct csv_reader *r)
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	int n = argc - first;
 	struct csv_reader **r;

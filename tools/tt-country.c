@@ -298,6 +298,7 @@ static int *add_columns(const struct country_table *t, const struct csv_header *
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r;
 	struct country_table *t;

@@ -919,6 +919,7 @@ static void free_input(struct input *in)
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	struct input in = { 0 };

@@ -378,6 +378,7 @@ static int join_attach(struct csv_reader *r)
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r;
 	int status;

@@ -1836,6 +1836,7 @@ static void draw_text(struct gp_page *page, const char *chart)
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL, 0, 0 };
 	struct gp_chart chart;

@@ -459,6 +459,7 @@ static void write_pooled(struct group_table *strata, const struct prepost_group 
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	const struct csv_header *h;

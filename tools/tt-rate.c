@@ -58,6 +58,7 @@ static char *default_suffix(double scale)
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r;
 	const struct csv_header *h;

@@ -149,6 +149,7 @@ static void write_header(const struct csv_header *h, const int *gcols, size_t ng
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	int need_values = 0, timed = 0, vcol, tcol = -1;
 	size_t nops, ng, nacc = 0, cap = 0;

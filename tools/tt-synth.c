@@ -741,6 +741,7 @@ static void check_usage(void)
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	check_usage();
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);

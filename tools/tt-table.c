@@ -193,6 +193,7 @@ static struct entry *grid(const struct entry *rows, size_t nrows, size_t ng, siz
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	const struct csv_header *h;

@@ -287,6 +287,7 @@ static double count_value(const struct csv_header *h, const struct csv_row *row,
 
 int main(int argc, char **argv)
 {
+	tt_init(argv[0]);
 	int first = opts_parse(argc, argv, &tool);
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	const struct csv_header *h;

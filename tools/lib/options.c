@@ -124,6 +124,16 @@ static void common_option(const char *name, const char *arg)
 	}
 }
 
+void tt_init(const char *argv0)
+{
+	diag_init(argv0);
+	out_init();
+	/* GSL's default handler aborts on a domain error (a t distribution
+	 * with an infinite df from values near DBL_MAX, say): the tools take
+	 * the NaN it then returns, which they write as an empty cell */
+	gsl_set_error_handler_off();
+}
+
 int opts_parse(int argc, char **argv, const struct tool *t)
 {
 	const struct tt_opt *all[128];
@@ -133,12 +143,6 @@ int opts_parse(int argc, char **argv, const struct tool *t)
 	size_t n = 0, k = 1;
 	int c, idx;
 
-	diag_init(argv[0]);
-	out_init();
-	/* GSL's default handler aborts on a domain error (a t distribution
-	 * with an infinite df from values near DBL_MAX, say): the tools take
-	 * the NaN it then returns, which they write as an empty cell */
-	gsl_set_error_handler_off();
 	for (const struct tt_opt *o = t->opts; o && o->lname; o++, n++) {
 		all[n] = o;
 		is_common[n] = 0;

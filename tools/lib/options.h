@@ -41,6 +41,10 @@ struct tool {
 };
 
 /* Parses argv; returns the index of the first operand. */
+/* A tool's start, before anything else: messages named after argv0
+ * (diag), the output layer, GSL's abort-on-error handler off (the tools
+ * take the NaN and write an empty cell). */
+void tt_init(const char *argv0);
 int opts_parse(int argc, char **argv, const struct tool *t);
 
 /* numbers in option arguments, or a usage error naming the option */
