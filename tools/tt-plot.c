@@ -28,7 +28,6 @@
 #include "options.h"
 #include "regress.h"
 #include "strlist.h"
-#include "utf8.h"
 
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
@@ -171,28 +170,10 @@ static void release_all(void)
 
 /* ---- text --------------------------------------------------------------- */
 
-/* A copy with every byte that is not valid UTF-8 replaced by U+FFFD, so
- * that gnuplot's SVG stays well-formed XML. */
+/* every text from the data or the options, before it is quoted */
 static char *clean_text(const char *s, size_t len)
 {
-	char *out = keep(xmalloc(3 * len + 1));
-	size_t o = 0;
-
-	while (len > 0) {
-		size_t ok = utf8_invalid_at(s, len);
-		memcpy(out + o, s, ok);
-		o += ok;
-		s += ok;
-		len -= ok;
-		if (len > 0) {
-			memcpy(out + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			s++;
-			len--;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return keep(gp_clean_text(s, len));
 }
 
 static int field_is(const struct csv_row *row, int col, const char *s)
