@@ -20,6 +20,7 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
+#include "estimates.h"
 #include "glm.h"
 #include "gnuplot.h"
 #include "group.h"
@@ -192,29 +193,13 @@ struct input {
 	struct group_table *groups;
 };
 
-/* An estimates table (tt-trend, tt-prepost, tt-event) has an estimate
- * column after its group columns and term (and tt-event's rel_year). */
-static int lead_columns(const struct csv_header *h)
-{
-	int term = col_find(h, "term"), rel = col_find(h, "rel_year");
-	int time = col_find(h, opt.time);
-
-	if (col_find(h, "estimate") < 0 || (term < 0 && rel < 0))
-		return -1;
-	/* a table led by the time column (tt-panel's year index) */
-	if (time >= 0 && term >= 0 && time < term && (rel < 0 || time < rel))
-		rel = time;
-	if (term < 0 || (rel >= 0 && rel < term))
-		return rel;
-	return term;
-}
 
 /* -g or --all; else an estimates table's leading columns; else, when a
  * fallback column is named (step: instrument), that column if the table has
  * it and none otherwise; else those of iso3,indicator present. */
 static void find_groups(struct input *in, const char *fallback)
 {
-	int lead = lead_columns(in->h);
+	int lead = estimates_lead_columns(in->h, opt.time);
 
 	if (opt.groups || opt.all || (lead < 0 && !fallback)) {
 		in->gcols = col_groups(in->h, in->file, opt.groups, opt.all, &in->ng);
