@@ -1,35 +1,27 @@
 /* tt-plot: charts of tt tables through gnuplot.
  *
- * Each chart kind reads its table into a struct gp_chart
- * (tools/lib/gnuplot.h); the library writes the gnuplot script, which is
- * printed (--script) or fed to gnuplot.  Every string that reaches gnuplot
- * (labels from the data and the options, the file name) passes the
- * library's quoting helper; here text is only made valid UTF-8, so that an
- * SVG stays well-formed.  The data never reach a shell. */
+ * Each chart kind reads its table into a struct gp_chart (the readers:
+ * tools/lib/gnuplot_input.h); the library writes the gnuplot script, which
+ * is printed (--script) or fed to gnuplot.  Here are the options, the page
+ * (its size fitted to the chart) and the run.  Every string that reaches
+ * gnuplot (labels from the data and the options, the file name) passes the
+ * library's quoting helper, after gp_clean_text has made it valid UTF-8, so
+ * that an SVG stays well-formed.  The data never reach a shell. */
 #include <errno.h>
-#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "alloc.h"
-#include "columns.h"
 #include "csvread.h"
 #include "csvwrite.h"
 #include "diag.h"
-#include "estimates.h"
-#include "glm.h"
 #include "gnuplot.h"
 #include "gnuplot_input.h"
-#include "group.h"
-#include "joined.h"
 #include "number.h"
 #include "options.h"
-#include "regress.h"
-#include "strlist.h"
 
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
@@ -60,16 +52,16 @@ static const struct tt_opt options[] = {
 };
 
 
-static const char *size_arg, *event_year_arg, *facet_arg;
-static int log_y, fit_model = -1;	/* -1 auto, 0 linear, 1 poisson */
-static enum gp_sort sort_order;
+static const char *size_arg;
 static double font_scale, dpi;
 
-static const char *output_arg, *term_arg, *date_arg = "ratified", *key_arg;
+static const char *output_arg;
 static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default */
-static int script_only, band_uniform, width, height;
+static int script_only, width, height;
 static double range_lo = NAN, range_hi = NAN;
 static unsigned given;			/* bit per option of ours */
+/* the reader's options, from ours and the common ones; the table, in main */
+static struct gp_input input = { .fit_model = -1, .date = "ratified" };
 
 static void handle(int idx, const char *arg)
 {
@@ -81,19 +73,19 @@ static void handle(int idx, const char *arg)
 	case O_SIZE: size_arg = arg; break;	/* read once --dpi is known */
 	case O_SORT:
 		if (strcmp(arg, "estimate") == 0)
-			sort_order = GP_SORT_ESTIMATE;
+			input.sort = GP_SORT_ESTIMATE;
 		else if (strcmp(arg, "label") == 0)
-			sort_order = GP_SORT_LABEL;
+			input.sort = GP_SORT_LABEL;
 		else if (strcmp(arg, "n") == 0)
-			sort_order = GP_SORT_N;
+			input.sort = GP_SORT_N;
 		else if (strcmp(arg, "input") == 0)
-			sort_order = GP_SORT_INPUT;
+			input.sort = GP_SORT_INPUT;
 		else
 			die_usage("option --sort: '%s' is not estimate, label, n or input", arg);
 		break;
-	case O_LOG: log_y = 1; break;
-	case O_EVENT_YEAR: event_year_arg = arg; break;
-	case O_FACET: facet_arg = arg; break;
+	case O_LOG: input.log_y = 1; break;
+	case O_EVENT_YEAR: input.event_year = arg; break;
+	case O_FACET: input.facet = arg; break;
 	case O_FONT_SCALE: case O_DPI: {
 		double v;
 		if (parse_number(arg, strlen(arg), &v) != NUM_OK || !(v > 0) ||
@@ -106,16 +98,16 @@ static void handle(int idx, const char *arg)
 	case O_FIT:
 		if (strcmp(arg, "linear") != 0 && strcmp(arg, "poisson") != 0)
 			die_usage("option --fit: '%s' is not linear or poisson", arg);
-		fit_model = strcmp(arg, "poisson") == 0;
+		input.fit_model = strcmp(arg, "poisson") == 0;
 		break;
-	case O_TERM: term_arg = arg; break;
+	case O_TERM: input.term = arg; break;
 	case O_BAND:
 		if (strcmp(arg, "uniform") != 0 && strcmp(arg, "pointwise") != 0)
 			die_usage("option --band: '%s' is not pointwise or uniform", arg);
-		band_uniform = strcmp(arg, "uniform") == 0;
+		input.band_uniform = strcmp(arg, "uniform") == 0;
 		break;
-	case O_DATE: date_arg = arg; break;
-	case O_KEY: key_arg = arg; break;
+	case O_DATE: input.date = arg; break;
+	case O_KEY: input.key = arg; break;
 	case O_XRANGE: {
 		const char *colon = strchr(arg, ':');
 		if (*arg == '\0') {            /* '' keeps the default */
@@ -354,41 +346,31 @@ int main(int argc, char **argv)
 	struct gp_page page = { GP_TERM_DUMB, 0, 0, NULL, 0, 0 };
 	struct gp_chart chart;
 	const struct kind *k;
-	struct gp_input in = { 0 };
 	char *text;
 
 	if (first >= argc)
 		die_usage("no chart kind given (line, prepost, event, forest, bar, step or synth)");
 	k = find_kind(argv[first]);
 	check_options(k, &page);
-	in.r = csv_open(argv + first + 1, argc - first - 1, opt.delim);
-	if (csv_read_header(in.r) != 0)
+	input.r = csv_open(argv + first + 1, argc - first - 1, opt.delim);
+	if (csv_read_header(input.r) != 0)
 		return EXIT_DATA;
-	in.h = csv_header(in.r);
-	in.file = csv_first_file(in.r);
-	in.time = opt.time;
-	in.value = opt.value;
-	in.group_spec = opt.groups;
-	in.all = opt.all;
-	in.term = term_arg;
-	in.event_year = event_year_arg;
-	in.facet = facet_arg;
-	in.log_y = log_y;
-	in.band_uniform = band_uniform;
-	in.fit_model = fit_model;
-	in.sort = sort_order;
-	in.date = date_arg;
-	in.key = key_arg;
+	input.h = csv_header(input.r);
+	input.file = csv_first_file(input.r);
+	input.time = opt.time;
+	input.value = opt.value;
+	input.group_spec = opt.groups;
+	input.all = opt.all;
 
 	gp_chart_init(&chart, k->gp);
 	chart.range_lo = range_lo;
 	chart.range_hi = range_hi;
 	chart.hover = page.term == GP_TERM_SVG && page.output;
-	chart.log_y = log_y;
-	k->read(&in, &chart);
+	chart.log_y = input.log_y;
+	k->read(&input, &chart);
 	set_labels(&chart);
 	fit_page(&chart, &page);
-	text = chart_text(&chart, in.file);
+	text = chart_text(&chart, input.file);
 	if (script_only)
 		print_script(&page, text);
 	else if (page.output)
@@ -396,8 +378,8 @@ int main(int argc, char **argv)
 	else
 		draw_text(&page, text);
 
-	group_free(in.groups);
-	csv_close(in.r);
+	group_free(input.groups);
+	csv_close(input.r);
 	gp_free_kept();
 	return out_close();
 }

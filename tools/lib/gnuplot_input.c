@@ -37,6 +37,8 @@ void gp_free_kept(void)
 	for (size_t i = 0; i < nkept; i++)
 		free(kept[i]);
 	free(kept);
+	kept = NULL;
+	nkept = capkept = 0;
 }
 
 /* every text from the data or the options, before it is quoted */
