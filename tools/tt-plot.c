@@ -274,14 +274,19 @@ static void print_script(const struct gp_page *page, const char *chart)
 	free(text);
 }
 
-static void draw(const struct gp_page *page, const char *chart)
+/* Runs gnuplot on the script; a failure removes the private directory
+ * `tmpdir` (or NULL) and ends the run with gnuplot's message. */
+static void draw(const struct gp_page *page, const char *chart, const char *tmpdir)
 {
 	char *message = NULL;
 	int status = gnuplot_run(chart, page, &message);
 
 	gp_keep(message);
-	if (status != GP_OK)
+	if (status != GP_OK) {
+		if (tmpdir)
+			rmdir(tmpdir);
 		die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
+	}
 	if (message)
 		warn("gnuplot: %s", message);
 }
@@ -321,18 +326,7 @@ static void draw_text(struct gp_page *page, const char *chart)
 	file = gp_keep(xmalloc(strlen(dir) + 16));
 	sprintf(file, "%s/chart.txt", dir);
 	page->output = file;
-	{
-		char *message = NULL;
-		int status = gnuplot_run(chart, page, &message);
-
-		gp_keep(message);
-		if (status != GP_OK) {
-			rmdir(dir);
-			die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
-		}
-		if (message)
-			warn("gnuplot: %s", message);
-	}
+	draw(page, chart, dir);
 	copied = copy_out(file);
 	unlink(file);
 	rmdir(dir);
@@ -374,7 +368,7 @@ int main(int argc, char **argv)
 	if (script_only)
 		print_script(&page, text);
 	else if (page.output)
-		draw(&page, text);
+		draw(&page, text, NULL);
 	else
 		draw_text(&page, text);
 

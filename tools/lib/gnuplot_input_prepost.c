@@ -13,13 +13,13 @@
 #include "csvread.h"
 #include "diag.h"
 #include "glm.h"
-#include "joined.h"
-#include "regress.h"
 #include "gnuplot.h"
 #include "gnuplot_input.h"
 #include "gnuplot_int.h"
 #include "group.h"
+#include "joined.h"
 #include "number.h"
+#include "regress.h"
 #include "strlist.h"
 
 struct its_obs {
