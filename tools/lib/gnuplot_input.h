@@ -22,7 +22,7 @@ struct gp_input {
 	struct csv_reader *r;
 	const struct csv_header *h;
 	const char *file;
-	/* the options (tt-plot(1)) */
+	/* the options (tt-plot(1)); time, value and date are always set */
 	const char *time, *value;	/* -t, -v */
 	const char *group_spec;		/* -g, NULL: the default groups */
 	int all;			/* --all */
@@ -32,7 +32,7 @@ struct gp_input {
 	int band_uniform;		/* event: --band uniform */
 	int fit_model;			/* prepost: -1 by the data, 0 linear, 1 poisson */
 	enum gp_sort sort;		/* forest */
-	const char *date, *key;		/* step: --date, --key (NULL: iso3 if present) */
+	const char *date, *key;		/* step: --date; --key (NULL: iso3 if present) */
 	/* the group columns and the groups, set by the reader */
 	int *gcols;
 	size_t ng;
