@@ -316,6 +316,25 @@ static char *random_nasty(void)
 #define CHECK_QUOTE(in, want) do { char *q_ = gp_quote(in); \
 	CHECK_STR(q_, want); free(q_); } while (0)
 
+/* gp_clean_text: valid UTF-8 kept whole, each bad byte one U+FFFD */
+static void test_clean_text(void)
+{
+	static const struct { const char *in; size_t len; const char *want; } t[] = {
+		{ "plain", 5, "plain" },
+		{ "", 0, "" },
+		{ "C\xc3\xb4te", 6, "C\xc3\xb4te" },
+		{ "a\xff" "b", 3, "a\xEF\xBF\xBD" "b" },
+		{ "\xc3", 1, "\xEF\xBF\xBD" },		/* a sequence cut short */
+		{ "\xc0\xaf", 2, "\xEF\xBF\xBD\xEF\xBF\xBD" },	/* overlong '/' */
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *got = gp_clean_text(t[i].in, t[i].len);
+		CHECK_STR(got, t[i].want);
+		free(got);
+	}
+}
+
 static void test_quote_text(void)
 {
 	CHECK_QUOTE("plain", "'plain'");
@@ -1070,6 +1089,7 @@ int main(void)
 	have_gnuplot = in_path("gnuplot");
 
 	test_quote_text();
+	test_clean_text();
 	test_quote_path();
 	test_end_marker();
 	test_pages();

@@ -9,6 +9,7 @@
 #include "columns.h"
 #include "describe.h"
 #include "diag.h"
+#include "estimates.h"
 #include "joined.h"
 #include "options.h"
 #include "strbuf.h"
@@ -102,6 +103,32 @@ static void test_strbuf_va(void)
 	CHECK(strncmp(s, "PHL: 2 years before 2003, xxx", 29) == 0);
 	CHECK(strlen(s) == 26 + 299);
 	free(s);
+}
+
+/* estimates_lead_columns: the group columns before term, rel_year or a
+ * leading time column; -1 for a table that is not an estimates table */
+static void test_estimates_lead(void)
+{
+	char *trend[] = { "iso3", "indicator", "term", "estimate" };
+	char *event[] = { "indicator", "rel_year", "term", "estimate" };
+	char *panel[] = { "indicator", "year", "term", "estimate" };
+	char *plain[] = { "iso3", "year", "value" };
+	char *noterm[] = { "iso3", "estimate" };
+	size_t l4[] = { 4, 9, 4, 8 }, le[] = { 9, 8, 4, 8 }, lp[] = { 9, 4, 4, 8 };
+	size_t l3[] = { 4, 4, 5 }, l2[] = { 4, 8 };
+	struct csv_header h;
+
+	h = (struct csv_header){ trend, l4, 4 };
+	CHECK(estimates_lead_columns(&h, "year") == 2);
+	h = (struct csv_header){ event, le, 4 };
+	CHECK(estimates_lead_columns(&h, "year") == 1);
+	h = (struct csv_header){ panel, lp, 4 };
+	CHECK(estimates_lead_columns(&h, "year") == 1);
+	CHECK(estimates_lead_columns(&h, "period") == 2);
+	h = (struct csv_header){ plain, l3, 3 };
+	CHECK(estimates_lead_columns(&h, "year") == -1);
+	h = (struct csv_header){ noterm, l2, 2 };
+	CHECK(estimates_lead_columns(&h, "year") == -1);
 }
 
 static void test_columns(void)
@@ -393,6 +420,7 @@ int main(void)
 	test_strbuf();
 	test_strbuf_va();
 	test_columns();
+	test_estimates_lead();
 	test_moments();
 	test_quantiles();
 	test_joined();

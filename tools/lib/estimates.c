@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "columns.h"
 #include "csvwrite.h"
 #include "estimates.h"
 
@@ -53,4 +54,18 @@ void estimates_write(const struct estimates_row *r, const double *trail)
 	for (size_t i = 0; i < ntrail; i++)
 		out_num(trail ? trail[i] : NAN);
 	out_endrow();
+}
+
+int estimates_lead_columns(const struct csv_header *h, const char *time)
+{
+	int term = col_find(h, "term"), rel = col_find(h, "rel_year");
+	int tcol = col_find(h, time);
+
+	if (col_find(h, "estimate") < 0 || (term < 0 && rel < 0))
+		return -1;
+	if (tcol >= 0 && term >= 0 && tcol < term && (rel < 0 || tcol < rel))
+		rel = tcol;
+	if (term < 0 || (rel >= 0 && rel < term))
+		return rel;
+	return term;
 }

@@ -36,4 +36,10 @@ void estimates_header(const struct csv_header *h, const int *gcols, size_t ng,
  * all are empty. */
 void estimates_write(const struct estimates_row *r, const double *trail);
 
+/* The reader's side: the number of columns before term (or rel_year) in an
+ * estimates table, its group columns; -1 when h is not one (no estimate
+ * column, or neither term nor rel_year).  A table led by the time column
+ * `time` (tt-panel's year index) has its groups before that column. */
+int estimates_lead_columns(const struct csv_header *h, const char *time);
+
 #endif

@@ -34,6 +34,7 @@
 #include "gnuplot.h"
 #include "gnuplot_int.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 /* a malloc'd string from a printf format */
 char *gpc_format_va(const char *fmt, va_list ap)
@@ -115,6 +116,28 @@ char *gp_quote_path(const char *path)
 	q = gp_quote(dotted);
 	free(dotted);
 	return q;
+}
+
+char *gp_clean_text(const char *s, size_t len)
+{
+	char *out = xmalloc(3 * len + 1);
+	size_t o = 0;
+
+	while (len > 0) {
+		size_t ok = utf8_invalid_at(s, len);
+		memcpy(out + o, s, ok);
+		o += ok;
+		s += ok;
+		len -= ok;
+		if (len > 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			s++;
+			len--;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* ---- data blocks ------------------------------------------------------------- */

@@ -43,6 +43,11 @@ void gp_put_quoted(FILE *out, const char *text);
  * starting with '|' (it would open a pipe to a shell command), '<' or '~'. */
 char *gp_quote_path(const char *path);
 
+/* A malloc'd copy of s[0..len) with every byte that is not valid UTF-8
+ * replaced by U+FFFD, so that gnuplot's SVG stays well-formed XML: text
+ * from the data and the options passes here before it is quoted. */
+char *gp_clean_text(const char *s, size_t len);
+
 /* ---- inline data blocks ------------------------------------------------- */
 
 /* gnuplot ends a data block at the first line that *starts with* the end

@@ -1,13 +1,19 @@
 /* Inside the gnuplot layer: what gnuplot.c gives the chart files
  * (gnuplot_line.c, gnuplot_estimates.c, gnuplot_chart.c) and the runner
- * (gnuplot_run.c).  Not for the tools: they use gnuplot.h. */
+ * (gnuplot_run.c), and what gnuplot_input.c gives the readers of each kind
+ * (gnuplot_input_*.c).  Not for the tools: they use gnuplot.h and
+ * gnuplot_input.h. */
 #ifndef TT_GNUPLOT_INT_H
 #define TT_GNUPLOT_INT_H
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "csvread.h"
 #include "gnuplot.h"
+#include "gnuplot_input.h"
+#include "group.h"
+#include "strlist.h"
 
 /* the house palette's size (gnuplot_chart.c); linetype k % NCOLOURS + 1 */
 enum { NCOLOURS = 8 };
@@ -58,5 +64,72 @@ const char *gpc_write_synth(FILE *out, const struct gp_chart *c);
 const char *gpc_write_event(FILE *out, const struct gp_chart *c);
 const char *gpc_write_forest(FILE *out, const struct gp_chart *c);
 const char *gpc_write_bar(FILE *out, const struct gp_chart *c);
+
+/* ---- the readers (gnuplot_input*.c) share gnuplot_input.c's helpers ---- */
+
+/* gp_clean_text, kept */
+char *gpi_clean_text(const char *s, size_t len);
+/* the cell is exactly s */
+int gpi_field_is(const struct csv_row *row, int col, const char *s);
+
+/* -g or --all; else an estimates table's leading columns; else, when a
+ * fallback column is named (step: instrument), that column if the table has
+ * it and none otherwise; else those of iso3,indicator present. */
+void gpi_find_groups(struct gp_input *in, const char *fallback);
+/* The legend or tic text of each group: the values of the group columns
+ * that differ between the groups, joined by ", " (all of them when there is
+ * only one group); NULL for every group when there are no group columns.
+ * _but leaves out group column number `skip` (-1: none). */
+const char **gpi_group_labels(struct group_table *g);
+const char **gpi_group_labels_but(struct group_table *g, int skip);
+/* a group in messages */
+const char *gpi_group_name(struct group_table *g, size_t i);
+/* prepost, event and synth draw one group: else exits, naming them */
+void gpi_require_one_group(const struct gp_input *in, const char *kind);
+/* the row's time; exits when it is missing */
+double gpi_time_of(const struct gp_input *in, const struct csv_row *row, int tcol);
+/* the cell as a number, NaN when missing or col < 0 */
+double gpi_cell_or_nan(const struct gp_input *in, const struct csv_row *row, int col);
+
+/* the points of a series, in the order read */
+struct point {
+	double x, y;
+	size_t order;
+	double lo, hi;          /* line of an estimates table: its interval */
+};
+
+struct points {
+	struct point *p;
+	size_t n, cap;
+};
+
+void gpi_points_add(struct points *s, double x, double y);
+/* Sorted by x into the series' arrays; warns (once) when an x repeats. */
+void gpi_points_to_series(struct points *s, struct gp_series *out, const char *who,
+			  const char *xname);
+/* the intervals of sorted points (gpi_points_to_series first) */
+void gpi_points_band(const struct points *s, const double **lo, const double **hi);
+/* a missing point where the times leave a gap (more than 1.5 steps) */
+void gpi_break_gaps(struct gp_series *s);
+
+/* The rows of one term (and the columns they come from). */
+struct term_rows {
+	int term_col;		/* -1: the table has no term column */
+	const char *term;	/* the term drawn (NULL: every row) */
+	struct strlist seen;	/* every term in the input */
+	int first_seen;		/* term is the first one seen, by default */
+};
+
+/* --term, else dflt (NULL: the first term seen) */
+void gpi_term_rows_init(struct term_rows *t, const struct gp_input *in, const char *dflt);
+/* 1 when the row is of the term to draw */
+int gpi_term_matches(struct term_rows *t, const struct csv_row *row);
+/* after the rows: the term exists; a term taken by default is noted */
+void gpi_check_term(const struct gp_input *in, struct term_rows *t, size_t matched,
+		    const char *kind);
+/* keeps the term past the list of terms seen */
+void gpi_term_rows_done(struct term_rows *t, const struct gp_input *in);
+/* one note naming the rows with no estimate (or value, `what`) */
+void gpi_note_left_out(const struct gp_estimate *e, size_t n, const char *what);
 
 #endif

@@ -1,0 +1,236 @@
+/* Reading a table into a chart: prepost, one group's series with its
+ * event and the segmented fit of tt-prepost (linear, or Poisson for a
+ * count) and the counterfactual. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "columns.h"
+#include "csvread.h"
+#include "diag.h"
+#include "glm.h"
+#include "gnuplot.h"
+#include "gnuplot_input.h"
+#include "gnuplot_int.h"
+#include "group.h"
+#include "joined.h"
+#include "number.h"
+#include "regress.h"
+#include "strlist.h"
+
+struct its_obs {
+	double rel, post, y;
+	size_t order;
+};
+
+static int by_rel(const void *a, const void *b)
+{
+	const struct its_obs *p = a, *q = b;
+
+	if (p->rel != q->rel)
+		return p->rel < q->rel ? -1 : 1;
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+/* A fitted value to 12 significant digits: far below what a chart can
+ * show, and the script no longer carries the last bits of rounding noise
+ * (37.500000000000185), which may differ between machines. */
+static double drawn(double y)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%.12g", y);
+	return strtod(buf, NULL);
+}
+
+/* A curve of the linear predictor b0 + b1 r (+ b2 + b3 r after) over
+ * rel_year lo..hi, exp'd on the Poisson scale: 2 points for a line, 24
+ * for a curve. */
+static void fit_curve(struct gp_series *s, const double b[4], int post, double lo,
+		      double hi, double event_x, int poisson)
+{
+	size_t n = poisson && hi > lo ? 24 : 2;
+	double *x = gp_keep(xmalloc(n * sizeof *x)), *y = gp_keep(xmalloc(n * sizeof *y));
+
+	for (size_t i = 0; i < n; i++) {
+		double r = i + 1 == n ? hi : lo + (hi - lo) * (double)i / (double)(n - 1);
+		double eta = b[0] + b[1] * r + (post ? b[2] + b[3] * r : 0);
+		x[i] = drawn(event_x + r);
+		y[i] = drawn(poisson ? exp(eta) : eta);
+	}
+	s->x = x;
+	s->y = y;
+	s->n = n;
+}
+
+/* log E[y] = b0 + b1 r + b2 D + b3 D r by Poisson regression (glm.h) */
+static int poisson_its(const double *rel, const double *post, const double *y, size_t n,
+		       double b[4])
+{
+	double *X = xmalloc(4 * (n ? n : 1) * sizeof *X);
+	struct glm_fit fit;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		X[4 * i] = 1;
+		X[4 * i + 1] = rel[i];
+		X[4 * i + 2] = post[i];
+		X[4 * i + 3] = post[i] * rel[i];
+	}
+	rc = glm_fit_dense(GLM_POISSON, y, X, n, 4, NULL, 0, &fit);
+	free(X);
+	if (rc == GLM_OK)
+		for (int k = 0; k < 4; k++)
+			b[k] = fit.aliased[k] ? 0 : fit.coef[k];
+	glm_fit_free(&fit);
+	return rc;
+}
+
+/* The segmented regression y = b0 + b1 r + b2 D + b3 D r of tt-prepost
+ * (regress.h its()), or its Poisson form for a count; only the
+ * coefficients are drawn, so the lag and level do not matter.  The curves
+ * span the observed pre and post rel_years; the pre-event one carried on
+ * over the post years is the counterfactual. */
+static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_chart *c,
+			 const char *who, int poisson)
+{
+	double *rel = xmalloc(3 * (n ? n : 1) * sizeof *rel), *post = rel + n, *y = post + n;
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY }, b[4];
+	size_t count[2] = { 0, 0 };
+	struct its_fit fit;
+	int rc;
+
+	xqsort(o, n, sizeof *o, by_rel);
+	for (size_t i = 0; i < n; i++) {
+		int side = o[i].post == 1;
+		rel[i] = o[i].rel;
+		post[i] = o[i].post;
+		y[i] = o[i].y;
+		lo[side] = fmin(lo[side], o[i].rel);
+		hi[side] = fmax(hi[side], o[i].rel);
+		count[side]++;
+	}
+	rc = its(rel, post, y, n, 0, 0.95, &fit);
+	if (rc != REGRESS_OK && rc != REGRESS_CONSTANT_Y && rc != REGRESS_NO_DF) {
+		free(rel);
+		if (rc == REGRESS_TOO_FEW)
+			warn("%s: %zu pre and %zu post observations: no segmented fit "
+			     "(it needs 3 on each side)", who, count[0], count[1]);
+		else
+			warn("%s: no segmented fit: %s", who, regress_status_str(rc));
+		return;
+	}
+	b[0] = fit.b[ITS_INTERCEPT].estimate;
+	b[1] = fit.b[ITS_PRE_SLOPE].estimate;
+	b[2] = fit.b[ITS_LEVEL].estimate;
+	b[3] = fit.b[ITS_SLOPE].estimate;
+	if (poisson) {
+		int prc = poisson_its(rel, post, y, n, b);
+		if (prc != GLM_OK) {
+			warn("%s: no Poisson fit (%s): the linear fit is drawn", who,
+			     glm_status_str(prc));
+			poisson = 0;
+			b[0] = fit.b[ITS_INTERCEPT].estimate;
+			b[1] = fit.b[ITS_PRE_SLOPE].estimate;
+			b[2] = fit.b[ITS_LEVEL].estimate;
+			b[3] = fit.b[ITS_SLOPE].estimate;
+		}
+	}
+	free(rel);
+	if (!poisson) {
+		c->fit_pre = (struct gp_segment){
+			event_x + lo[0], drawn(b[0] + b[1] * lo[0]),
+			event_x + hi[0], drawn(b[0] + b[1] * hi[0]) };
+		c->fit_post = (struct gp_segment){
+			event_x + lo[1], drawn(b[0] + b[2] + (b[1] + b[3]) * lo[1]),
+			event_x + hi[1], drawn(b[0] + b[2] + (b[1] + b[3]) * hi[1]) };
+	} else {
+		fit_curve(&c->curve_pre, b, 0, lo[0], hi[0], event_x, 1);
+		fit_curve(&c->curve_post, b, 1, lo[1], hi[1], event_x, 1);
+		c->fit_label = "segmented fit (Poisson)";
+	}
+	/* from the last pre year on, so the dashed line leaves the fit */
+	fit_curve(&c->counterfactual, b, 0, hi[0], hi[1], event_x, poisson);
+}
+
+/* a count: every value a whole number >= 0 */
+static int all_counts(const struct its_obs *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (o[i].y < 0 || o[i].y != floor(o[i].y))
+			return 0;
+	return n > 0;
+}
+
+void gp_read_prepost(struct gp_input *in, struct gp_chart *c)
+{
+	const struct csv_header *h = in->h;
+	int tcol = col_require(h, in->file, in->time, "time column");
+	int vcol = col_require(h, in->file, in->value, "value column");
+	struct event_cols ec = event_cols_find(h, in->file, in->time);
+	struct points pts = { 0 };
+	struct its_obs *o = NULL;
+	struct gp_series *series = gp_keep(xcalloc(1, sizeof *series));
+	double event_x = NAN;
+	long event_line = 0;
+	size_t n = 0, cap = 0;
+	struct csv_row *row;
+
+	gpi_find_groups(in, NULL);
+	while (csv_next(in->r, &row)) {
+		double t, y, rel, post;
+		int missing;
+
+		group_of(in->groups, row);
+		missing = cell_number(h, row, vcol, &y);
+		if (missing && is_missing(row->f[tcol], row->len[tcol]))
+			continue;
+		t = gpi_time_of(in, row, tcol);
+		gpi_points_add(&pts, t, missing ? NAN : y);
+		if (event_of_row(h, row, &ec, &rel, &post))
+			continue;
+		if (event_line && t - rel != event_x)
+			die_at(row->file, row->line, 0, "the event falls in %g here but in %g "
+			       "on line %ld: a prepost chart draws one event", t - rel, event_x,
+			       event_line);
+		if (!event_line) {
+			event_x = t - rel;
+			event_line = row->line;
+		}
+		if (missing)
+			continue;
+		o = xgrow(o, &cap, n + 1, sizeof *o);
+		o[n] = (struct its_obs){ rel, post, y, n };
+		n++;
+	}
+	gpi_require_one_group(in, "prepost");
+	if (group_count(in->groups) == 1) {
+		series->name = gpi_group_labels(in->groups)[0];
+		gpi_points_to_series(&pts, series, gpi_group_name(in->groups, 0), h->name[tcol]);
+		free(pts.p);
+		gpi_break_gaps(series);
+	} else {
+		free(pts.p);
+	}
+	if (event_line) {
+		char *label = gp_keep(xmalloc(48));
+		snprintf(label, 48, "event %g", event_x);
+		c->event_x = event_x;
+		c->event_label = label;
+		c->count = all_counts(o, n);
+		fit_segments(o, n, event_x, c, gpi_group_name(in->groups, 0),
+			     in->fit_model < 0 ? c->count : in->fit_model);
+	} else if (group_count(in->groups) == 1) {
+		warn("%s: no row has an event (rel_year or event_year): no event line, no fit",
+		     gpi_group_name(in->groups, 0));
+	}
+	free(o);
+	c->series = series;
+	c->nseries = group_count(in->groups) == 1;
+	c->xlabel = h->name[tcol];
+	c->ylabel = h->name[vcol];
+}
