@@ -38,22 +38,6 @@ static int level_ok(double level)
 }
 
 /* two-sided p of a t statistic; upper tails keep small p accurate */
-static double t_two_sided(double t, double df)
-{
-	double p;
-
-	if (isnan(t) || !(df > 0) || isinf(df))     /* values overflowed */
-		return NAN;
-	p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
-	return p > 1 ? 1 : p;
-}
-
-static double z_two_sided(double z)
-{
-	double p = 2 * gsl_cdf_ugaussian_Q(fabs(z));
-	return p > 1 ? 1 : p;
-}
-
 static double sign_of(double v)
 {
 	return (v > 0) - (v < 0);
@@ -83,7 +67,7 @@ int one_sample_t(const double *x, size_t n, double level,
 		return HTEST_CONSTANT;
 	}
 	out->t = out->mean / out->std_error;
-	out->p_value = t_two_sided(out->t, out->df);
+	out->p_value = regress_t_p_two_sided(out->t, out->df);
 	q = regress_t_crit(level, out->df);
 	out->conf_low = out->mean - q * out->std_error;
 	out->conf_high = out->mean + q * out->std_error;
@@ -120,7 +104,7 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 	out->df = (v_pre + v_post) * (v_pre + v_post) /
 		  (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
 	out->t = out->diff / out->std_error;
-	out->p_value = t_two_sided(out->t, out->df);
+	out->p_value = regress_t_p_two_sided(out->t, out->df);
 	q = regress_t_crit(level, out->df);
 	out->conf_low = out->diff - q * out->std_error;
 	out->conf_high = out->diff + q * out->std_error;
@@ -250,7 +234,7 @@ static int mann_whitney_normal(struct mann_whitney_result *out,
 	if (!(sigma > 0))
 		return HTEST_CONSTANT;
 	out->z = (centred - sign_of(centred) * 0.5) / sigma;
-	out->p_value = z_two_sided(out->z);
+	out->p_value = regress_z_p_two_sided(out->z);
 	return HTEST_OK;
 }
 
@@ -392,7 +376,7 @@ int mann_kendall(const double *t, const double *y, size_t n,
 	if (!(out->var_s > 0))
 		return HTEST_CONSTANT;
 	out->z = sign_of(out->s) * (fabs(out->s) - 1) / sqrt(out->var_s);
-	out->p_value = z_two_sided(out->z);
+	out->p_value = regress_z_p_two_sided(out->z);
 	out->tau_b = tau_b_of(out->s, t, y, n);
 	return HTEST_OK;
 }
@@ -520,7 +504,7 @@ static int signed_rank_p(struct signed_rank_result *out, double tie_cubes)
 	centred = out->v - n * (n + 1) / 4;
 	sigma = sqrt(n * (n + 1) * (2 * n + 1) / 24 - tie_cubes / 48);
 	out->z = (centred - sign_of(centred) * 0.5) / sigma;
-	out->p_value = z_two_sided(out->z);
+	out->p_value = regress_z_p_two_sided(out->z);
 	return HTEST_OK;
 }
 

@@ -448,9 +448,12 @@ size_t newey_west_default_lag(size_t n)
 
 double regress_t_p_two_sided(double t, double df)
 {
-	if (isnan(t) || !(df > 0))
+	double p;
+
+	if (isnan(t) || !(df > 0) || isinf(df))     /* values overflowed */
 		return NAN;
-	return 2 * gsl_cdf_tdist_Q(fabs(t), df);
+	p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
+	return p > 1 ? 1 : p;
 }
 
 /* The quantile is a pure function of (level, df), and whole-number df

@@ -120,7 +120,8 @@ int its(const double *rel_year, const double *post, const double *y, size_t n,
 
 /* Student t helpers (GSL): two-sided p of t on df degrees of freedom, and
  * the critical value for a two-sided interval at `level` (0.95 -> 97.5%
- * quantile).  NaN for NaN t, df <= 0 or level outside (0,1). */
+ * quantile).  NaN for NaN t, df <= 0 or infinite (values that overflowed),
+ * or level outside (0,1); p at most 1.  One helper for htest and regress. */
 double regress_t_p_two_sided(double t, double df);
 double regress_t_crit(double level, double df);
 
