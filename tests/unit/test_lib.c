@@ -256,6 +256,7 @@ static void test_alloc(void)
 	free(a);
 	a = xmallocarray(4, sizeof *a);
 	a[3] = 1;
+	CHECK(xnonnull(a) == a);        /* a pointer that is there comes back */
 	free(a);
 }
 

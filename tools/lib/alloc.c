@@ -5,16 +5,16 @@
 #include "alloc.h"
 #include "diag.h"
 
-static void *check(void *p)
+void *xnonnull(void *p)
 {
 	if (!p)
 		die(1, "out of memory");
 	return p;
 }
 
-void *xmalloc(size_t n) { return check(malloc(n ? n : 1)); }
-void *xcalloc(size_t c, size_t s) { return check(calloc(c ? c : 1, s ? s : 1)); }
-void *xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1)); }
+void *xmalloc(size_t n) { return xnonnull(malloc(n ? n : 1)); }
+void *xcalloc(size_t c, size_t s) { return xnonnull(calloc(c ? c : 1, s ? s : 1)); }
+void *xrealloc(void *p, size_t n) { return xnonnull(realloc(p, n ? n : 1)); }
 
 void *xmallocarray(size_t count, size_t size)
 {

@@ -11,6 +11,9 @@ void *xrealloc(void *p, size_t n);
 /* grow an array of `size`-byte items so that it holds at least `need` items */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
+/* another library's allocation (GSL's matrices, vectors, generators): NULL
+ * is out of memory, as for the others; p itself otherwise */
+void *xnonnull(void *p);
 char *xstrndup(const char *s, size_t n);
 
 /* qsort that takes an empty or absent array (qsort's pointer may not be

@@ -37,11 +37,9 @@ double *did_bootstrap(struct did_work *w, const struct did_options *o)
 	size_t R = (size_t)o->reps;
 	double *boot = xmalloc((w->K * R + 1) * sizeof *boot);
 	double *out = xmalloc((w->K + 1) * sizeof *out);
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));
 	int step = o->reps / 100 > 0 ? o->reps / 100 : 1;
 
-	if (!rng)
-		abort();        /* GSL's handler has already said why */
 	gsl_rng_set(rng, o->seed);
 	for (size_t r = 0; r < R; r++) {
 		draw_units(w, rng);
@@ -113,7 +111,7 @@ double did_supt_crit(const double *boot, size_t R, const double *est,
 static gsl_matrix *boot_cov(const double *boot, size_t R, const size_t *idx,
 			    size_t k, const size_t *ok, size_t n)
 {
-	gsl_matrix *S = gsl_matrix_alloc(k, k);
+	gsl_matrix *S = xnonnull(gsl_matrix_alloc(k, k));
 	double *mean = xcalloc(k, sizeof *mean);
 
 	for (size_t i = 0; i < k; i++) {
@@ -141,8 +139,8 @@ static gsl_matrix *boot_cov(const double *boot, size_t R, const size_t *idx,
 double did_pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 {
 	size_t k = S->size1;
-	gsl_matrix *V = gsl_matrix_alloc(k, k);
-	gsl_vector *s = gsl_vector_alloc(k), *work = gsl_vector_alloc(k);
+	gsl_matrix *V = xnonnull(gsl_matrix_alloc(k, k));
+	gsl_vector *s = xnonnull(gsl_vector_alloc(k)), *work = xnonnull(gsl_vector_alloc(k));
 	gsl_error_handler_t *old;
 	double W = 0, smax;
 	int status = GSL_SUCCESS;
@@ -379,7 +377,7 @@ double *did_analytic_se(const struct did_work *w, const double *est)
 /* sum_i psi_i psi_i' / U^2 over the statistics in idx */
 static gsl_matrix *analytic_cov(const struct did_work *w, const size_t *idx, size_t k)
 {
-	gsl_matrix *S = gsl_matrix_calloc(k, k);
+	gsl_matrix *S = xnonnull(gsl_matrix_calloc(k, k));
 	double U2 = (double)w->U * (double)w->U;
 
 	for (size_t a = 0; a < k; a++)
@@ -401,11 +399,9 @@ double *did_multiplier(const struct did_work *w, const struct did_options *o,
 	double *draws = xmalloc((K * R + 1) * sizeof *draws);
 	double *acc = xmalloc((K + 1) * sizeof *acc);
 	double kappa = (sqrt(5.0) + 1) / 2, pk = kappa / sqrt(5.0);
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));
 	int step = o->reps / 100 > 0 ? o->reps / 100 : 1;
 
-	if (!rng)
-		abort();
 	gsl_rng_set(rng, o->seed);
 	for (size_t r = 0; r < R; r++) {
 		memset(acc, 0, K * sizeof *acc);

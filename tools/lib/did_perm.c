@@ -115,7 +115,7 @@ static double pre_form(struct did_work *w, const double *out)
 		for (size_t u = 0; u < U; u++)
 			f[u] += (double)U * dc[w->cls[u]] / S;
 	}
-	gsl_matrix *Sg = gsl_matrix_alloc(n, n);
+	gsl_matrix *Sg = xnonnull(gsl_matrix_alloc(n, n));
 	double *theta = xmalloc(n * sizeof *theta);
 	for (size_t a = 0; a < n; a++) {
 		theta[a] = out[pre[a]];
@@ -296,9 +296,7 @@ double *did_permute(struct did_work *w, const struct did_options *o,
 		} while (next_arrangement(w->cls, w->U));
 		r->n_perm = (int)M - 1;
 	} else {
-		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-		if (!rng)
-			abort();
+		gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));
 		gsl_rng_set(rng, o->seed);
 		for (size_t k = 0; k < N; k++) {
 			gsl_ran_shuffle(rng, w->cls, w->U, sizeof *w->cls);

@@ -53,8 +53,8 @@ static size_t affine_solve(const double *X, size_t n, const size_t *set, size_t 
 	size_t k = m - 1, rank = 0;
 	if (k > n)
 		return n;       /* more differences than dimensions: dependent */
-	gsl_matrix *A = gsl_matrix_alloc(n, k);
-	gsl_vector *tau = gsl_vector_alloc(k);
+	gsl_matrix *A = xnonnull(gsl_matrix_alloc(n, k));
+	gsl_vector *tau = xnonnull(gsl_vector_alloc(k));
 	const double *x0 = X + set[0] * n;
 	double big = 0;
 
@@ -73,8 +73,9 @@ static size_t affine_solve(const double *X, size_t n, const size_t *set, size_t 
 	for (size_t c = 0; c < k; c++)
 		rank += fabs(gsl_matrix_get(A, c, c)) > rtol * big && big > 0;
 	if (b && rank == k) {
-		gsl_vector *rhs = gsl_vector_alloc(n), *sol = gsl_vector_alloc(k);
-		gsl_vector *res = gsl_vector_alloc(n);
+		gsl_vector *rhs = xnonnull(gsl_vector_alloc(n));
+		gsl_vector *sol = xnonnull(gsl_vector_alloc(k));
+		gsl_vector *res = xnonnull(gsl_vector_alloc(n));
 		for (size_t t = 0; t < n; t++)
 			gsl_vector_set(rhs, t, b[t] - x0[t]);
 		gsl_linalg_QR_lssolve(A, tau, rhs, sol, res);
