@@ -13,6 +13,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "alloc.h"
 #include "htest.h"
 #include "regress.h"
 
@@ -27,7 +28,6 @@ const char *htest_status_str(int status)
 	case HTEST_CONSTANT:  return "no variation in the data";
 	case HTEST_NO_CI:     return "confidence interval not available at this level";
 	case HTEST_BAD_LEVEL: return "confidence level not between 0 and 1";
-	case HTEST_NOMEM:     return "out of memory";
 	}
 	return "unknown status";
 }
@@ -116,15 +116,12 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 /*
  * Mid-ranks (1-based, ties get their mean rank, as R's rank()) of v into
  * rank; *tie_cubes gets the sum over groups of tied values of t^3 - t.
- * Returns -1 when out of memory.
  */
-static int midranks(const double *v, size_t n, double *rank, double *tie_cubes)
+static void midranks(const double *v, size_t n, double *rank, double *tie_cubes)
 {
-	size_t *order = malloc((n ? n : 1) * sizeof *order);
+	size_t *order = xmallocarray(n ? n : 1, sizeof *order);
 	size_t i, j, k;
 
-	if (!order)
-		return -1;
 	gsl_sort_index(order, v, 1, n);
 	*tie_cubes = 0;
 	for (i = 0; i < n; i = j + 1) {
@@ -138,7 +135,6 @@ static int midranks(const double *v, size_t n, double *rank, double *tie_cubes)
 		*tie_cubes += t * t * t - t;
 	}
 	free(order);
-	return 0;
 }
 
 /* ---- Mann-Whitney ----------------------------------------------------- */
@@ -154,20 +150,17 @@ static int midranks(const double *v, size_t n, double *rank, double *tie_cubes)
 static double *mann_whitney_counts(size_t m, size_t n)
 {
 	size_t width = m * n + 1, i, j, k;
-	double *c = calloc((m + 1) * width, sizeof *c);
+	double *c = xcalloc((m + 1) * width, sizeof *c);
 	double *row;
 
-	if (!c)
-		return NULL;
 	for (j = 0; j <= m; j++)
 		c[j * width] = 1;       /* no values of the n yet: U = 0 */
 	for (i = 1; i <= n; i++)
 		for (j = 1; j <= m; j++)
 			for (k = j * i; k >= i; k--)
 				c[j * width + k] += c[(j - 1) * width + k - i];
-	row = malloc(width * sizeof *row);
-	if (row)
-		memcpy(row, c + m * width, width * sizeof *row);
+	row = xmallocarray(width, sizeof *row);
+	memcpy(row, c + m * width, width * sizeof *row);
 	free(c);
 	return row;
 }
@@ -215,8 +208,6 @@ static int mann_whitney_exact(struct mann_whitney_result *out)
 	size_t m = out->n_post, n = out->n_pre;
 	const double *count = mann_whitney_counts_kept(m, n);
 
-	if (!count)
-		return HTEST_NOMEM;
 	out->p_value = exact_two_sided(count, m * n, out->u);
 	out->exact = 1;
 	return HTEST_OK;
@@ -247,16 +238,11 @@ int mann_whitney(const double *pre, size_t n_pre, const double *post,
 	*out = (struct mann_whitney_result){ NAN, NAN, NAN, n_pre, n_post, 0 };
 	if (n_pre == 0 || n_post == 0)
 		return HTEST_TOO_FEW;
-	v = malloc(2 * all * sizeof *v);
-	if (!v)
-		return HTEST_NOMEM;
+	v = xmallocarray(2 * all, sizeof *v);
 	rank = v + all;
 	memcpy(v, post, n_post * sizeof *v);
 	memcpy(v + n_post, pre, n_pre * sizeof *v);
-	if (midranks(v, all, rank, &tie_cubes) < 0) {
-		free(v);
-		return HTEST_NOMEM;
-	}
+	midranks(v, all, rank, &tie_cubes);
 	for (i = 0; i < n_post; i++)
 		rank_sum += rank[i];
 	free(v);
@@ -384,20 +370,17 @@ int mann_kendall(const double *t, const double *y, size_t n,
 /* ---- Theil-Sen -------------------------------------------------------- */
 
 /* median of y - slope x: the line's value at x = 0 */
-static int sen_intercept(const double *x, const double *y, size_t n,
-			 double slope, double *intercept)
+static double sen_intercept(const double *x, const double *y, size_t n, double slope)
 {
-	double *r = malloc(n * sizeof *r);
+	double *r = xmallocarray(n, sizeof *r);
 	size_t i;
 
-	if (!r)
-		return -1;
 	for (i = 0; i < n; i++)
 		r[i] = y[i] - slope * time_at(x, i);
 	gsl_sort(r, 1, n);
-	*intercept = gsl_stats_median_from_sorted_data(r, 1, n);
+	double m = gsl_stats_median_from_sorted_data(r, 1, n);
 	free(r);
-	return 0;
+	return m;
 }
 
 /*
@@ -439,9 +422,7 @@ int theil_sen(const double *x, const double *y, size_t n, double level,
 		return HTEST_BAD_LEVEL;
 	if (n < 2)
 		return HTEST_TOO_FEW;
-	slope = malloc(n * (n - 1) / 2 * sizeof *slope);
-	if (!slope)
-		return HTEST_NOMEM;
+	slope = xmallocarray(n * (n - 1) / 2, sizeof *slope);
 	for (i = 0; i + 1 < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (time_at(x, j) != time_at(x, i))
@@ -457,11 +438,7 @@ int theil_sen(const double *x, const double *y, size_t n, double level,
 	out->var_s = kendall_var_s(x, y, n);
 	status = sen_ci(slope, k, level, out);
 	free(slope);
-	if (sen_intercept(x, y, n, out->slope, &out->intercept) < 0) {
-		*out = (struct theil_sen_result){ NAN, NAN, NAN, NAN, NAN, n,
-						  0, 0, 0 };
-		return HTEST_NOMEM;
-	}
+	out->intercept = sen_intercept(x, y, n, out->slope);
 	return status;
 }
 
@@ -475,10 +452,8 @@ int theil_sen(const double *x, const double *y, size_t n, double level,
 static double *signed_rank_counts(size_t n)
 {
 	size_t max = n * (n + 1) / 2, i, k;
-	double *c = calloc(max + 1, sizeof *c);
+	double *c = xcalloc(max + 1, sizeof *c);
 
-	if (!c)
-		return NULL;
 	c[0] = 1;
 	for (i = 1; i <= n; i++)
 		for (k = i * (i + 1) / 2; k >= i; k--)
@@ -494,8 +469,6 @@ static int signed_rank_p(struct signed_rank_result *out, double tie_cubes)
 		size_t max = out->n * (out->n + 1) / 2;
 		double *count = signed_rank_counts(out->n);
 
-		if (!count)
-			return HTEST_NOMEM;
 		out->p_value = exact_two_sided(count, max, out->v);
 		out->exact = 1;
 		free(count);
@@ -512,14 +485,11 @@ int signed_rank(const double *d, size_t n, struct signed_rank_result *out)
 {
 	double *abs_d, *rank, tie_cubes;
 	size_t i, k = 0;
-	int status;
 
 	*out = (struct signed_rank_result){ NAN, NAN, NAN, 0, 0, 0 };
 	if (n == 0)
 		return HTEST_TOO_FEW;
-	abs_d = malloc(2 * n * sizeof *abs_d);
-	if (!abs_d)
-		return HTEST_NOMEM;
+	abs_d = xmallocarray(2 * n, sizeof *abs_d);
 	rank = abs_d + n;
 	for (i = 0; i < n; i++)
 		if (d[i] != 0)
@@ -531,10 +501,7 @@ int signed_rank(const double *d, size_t n, struct signed_rank_result *out)
 		free(abs_d);
 		return HTEST_TOO_FEW;
 	}
-	if (midranks(abs_d, k, rank, &tie_cubes) < 0) {
-		free(abs_d);
-		return HTEST_NOMEM;
-	}
+	midranks(abs_d, k, rank, &tie_cubes);
 	/* abs_d keeps the order of the non-zero d, so walk them together */
 	for (i = 0, k = 0; i < n; i++)
 		if (d[i] != 0) {
@@ -543,10 +510,7 @@ int signed_rank(const double *d, size_t n, struct signed_rank_result *out)
 			k++;
 		}
 	free(abs_d);
-	status = signed_rank_p(out, tie_cubes);
-	if (status == HTEST_NOMEM)
-		out->v = NAN;
-	return status;
+	return signed_rank_p(out, tie_cubes);
 }
 
 const char *signed_rank_method(const struct signed_rank_result *r)

@@ -29,7 +29,6 @@ enum htest_status {
 	HTEST_CONSTANT,  /* no variation: std_error 0, statistic and p NaN */
 	HTEST_NO_CI,     /* all defined but the CI, which does not exist at this level */
 	HTEST_BAD_LEVEL, /* level not strictly between 0 and 1: everything NaN */
-	HTEST_NOMEM      /* scratch memory could not be had: everything NaN */
 };
 
 /* A short English phrase for a status, for the tool's warning. */
