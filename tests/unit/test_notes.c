@@ -91,7 +91,7 @@ static void did_part(void)
 static void did_many(void)
 {
 	enum { N = 260 };
-	static char buf[N][8];
+	static char buf[N][16];
 	static const char *name[N];
 	static int cohort[N];
 	static size_t n_values[N];
