@@ -9,9 +9,7 @@
  * the estimates table with rel_year before term and the sup-t band after
  * method.  Every part is estimated before anything is written, so a part
  * that cannot be estimated fails the run with no table. */
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -31,8 +29,6 @@
 #include "group.h"
 #include "number.h"
 #include "options.h"
-#include "strbuf.h"
-#include "strlist.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cohort_arg = "event_year";
 static int window_lo = DID_WINDOW_ALL_LO, window_hi = DID_WINDOW_ALL_HI;

@@ -9,7 +9,6 @@
  * them, and hands it to synth_estimate (tools/lib/synth.h).  Every part is
  * estimated before anything is written. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
