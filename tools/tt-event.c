@@ -9,9 +9,7 @@
  * the estimates table with rel_year before term and the sup-t band after
  * method.  Every part is estimated before anything is written, so a part
  * that cannot be estimated fails the run with no table. */
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -25,13 +23,12 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "did.h"
+#include "did_notes.h"
 #include "diag.h"
 #include "estimates.h"
 #include "group.h"
 #include "number.h"
 #include "options.h"
-#include "strbuf.h"
-#include "strlist.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cohort_arg = "event_year";
 static int window_lo = DID_WINDOW_ALL_LO, window_hi = DID_WINDOW_ALL_HI;
@@ -429,299 +426,38 @@ static void progress_end(const struct progress *pr)
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* Notes about one part                                                 */
-
-/* More countries than the world has: a real panel's notes name every
- * unit, a synthetic one's stay readable. */
-enum { MAX_NAMED = 250 };
-
-/* "A, B, C" of the part's units (local indexes) */
-static char *unit_list(const struct input *in, const struct part *p, const int *local, size_t n)
-{
-	struct strbuf t = { 0 };
-	char more[64];
-
-	for (size_t i = 0; i < n && i < MAX_NAMED; i++) {
-		char *name = unit_name(in, p->units[local[i]]);
-		if (i)
-			sb_puts(&t, ", ");
-		sb_puts(&t, name);
-		free(name);
-	}
-	if (n > MAX_NAMED) {
-		snprintf(more, sizeof more, " and %zu more", n - MAX_NAMED);
-		sb_puts(&t, more);
-	}
-	return sb_take(&t);
-}
-
 static const char *label_of(const struct input *in, size_t b)
 {
 	return in->c.n_by ? group_label(in->parts, b) : "";
 }
 
-static void note(const struct input *in, size_t b, const char *fmt, ...)
-{
-	va_list ap;
-	struct strbuf sb = { 0 };
-
-	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
-	char *msg = sb_take(&sb);
-	if (in->c.n_by)
-		warn("%s: %s", label_of(in, b), msg);
-	else
-		warn("%s", msg);
-	free(msg);
-}
-
-static void note_units(const struct input *in, size_t b, const int *local, size_t n,
-		       const char *what)
-{
-	char *list = unit_list(in, &in->part[b], local, n);
-	note(in, b, "%zu unit%s %s: %s", n, n == 1 ? "" : "s", what, list);
-	free(list);
-}
-
-/* units whose every value is missing, and units treated after the data end */
-static void note_units_by_rule(const struct input *in, size_t b)
+/* the notes on part b (did_notes.h), its units named by their columns;
+ * 1 when it has no estimates */
+static int note_part(const struct input *in, size_t b, const struct did_options *o,
+		     const int *cohort)
 {
 	const struct part *p = &in->part[b];
-	const struct did_result *r = &p->res;
-	int *sel = xmalloc((p->n_units + 1) * sizeof *sel);
-	size_t n = 0;
-	char what[128];
+	char **name = xmalloc((p->n_units + 1) * sizeof *name);
+	size_t *n_values = xmalloc((p->n_units + 1) * sizeof *n_values);
 
-	for (size_t i = 0; i < p->n_units; i++)
-		if (in->unit[p->units[i]].n_values == 0)
-			sel[n++] = (int)i;
-	if (n)
-		note_units(in, b, sel, n, "without any value, left out");
-	if (r->n_years < 2) {
-		free(sel);
-		return;
-	}
-	n = 0;
 	for (size_t i = 0; i < p->n_units; i++) {
-		const struct unit *u = &in->unit[p->units[i]];
-		if (u->n_values && u->cohort != DID_NEVER && u->cohort > r->last_year)
-			sel[n++] = (int)i;
+		name[i] = unit_name(in, p->units[i]);
+		n_values[i] = in->unit[p->units[i]].n_values;
 	}
-	snprintf(what, sizeof what, "with an event after the last year with data (%d), "
-		 "counted as never treated", r->last_year);
-	if (n)
-		note_units(in, b, sel, n, what);
-	free(sel);
-}
-
-/* cohorts of one unit: their effects rest on a single country */
-static void note_small_cohorts(const struct input *in, size_t b)
-{
-	const struct part *p = &in->part[b];
-	const struct did_result *r = &p->res;
-	int *dropped = xcalloc(p->n_units + 1, sizeof *dropped);
-
-	for (size_t i = 0; i < r->n_dropped_early; i++)
-		dropped[r->dropped_early[i]] = 1;
-	for (size_t i = 0; i < r->n_dropped_unbalanced; i++)
-		dropped[r->dropped_unbalanced[i]] = 1;
-	for (size_t k = 0; k < r->n_cells; k++) {
-		int g = r->cells[k].cohort, n = 0, who = -1;
-		if (k > 0 && r->cells[k - 1].cohort == g)
-			continue;
-		for (size_t i = 0; i < p->n_units; i++) {
-			const struct unit *u = &in->unit[p->units[i]];
-			if (u->cohort == g && u->n_values && !dropped[i]) {
-				n++;
-				who = (int)i;
-			}
-		}
-		if (n == 1) {
-			char *name = unit_name(in, p->units[who]);
-			note(in, b, "cohort %d has a single unit (%s): its effects rest on it alone",
-			     g, name);
-			free(name);
-		}
-	}
-	free(dropped);
-}
-
-static void note_empty_cells(const struct input *in, size_t b)
-{
-	const struct did_result *r = &in->part[b].res;
-	const struct did_cell *first = NULL;
-	size_t n = 0;
-
-	for (size_t k = 0; k < r->n_cells; k++)
-		if (isnan(r->cells[k].est.estimate)) {
-			if (!first)
-				first = &r->cells[k];
-			n++;
-		}
-	if (!first)
-		return;
-	note(in, b, "%zu of %zu ATT(g,t) cannot be estimated and are left out (the first: "
-	     "cohort %d, year %d, %s)%s", n, r->n_cells, first->cohort, first->year,
-	     did_cell_empty_str(first->empty), detail ? "" : "; --detail lists them");
-}
-
-/* Resampling units cannot vary a mean over one unit: a cell with a single
- * treated (or control) unit loses that side's variance in the bootstrap,
- * all of it when both sides are single; the influence functions likewise
- * see no variance on a side of one. */
-static void note_single_cells(const struct input *in, size_t b)
-{
-	const struct did_result *r = &in->part[b].res;
-	size_t n = 0, used = 0;
-
-	for (size_t k = 0; k < r->n_cells; k++) {
-		const struct did_cell *c = &r->cells[k];
-		int e = c->rel_year;
-		if (isnan(c->est.estimate) || c->reference || c->thin)
-			continue;
-		if (!((e >= window_lo && e <= window_hi) || (e >= 0 && e <= window_hi)))
-			continue;
-		used++;
-		n += c->n_treated == 1 || c->n_control == 1;
-	}
-	if (!n)
-		return;
-	if (se_method == DID_SE_BOOTSTRAP)
-		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
-		     "resampling countries cannot measure their uncertainty, so their standard "
-		     "errors are left empty, and so are those of the estimates built on them",
-		     n, used);
-	else
-		note(in, b, "%zu of %zu ATT(g,t) rest on a single treated or control unit: "
-		     "their standard errors cannot be estimated and are left empty, and so are "
-		     "those of the estimates built on them", n, used);
-}
-
-/* cells below --min-treated, by cohort: "cohort 2003 in 2004, 2005; ..." */
-static void note_thin(const struct input *in, size_t b)
-{
-	const struct did_result *r = &in->part[b].res;
-	struct strbuf t = { 0 };
-	char buf[64];
-	int last = 0;
-
-	if (r->n_thin == 0)
-		return;
-	for (size_t k = 0; k < r->n_cells; k++) {
-		const struct did_cell *c = &r->cells[k];
-		if (!c->thin)
-			continue;
-		if (c->cohort != last)
-			snprintf(buf, sizeof buf, "%scohort %d in %d", last ? "; " : "", c->cohort, c->year);
-		else
-			snprintf(buf, sizeof buf, ", %d", c->year);
-		sb_puts(&t, buf);
-		last = c->cohort;
-	}
-	char *list = sb_take(&t);
-	note(in, b, "%zu ATT(g,t) rest on fewer than %ld treated units (--min-treated): "
-	     "no standard error, left out of every aggregate: %s", r->n_thin, min_treated, list);
-	free(list);
-}
-
-static void notes(const struct input *in, size_t b)
-{
-	const struct part *p = &in->part[b];
-	const struct did_result *r = &p->res;
-	char what[128];
-
-	note_units_by_rule(in, b);
-	if (r->n_dropped_early) {
-		snprintf(what, sizeof what, "treated in or before the first year with data (%d), dropped",
-			 r->first_year);
-		note_units(in, b, r->dropped_early, r->n_dropped_early, what);
-	}
-	if (r->n_dropped_unbalanced)
-		note_units(in, b, r->dropped_unbalanced, r->n_dropped_unbalanced,
-			   "missing some year, dropped (--balance)");
-	if (r->status != DID_OK)
-		return;
-	if (min_treated < 2)
-		note_small_cohorts(in, b);
-	note_empty_cells(in, b);
-	note_thin(in, b);
-	if (r->n_events == 0 && r->n_thin)
-		return;         /* explain_failure says why there is nothing */
-	if (reps > 0 || se_method == DID_SE_ANALYTIC)
-		note_single_cells(in, b);
-	if (r->perm_exact)
-		note(in, b, "p_perm: all %d assignments of the cohorts to the units enumerated, "
-		     "so the p-values are exact", r->n_perm + 1);
-	if ((r->warnings & DID_WNOPRE) && window_lo < 0)
-		note(in, b, "%s", did_warning_str(DID_WNOPRE));
-	if (r->warnings & DID_WNOPOST)
-		note(in, b, "%s", did_warning_str(DID_WNOPOST));
-	if (r->warnings & DID_WSINGULAR)
-		note(in, b, "the bootstrap covariance of the pre-treatment effects is singular: "
-		     "the pre-trend test uses its rank, df %d", r->pretrend.df);
-	if (r->warnings & DID_WBOOTNAN)
-		note(in, b, "%s", did_warning_str(DID_WBOOTNAN));
+	struct did_notes n = { &p->res, o, p->n_units, (const char *const *)name, cohort,
+			       n_values, window_text, detail,
+			       in->c.n_by ? group_label(in->parts, b) : NULL };
+	did_notes(&n);
+	int failed = did_explain_failure(&n);
+	for (size_t i = 0; i < p->n_units; i++)
+		free(name[i]);
+	free(name);
+	free(n_values);
+	return failed;
 }
 
 /* ------------------------------------------------------------------ */
 /* Estimating                                                           */
-
-/* the relative years the cells span, for a message */
-static void rel_range(const struct did_result *r, int *lo, int *hi)
-{
-	*lo = INT_MAX;
-	*hi = INT_MIN;
-	for (size_t k = 0; k < r->n_cells; k++) {
-		if (isnan(r->cells[k].est.estimate))
-			continue;
-		if (r->cells[k].rel_year < *lo)
-			*lo = r->cells[k].rel_year;
-		if (r->cells[k].rel_year > *hi)
-			*hi = r->cells[k].rel_year;
-	}
-}
-
-/* why a part has no estimates; 1 when it has none */
-static int explain_failure(const struct input *in, size_t b)
-{
-	const struct did_result *r = &in->part[b].res;
-	int lo, hi;
-
-	switch (r->status) {
-	case DID_OK:
-		break;
-	case DID_ENONEVER:
-		note(in, b, "no never-treated units to serve as controls (try --control notyet)");
-		return 1;
-	case DID_ENOCELL:
-		if (r->n_never == 0 && r->n_cells && r->cells[0].cohort == r->cells[r->n_cells - 1].cohort)
-			note(in, b, "every unit is treated in %d and none is never treated: "
-			     "there is no one to compare with", r->cells[0].cohort);
-		else
-			note(in, b, "%s", did_strerror(r->status));
-		return 1;
-	case DID_ENOYEARS:
-		note(in, b, "fewer than two years with values: nothing to compare");
-		return 1;
-	default:
-		note(in, b, "%s", did_strerror(r->status));
-		return 1;
-	}
-	if (r->n_events == 0 && (r->n_thin > 0 || !window_text)) {
-		note(in, b, "every ATT(g,t) in the window rests on fewer than %ld treated units "
-		     "(--min-treated): nothing to aggregate", min_treated);
-		return 1;
-	}
-	if (r->n_events == 0) {
-		rel_range(r, &lo, &hi);
-		note(in, b, "no relative year of the data lies inside the window %s "
-		     "(the data have %d to %d)", window_text, lo, hi);
-		return 1;
-	}
-	return 0;
-}
 
 static int estimate_part(struct input *in, size_t b, const struct did_options *o0,
 			 const struct csv_header *h)
@@ -743,9 +479,8 @@ static int estimate_part(struct input *in, size_t b, const struct did_options *o
 	progress_end(&pr);
 	if (o.progress)
 		free((char *)pr.label);
+	p->failed = note_part(in, b, &o, pb.cohort);
 	free_panel(&pb);
-	notes(in, b);
-	p->failed = explain_failure(in, b);
 	return p->failed;
 }
 

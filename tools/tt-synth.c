@@ -9,7 +9,6 @@
  * them, and hands it to synth_estimate (tools/lib/synth.h).  Every part is
  * estimated before anything is written. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "strbuf.h"
 #include "strlist.h"
 #include "synth.h"
+#include "synth_notes.h"
 
 #define NO_EVENT (-1000000)     /* cohort of a unit never treated */
 #define YEAR_MIN (-100000)
@@ -307,35 +307,23 @@ static struct result *results;
 static size_t n_results, cap_results;
 static struct strlist donor_list;
 
-/* Why a case cannot be estimated, located at the treated unit's first
- * row: with --unit the run fails, with --all the unit is left out. */
-static void refuse(const struct unit *u, const char *label, const char *fmt, ...)
-{
-	struct strbuf b = { 0 };
-	va_list ap;
+/* the part's units at these local indexes, for sb_list */
+struct named { const struct input *in; const struct part *p; const size_t *local; };
 
-	sb_printf(&b, "%s: ", label);
-	va_start(ap, fmt);
-	sb_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (all_units)
-		sb_puts(&b, "; left out");
-	char *msg = sb_take(&b);
-	warn_at(u->file, u->line, 0, "%s", msg);
-	free(msg);
+static void unit_item(struct strbuf *b, size_t i, const void *ctx)
+{
+	const struct named *u = ctx;
+	size_t len;
+	const char *name = unit_name(u->in, u->p->units[u->local[i]], &len);
+	sb_puts(b, cell_shown_n(name, len));
 }
 
 /* "A, B, C": the units of the part at these local indexes */
 static char *unit_list(const struct input *in, const struct part *p, const size_t *local,
 		       size_t n)
 {
-	struct strbuf b = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *name = unit_name(in, p->units[local[i]], &len);
-		sb_item(&b, "%s", cell_shown_n(name, len));
-	}
-	return sb_take(&b);
+	struct named u = { in, p, local };
+	return sb_list(n, 0, unit_item, &u);
 }
 
 static void note_units(const char *label, const struct input *in, const struct part *p,
@@ -378,54 +366,6 @@ static size_t pick_donors(const struct input *in, const struct part *p, const st
 	return J;
 }
 
-/* a note on the donors left out, or why there are too few */
-static int explain_donors(const struct input *in, const struct part *p, const struct unit *u,
-			  const char *label, const size_t *donor, size_t J, const size_t *gap,
-			  size_t n_gap, long first, long last)
-{
-	char *lacking = unit_list(in, p, gap, n_gap);
-	char *pool = unit_list(in, p, donor, J);
-	char why[64] = "";
-
-	if (n_gap)
-		snprintf(why, sizeof why, ", %zu lack%s some year", n_gap, n_gap == 1 ? "s" : "");
-	if (J == 0)
-		refuse(u, label, "no donor has a value in every year used (%ld-%ld): donors are "
-		       "units never treated or treated after %ld%s%s%s%s", first, last, last,
-		       donors_arg ? " and named in --donors" : "", why, n_gap ? ": " : "", lacking);
-	else if (J == 1)
-		refuse(u, label, "a donor pool of one (%s): its weight is 1 whatever the data "
-		       "and there is no placebo to compare with; at least 2 donors are needed%s%s%s",
-		       pool, why, n_gap ? ": " : "", lacking);
-	else if (n_gap)
-		warn("%s: %zu unit%s without a value in every year used (%ld-%ld), left out of "
-		     "the donor pool: %s", label, n_gap, n_gap == 1 ? "" : "s", first, last, lacking);
-	free(lacking);
-	free(pool);
-	return J < 2;
-}
-
-/* what the reader of one result must know: ties, a poor or exact fit */
-static void warn_result(const char *label, const struct synth_result *r)
-{
-	size_t n = r->n_exact_placebos;
-
-	if (r->tie)
-		warn("%s: several weight vectors fit the years before the event equally well: "
-		     "the pre-period fit is unique, the weights reported are one of them, and "
-		     "the post-period gaps may depend on the choice", label);
-	if (r->poor_fit)
-		warn("%s: poor pre-period fit: RMSPE %.3g is more than %g times the sd %.3g of "
-		     "the series before the event, so the gaps say little", label,
-		     r->rmspe_pre, SYNTH_POOR_FIT, r->sd_pre);
-	if (isnan(r->ratio))
-		warn("%s: the synthetic control fits the years before the event exactly "
-		     "(RMSPE 0): the ratio and its p-value are not defined", label);
-	if (n)
-		warn("%s: %zu placebo%s fit%s the years before the event exactly and count%s as "
-		     "more extreme", label, n, n == 1 ? "" : "s", n == 1 ? "s" : "", n == 1 ? "s" : "");
-}
-
 static int estimate_case(const struct input *in, size_t b, const struct panel *pn,
 			 size_t treated)
 {
@@ -434,6 +374,7 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 	const struct unit *un = &in->unit_v[u];
 	long event = event_arg != NO_EVENT ? event_arg : in->unit_v[u].cohort;
 	char *label = case_label(in, u);
+	struct synth_case c = { label, un->file, un->line, all_units };
 	size_t *cols = xmalloc((pn->n_years + 1) * sizeof *cols), T = 0, T0 = 0;
 	int failed = 1;
 
@@ -451,20 +392,23 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 			T0 += pn->years[t] < event;
 		}
 	if (T0 < SYNTH_MIN_PRE) {
-		refuse(un, label, "%zu year%s with a value before the event (%ld): the weights need "
-		       "at least %d", T0, T0 == 1 ? "" : "s", event, SYNTH_MIN_PRE);
+		synth_refuse(&c, "%zu year%s with a value before the event (%ld): the weights "
+			     "need at least %d", T0, T0 == 1 ? "" : "s", event, SYNTH_MIN_PRE);
 		goto out;
 	}
 	if (T == T0) {
-		refuse(un, label, "no year with a value from the event year %ld on (the last is %ld): "
-		       "nothing to compare", event, pn->years[cols[T - 1]]);
+		synth_refuse(&c, "no year with a value from the event year %ld on (the last is "
+			     "%ld): nothing to compare", event, pn->years[cols[T - 1]]);
 		goto out;
 	}
 	size_t *donor = xmalloc((p->n_units + 1) * sizeof *donor), n_gap;
 	size_t *gap = xmalloc((p->n_units + 1) * sizeof *gap);
 	size_t J = pick_donors(in, p, pn, treated, cols, T, donor, gap, &n_gap);
-	int too_few = explain_donors(in, p, un, label, donor, J, gap, n_gap, pn->years[cols[0]],
-				     pn->years[cols[T - 1]]);
+	char *lacking = unit_list(in, p, gap, n_gap), *pool = unit_list(in, p, donor, J);
+	int too_few = synth_explain_donors(&c, J, pool, n_gap, lacking, pn->years[cols[0]],
+					   pn->years[cols[T - 1]], donors_arg != NULL);
+	free(lacking);
+	free(pool);
 	free(gap);
 	if (too_few) {
 		free(donor);
@@ -483,19 +427,14 @@ static int estimate_case(const struct input *in, size_t b, const struct panel *p
 	int st = synth_estimate(&sp, &res.r);
 	free(X);
 	if (st != SYNTH_OK) {
-		if (st == SYNTH_ECONSTANT)
-			refuse(un, label, "the value is %g in every year before the event (%ld-%ld): "
-			       "a constant series has nothing for the donors to track", y[0],
-			       years[0], years[T0 - 1]);
-		else
-			refuse(un, label, "%s", synth_strerror(st));
+		synth_explain_status(&c, st, y[0], years[0], years[T0 - 1]);
 		synth_result_free(&res.r);
 		free(y);
 		free(years);
 		free(donor);
 		goto out;
 	}
-	warn_result(label, &res.r);
+	synth_warn_result(label, &res.r);
 	results = xgrow(results, &cap_results, n_results + 1, sizeof *results);
 	results[n_results++] = res;
 	failed = 0;
@@ -626,18 +565,6 @@ static void put(const struct result *res, double year, size_t donor, const char 
 	estimates_write(&r, NULL);
 }
 
-static const struct result *sort_res;
-
-static int by_weight(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	double x = sort_res->r.w[i], y = sort_res->r.w[j];
-	/* weights equal but for rounding keep the donors' order */
-	if (fabs(x - y) > 1e-9 * fmax(x, y))
-		return x > y ? -1 : 1;
-	return (i > j) - (i < j);
-}
-
 static void write_detail(const struct result *res, const char *method)
 {
 	const struct synth_result *r = &res->r;
@@ -667,10 +594,7 @@ static void write_result(const struct result *res)
 	snprintf(placebo, sizeof placebo, "placebo-in-space(donors=%zu)", res->J);
 	for (size_t t = 0; t < res->T; t++)
 		put(res, (double)res->years[t], SIZE_MAX, "gap", r->gap[t], (long long)res->J, method);
-	for (size_t j = 0; j < res->J; j++)
-		order[j] = j;
-	sort_res = res;
-	xqsort(order, res->J, sizeof *order, by_weight);
+	synth_order(r->w, res->J, order);
 	for (size_t k = 0; k < res->J && r->w[order[k]] > 1e-6; k++)
 		put(res, NAN, res->donor[order[k]], "weight", r->w[order[k]],
 		    (long long)res->T0, method);

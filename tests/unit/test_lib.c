@@ -79,6 +79,32 @@ static void test_strbuf(void)
 	free(s);
 }
 
+static void name_item(struct strbuf *b, size_t i, const void *ctx)
+{
+	sb_puts(b, ((const char *const *)ctx)[i]);
+}
+
+/* sb_list: "a, b, c", the rest counted past max; an empty first item kept */
+static void test_sb_list(void)
+{
+	static const char *const names[] = { "PHL", "KOR", "", "THA" };
+	char *s = sb_list(0, 0, name_item, names);
+	CHECK_STR(s, "");
+	free(s);
+	s = sb_list(4, 0, name_item, names);
+	CHECK_STR(s, "PHL, KOR, , THA");
+	free(s);
+	s = sb_list(4, 4, name_item, names);
+	CHECK_STR(s, "PHL, KOR, , THA");
+	free(s);
+	s = sb_list(4, 2, name_item, names);
+	CHECK_STR(s, "PHL, KOR and 2 more");
+	free(s);
+	s = sb_list(2, 1, name_item, names + 2);
+	CHECK_STR(s, " and 1 more");
+	free(s);
+}
+
 /* sb_vprintf appends what a variadic caller was given, long text included */
 static void vadd(struct strbuf *b, const char *fmt, ...)
 {
@@ -419,6 +445,7 @@ int main(void)
 	test_utf8();
 	test_utf8_decode();
 	test_strbuf();
+	test_sb_list();
 	test_strbuf_va();
 	test_columns();
 	test_estimates_lead();

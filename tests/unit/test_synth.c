@@ -307,6 +307,19 @@ static void statuses(void)
 	CHECK_STR(synth_strerror(SYNTH_ECONSTANT), "the treated series is constant before the event");
 }
 
+/* synth_order: largest weight first; weights equal but for rounding keep
+ * the donors' order */
+static void order(void)
+{
+	const double w[] = { 0.1, 0.4, 0.1 + 1e-12, 0.4, 0.0 };
+	size_t o[5];
+
+	synth_order(w, 5, o);
+	CHECK(o[0] == 1 && o[1] == 3 && o[2] == 0 && o[3] == 2 && o[4] == 4);
+	synth_order(w, 0, o);
+	CHECK(o[0] == 1);
+}
+
 int main(void)
 {
 	two_donors();
@@ -316,5 +329,6 @@ int main(void)
 	kkt_random();
 	placebo_rank();
 	statuses();
+	order();
 	return unit_summary();
 }

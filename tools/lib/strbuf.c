@@ -50,6 +50,22 @@ void sb_item(struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+char *sb_list(size_t n, size_t max,
+	      void (*item)(struct strbuf *b, size_t i, const void *ctx), const void *ctx)
+{
+	struct strbuf b = { 0 };
+	size_t shown = max && n > max ? max : n;
+
+	for (size_t i = 0; i < shown; i++) {
+		if (i)
+			sb_puts(&b, ", ");
+		item(&b, i, ctx);
+	}
+	if (shown < n)
+		sb_printf(&b, " and %zu more", n - shown);
+	return sb_take(&b);
+}
+
 char *sb_take(struct strbuf *b)
 {
 	char *s = b->s ? b->s : xstrdup("");

@@ -20,6 +20,12 @@ void sb_vprintf(struct strbuf *b, const char *fmt, va_list ap)
  * every item but the first (an empty first item counts) */
 void sb_item(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The list "a, b, c" of n items, item(b, i, ctx) writing the i-th into b
+ * after the separator; past max items (0: no limit) the list ends " and N
+ * more", so that a note on many units stays readable.  Malloc'd, "" when n
+ * is 0. */
+char *sb_list(size_t n, size_t max,
+	      void (*item)(struct strbuf *b, size_t i, const void *ctx), const void *ctx);
 /* the string (malloc'd, "" when empty); the buffer is left empty */
 char *sb_take(struct strbuf *b);
 

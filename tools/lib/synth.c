@@ -398,3 +398,22 @@ void synth_result_free(struct synth_result *r)
 	free(r->placebo_ratio);
 	memset(r, 0, sizeof *r);
 }
+
+static const double *order_w;
+
+static int by_weight(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	double x = order_w[i], y = order_w[j];
+	if (fabs(x - y) > 1e-9 * fmax(x, y))
+		return x > y ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+void synth_order(const double *w, size_t J, size_t *order)
+{
+	for (size_t j = 0; j < J; j++)
+		order[j] = j;
+	order_w = w;
+	xqsort(order, J, sizeof *order, by_weight);
+}

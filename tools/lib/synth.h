@@ -87,5 +87,8 @@ struct synth_result {
  * error).  Returns a synth_status. */
 int synth_estimate(const struct synth_panel *p, struct synth_result *r);
 void synth_result_free(struct synth_result *r);
+/* The donors by weight, largest first, into order[J]; weights equal but
+ * for rounding (to a relative 1e-9) keep the donors' order. */
+void synth_order(const double *w, size_t J, size_t *order);
 
 #endif
