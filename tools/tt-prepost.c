@@ -31,7 +31,7 @@ static const struct tt_opt options[] = {
 	{ "drop-event", 0, NULL, "leave out the event's own year (rel_year 0)" },
 	{ "lag", 0, "L", "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)" },
 	{ "pooled", 0, NULL, "add rows ALL,...: the per-group differences tested across groups" },
-	{ "grouped", 0, NULL, "each group's rows are together in the input: write each group as it ends, holding one group's values" },
+	{ "grouped", 0, NULL, "each group's rows together in the input: hold one group's values at a time" },
 	{ NULL, 0, NULL, NULL },
 };
 

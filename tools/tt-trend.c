@@ -33,7 +33,7 @@ static const struct tt_opt options[] = {
 	{ "log", 0, NULL, "fit ln(value): slopes become growth rates; adds the term pct_change" },
 	{ "log1p", 0, NULL, "fit ln(1 + value), for counts that can be 0; adds pct_change" },
 	{ "lag", 0, "L", "poisson: Newey-West standard errors with lag L (default HC1)" },
-	{ "grouped", 0, NULL, "each group's rows are together in the input: write each group as it ends, holding one group's values" },
+	{ "grouped", 0, NULL, "each group's rows together in the input: hold one group's values at a time" },
 	{ NULL, 0, NULL, NULL },
 };
 
