@@ -338,26 +338,32 @@ int main(int argc, char **argv)
 
 	/* Without --grouped every group's values are held to the end (the
 	 * groups may come in any order); with it, a group is finished when
-	 * the next one begins, so one group's values are held at a time. */
+	 * the next one begins, and one series serves every group in turn. */
 	while (csv_next(r, &row)) {
 		size_t g = grouped ? group_block_of(&blocks, row) : group_of(groups, row);
 		double y, t;
 
 		if (g == nacc) {
 			if (grouped && nacc)
-				finish_group(h, gcols, ng, groups, nacc - 1, &acc[nacc - 1]);
-			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
-			memset(&acc[nacc++], 0, sizeof *acc);
+				finish_group(h, gcols, ng, groups, nacc - 1, acc);
+			if (!grouped || nacc == 0) {
+				acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
+				memset(&acc[nacc], 0, sizeof *acc);
+			}
+			nacc++;
 		}
 		if (cell_number(h, row, vcol, &y)) {
 			missing++;
 			continue;
 		}
 		t = cell_time_number(h, row, tcol);
-		series_add(&acc[g], t, transformed(h, row, vcol, count_value(h, row, vcol, y)));
+		series_add(&acc[grouped ? 0 : g], t,
+			   transformed(h, row, vcol, count_value(h, row, vcol, y)));
 	}
 
-	for (size_t g = grouped && nacc ? nacc - 1 : 0; g < nacc; g++)
+	if (grouped && nacc)
+		finish_group(h, gcols, ng, groups, nacc - 1, acc);
+	for (size_t g = 0; !grouped && g < nacc; g++)
 		finish_group(h, gcols, ng, groups, g, &acc[g]);
 	if (nacc == 0)
 		estimates_header(h, gcols, ng, NULL, NULL);
