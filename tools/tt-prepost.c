@@ -23,6 +23,7 @@
 static double pre_window = INFINITY, post_window = INFINITY;
 static long lag_arg = -1;
 static int drop_event, pooled;
+static int grouped;              /* --grouped: each group's rows together */
 
 static const struct tt_opt options[] = {
 	{ "pre", 0, "N", "keep the N time units before the event: rel_year >= -N (default all)" },
@@ -30,6 +31,7 @@ static const struct tt_opt options[] = {
 	{ "drop-event", 0, NULL, "leave out the event's own year (rel_year 0)" },
 	{ "lag", 0, "L", "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)" },
 	{ "pooled", 0, NULL, "add rows ALL,...: the per-group differences tested across groups" },
+	{ "grouped", 0, NULL, "each group's rows together in the input: hold one group's values at a time" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -49,6 +51,7 @@ static void handle(int idx, const char *arg)
 	case 2: drop_event = 1; break;
 	case 3: lag_arg = opt_long("lag", arg, 0, 1000000); break;
 	case 4: pooled = 1; break;
+	case 5: grouped = 1; break;
 	}
 }
 
@@ -457,6 +460,32 @@ static void write_pooled(struct group_table *strata, const struct prepost_group 
 	free(d);
 }
 
+/* A group's rows, once its last row is read: written, and its values
+ * freed; what --pooled and the notes need stays.  The header goes before
+ * the first group's rows. */
+static void finish_group(const struct csv_header *h, const int *gcols, size_t ng,
+			 struct group_table *groups, size_t g, struct prepost_group *a,
+			 size_t *never)
+{
+	static int header_written;
+
+	if (!header_written) {
+		estimates_header(h, gcols, ng, NULL, NULL);
+		header_written = 1;
+	}
+	if (a->treated_rows == 0) {
+		++*never;
+	} else {
+		if (a->untreated_rows)
+			warn("%s: %ld row%s without an event skipped", group_label(groups, g),
+			     a->untreated_rows, a->untreated_rows == 1 ? "" : "s");
+		prepost_group(groups, g, a);
+	}
+	free(a->o);
+	a->o = NULL;
+	a->n = a->cap = 0;
+}
+
 int main(int argc, char **argv)
 {
 	tt_init(argv[0]);
@@ -464,6 +493,7 @@ int main(int argc, char **argv)
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	const struct csv_header *h;
 	struct group_table *groups, *strata = NULL;
+	struct group_blocks blocks = { 0 };
 	struct prepost_group *acc = NULL;
 	struct event_cols ec;
 	struct csv_row *row;
@@ -480,15 +510,21 @@ int main(int argc, char **argv)
 	if (pooled && ng == 0)
 		die_usage("--pooled needs group columns, the first naming the unit (iso3)");
 	groups = group_new(gcols, ng);
+	blocks.g = groups;
 	if (pooled)
 		strata = group_new(gcols + 1, ng - 1);
 
+	/* Without --grouped every group's observations are held to the end
+	 * (the groups may come in any order); with it, a group is finished
+	 * when the next one begins, so one group's are held at a time. */
 	while (csv_next(r, &row)) {
-		size_t g = group_of(groups, row);
+		size_t g = grouped ? group_block_of(&blocks, row) : group_of(groups, row);
 		struct prepost_group *a;
 		double rel, post, y;
 
 		if (g == nacc) {
+			if (grouped && nacc)
+				finish_group(h, gcols, ng, groups, nacc - 1, &acc[nacc - 1], &never);
 			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
 			memset(&acc[nacc++], 0, sizeof *acc);
 			if (pooled)
@@ -511,17 +547,10 @@ int main(int argc, char **argv)
 		a->n++;
 	}
 
-	estimates_header(h, gcols, ng, NULL, NULL);
-	for (size_t g = 0; g < nacc; g++) {
-		if (acc[g].treated_rows == 0) {
-			never++;
-			continue;
-		}
-		if (acc[g].untreated_rows)
-			warn("%s: %ld row%s without an event skipped", group_label(groups, g),
-			     acc[g].untreated_rows, acc[g].untreated_rows == 1 ? "" : "s");
-		prepost_group(groups, g, &acc[g]);
-	}
+	for (size_t g = grouped && nacc ? nacc - 1 : 0; g < nacc; g++)
+		finish_group(h, gcols, ng, groups, g, &acc[g], &never);
+	if (nacc == 0)
+		estimates_header(h, gcols, ng, NULL, NULL);
 	tell_all();
 	if (pooled)
 		write_pooled(strata, acc, nacc);
@@ -529,9 +558,8 @@ int main(int argc, char **argv)
 		warn("%zu group%s never treated (no event): no rows", never, never == 1 ? "" : "s");
 	if (missing)
 		warn("%ld missing value%s skipped (not in n)", missing, missing == 1 ? "" : "s");
-	for (size_t g = 0; g < nacc; g++)
-		free(acc[g].o);
 	free(acc);
+	group_blocks_free(&blocks);
 	group_free(groups);
 	if (strata)
 		group_free(strata);

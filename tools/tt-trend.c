@@ -26,12 +26,14 @@ enum method { OLS, SEN, POISSON };
 static enum method method = OLS;
 static long lag = -1;            /* --lag: Newey-West for poisson; -1 HC1 */
 static enum transform transform = RAW;
+static int grouped;              /* --grouped: each group's rows together */
 
 static const struct tt_opt options[] = {
 	{ "method", 0, "M", "ols (least squares, default), sen (Theil-Sen slope, Mann-Kendall test) or poisson (counts: log E[value] = a + b time)" },
 	{ "log", 0, NULL, "fit ln(value): slopes become growth rates; adds the term pct_change" },
 	{ "log1p", 0, NULL, "fit ln(1 + value), for counts that can be 0; adds pct_change" },
 	{ "lag", 0, "L", "poisson: Newey-West standard errors with lag L (default HC1)" },
+	{ "grouped", 0, NULL, "each group's rows together in the input: hold one group's values at a time" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -54,6 +56,7 @@ static void handle(int idx, const char *arg)
 		break;
 	case 2: transform = LOG1P; break;
 	case 3: lag = opt_long("lag", arg, 0, 1000000); break;
+	case 4: grouped = 1; break;
 	}
 }
 
@@ -285,6 +288,27 @@ static double count_value(const struct csv_header *h, const struct csv_row *row,
 	return y;
 }
 
+/* A group's rows, once its last row is read: sorted, fitted, written, and
+ * its values freed.  The header goes before the first group's rows. */
+static void finish_group(const struct csv_header *h, const int *gcols, size_t ng,
+			 struct group_table *groups, size_t g, struct series *s)
+{
+	static int header_written;
+
+	if (!header_written) {
+		estimates_header(h, gcols, ng, NULL, NULL);
+		header_written = 1;
+	}
+	series_sort_by_time(s);
+	if (method == POISSON)
+		poisson_group(groups, g, s);
+	else if (method == SEN)
+		sen_group(groups, g, s);
+	else
+		ols_group(groups, g, s);
+	series_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	tt_init(argv[0]);
@@ -292,6 +316,7 @@ int main(int argc, char **argv)
 	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
 	const struct csv_header *h;
 	struct group_table *groups;
+	struct group_blocks blocks = { 0 };
 	struct series *acc = NULL;
 	struct csv_row *row;
 	size_t ng, nacc = 0, cap = 0;
@@ -309,37 +334,43 @@ int main(int argc, char **argv)
 	tcol = col_require(h, csv_first_file(r), opt.time, "time column");
 	gcols = col_groups(h, csv_first_file(r), opt.groups, opt.all, &ng);
 	groups = group_new(gcols, ng);
+	blocks.g = groups;
 
+	/* Without --grouped every group's values are held to the end (the
+	 * groups may come in any order); with it, a group is finished when
+	 * the next one begins, and one series serves every group in turn. */
 	while (csv_next(r, &row)) {
-		size_t g = group_of(groups, row);
+		size_t g = grouped ? group_block_of(&blocks, row) : group_of(groups, row);
 		double y, t;
 
 		if (g == nacc) {
-			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
-			memset(&acc[nacc++], 0, sizeof *acc);
+			if (grouped && nacc)
+				finish_group(h, gcols, ng, groups, nacc - 1, acc);
+			if (!grouped || nacc == 0) {
+				acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
+				memset(&acc[nacc], 0, sizeof *acc);
+			}
+			nacc++;
 		}
 		if (cell_number(h, row, vcol, &y)) {
 			missing++;
 			continue;
 		}
 		t = cell_time_number(h, row, tcol);
-		series_add(&acc[g], t, transformed(h, row, vcol, count_value(h, row, vcol, y)));
+		series_add(&acc[grouped ? 0 : g], t,
+			   transformed(h, row, vcol, count_value(h, row, vcol, y)));
 	}
 
-	estimates_header(h, gcols, ng, NULL, NULL);
-	for (size_t g = 0; g < nacc; g++) {
-		series_sort_by_time(&acc[g]);
-		if (method == POISSON)
-			poisson_group(groups, g, &acc[g]);
-		else if (method == SEN)
-			sen_group(groups, g, &acc[g]);
-		else
-			ols_group(groups, g, &acc[g]);
-		series_free(&acc[g]);
-	}
+	if (grouped && nacc)
+		finish_group(h, gcols, ng, groups, nacc - 1, acc);
+	for (size_t g = 0; !grouped && g < nacc; g++)
+		finish_group(h, gcols, ng, groups, g, &acc[g]);
+	if (nacc == 0)
+		estimates_header(h, gcols, ng, NULL, NULL);
 	if (missing)
 		warn("%ld missing value%s skipped (not in n)", missing, missing == 1 ? "" : "s");
 	free(acc);
+	group_blocks_free(&blocks);
 	group_free(groups);
 	csv_close(r);
 	free(gcols);

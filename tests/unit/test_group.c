@@ -103,6 +103,27 @@ int main(void)
 		group_free(bounded);
 		group_free(free_);
 	}
+	/* group_block_of: groups in blocks are numbered as group_of numbers
+	 * them, over many blocks (the record of where each block ended
+	 * grows); a group coming back is an error (tests/cli, --grouped) */
+	{
+		struct group_table *t = group_new(cols, 2);
+		struct group_blocks bl = { 0 };
+		size_t ok = 0;
+		bl.g = t;
+		for (i = 0; i < 300; i++) {
+			char *f[3] = { buf, "", "v" };
+			snprintf(buf, sizeof buf, "B%zu", i / 3);
+			r = row_of(f, len, 3);
+			r.line = (long)i + 2;
+			ok += group_block_of(&bl, &r) == i / 3;
+		}
+		CHECK(ok == 300 && group_count(t) == 100);
+		CHECK(bl.current == 99 && bl.line == 301);
+		CHECK(bl.end_line[0] == 4 && bl.end_line[98] == 298);
+		group_blocks_free(&bl);
+		group_free(t);
+	}
 	/* unit_year_repeat, worked by hand: rows 0..5 are (1,2000) (2,2000)
 	 * (1,2001) (2,2000) (1,2000) (1,2001); the first row whose pair came
 	 * before is row 3 (row 1's pair); rows 4 and 5 repeat too, later */

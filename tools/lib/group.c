@@ -264,3 +264,47 @@ size_t unit_year_repeat(const void *obs, size_t n, size_t size, size_t unit_at,
 	free(v);
 	return first;
 }
+
+size_t group_block_of(struct group_blocks *b, const struct csv_row *row)
+{
+	size_t known = group_count(b->g), i = group_of(b->g, row);
+
+	if (known && i == b->current) {
+		b->file = row->file;
+		b->line = row->line;
+		return i;
+	}
+	if (known) {
+		size_t c = b->current;
+
+		if (c >= b->cap) {
+			size_t cap = b->cap;
+			b->end_file = xgrow(b->end_file, &cap, c + 1, sizeof *b->end_file);
+			b->end_line = xgrow(b->end_line, &b->cap, c + 1, sizeof *b->end_line);
+		}
+		b->end_file[c] = b->file;
+		b->end_line[c] = b->line;
+	}
+	if (i < known) {
+		const char *f = b->end_file[i];
+		int other = strcmp(f, row->file) != 0;
+
+		die_at(row->file, row->line, 0, "group \"%s\" appears again after its rows ended "
+		       "at %s%s%ld (--grouped: each group's rows together; sort the input or "
+		       "leave out --grouped)", group_label(b->g, i), other ? f : "line ",
+		       other ? ":" : "", b->end_line[i]);
+	}
+	b->current = i;
+	b->file = row->file;
+	b->line = row->line;
+	return i;
+}
+
+void group_blocks_free(struct group_blocks *b)
+{
+	free(b->end_file);
+	free(b->end_line);
+	b->end_file = NULL;
+	b->end_line = NULL;
+	b->cap = 0;
+}

@@ -33,6 +33,24 @@ const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *l
 const char *group_label(struct group_table *g, size_t i);
 void group_free(struct group_table *g);
 
+/* --grouped: input whose groups each come as one block of consecutive rows
+ * (sorted by the group columns, say), so that a tool can finish a group
+ * when the next one begins and hold one group's values at a time.  Zero
+ * the struct and set g; group_block_of is group_of for such input, and a
+ * group that appears again after its block ended ends the tool with an
+ * error located at that row, naming the line where the block ended. */
+struct group_blocks {
+	struct group_table *g;
+	size_t current;          /* the group of the block being read */
+	const char *file;        /* where the current block's last row is */
+	long line;
+	const char **end_file;   /* by group: where its block ended */
+	long *end_line;
+	size_t cap;
+};
+size_t group_block_of(struct group_blocks *b, const struct csv_row *row);
+void group_blocks_free(struct group_blocks *b);
+
 /* A panel's repeated (unit, year) pair: of the n observations in the
  * array obs (elements of `size` bytes, whose size_t unit and int year sit
  * at the offsets unit_at and year_at), the first in input order whose pair
