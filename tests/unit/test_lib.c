@@ -300,8 +300,6 @@ static void test_cell_shown(void)
 
 static jmp_buf exited;
 static int exit_status;
-static FILE *err_file;
-static int err_saved = -1;
 
 static void exit_to_test(int status)
 {
@@ -312,29 +310,17 @@ static void exit_to_test(int status)
 /* stderr into a file, and exits back to the test (setjmp(exited)) */
 static int capture(void)
 {
-	err_file = tmpfile();
-	err_saved = dup(2);
-	if (!err_file || err_saved < 0)
+	if (unit_capture() != 0)
 		return -1;
 	progname = "tt-test";
 	tt_exit_hook = exit_to_test;
-	fflush(stderr);
-	dup2(fileno(err_file), 2);
 	return 0;
 }
 
 static void captured(char *msg, size_t size)
 {
-	size_t n;
-
-	fflush(stderr);
-	dup2(err_saved, 2);
-	close(err_saved);
 	tt_exit_hook = NULL;
-	rewind(err_file);
-	n = fread(msg, 1, size - 1, err_file);
-	msg[n] = '\0';
-	fclose(err_file);
+	unit_captured(msg, size);
 }
 
 /* the exit status of opt_choice run in a child process */

@@ -9,32 +9,8 @@
 #include "synth_notes.h"
 #include "unit.h"
 
-static FILE *err_file;
-static int err_saved = -1;
-
-static int capture(void)
-{
-	err_file = tmpfile();
-	err_saved = dup(2);
-	if (!err_file || err_saved < 0)
-		return -1;
-	fflush(stderr);
-	dup2(fileno(err_file), 2);
-	return 0;
-}
-
-static void captured(char *msg, size_t size)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(err_saved, 2);
-	close(err_saved);
-	rewind(err_file);
-	n = fread(msg, 1, size - 1, err_file);
-	msg[n] = '\0';
-	fclose(err_file);
-}
+static int capture(void) { return unit_capture(); }
+static void captured(char *msg, size_t size) { unit_captured(msg, size); }
 
 /* a part of four units: B without values, C treated after the data, D
  * dropped for being treated too early; one thin cell, one empty */

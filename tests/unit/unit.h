@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int unit_pass, unit_fail;
 
@@ -22,6 +23,36 @@ static int unit_pass, unit_fail;
 	if (g_ && strcmp(g_, w_) == 0) unit_pass++; else { unit_fail++; \
 	printf("FAIL %s:%d: %s = \"%s\", want \"%s\"\n", __FILE__, __LINE__, \
 	       #got, g_ ? g_ : "(null)", w_); } } while (0)
+
+/* Standard error into a file while a test runs code that writes there:
+ * unit_capture() before, unit_captured(msg, size) after (msg gets what was
+ * written).  0, or -1 when no file could be had. */
+static FILE *unit_err_file;
+static int unit_err_saved = -1;
+
+static inline int unit_capture(void)
+{
+	unit_err_file = tmpfile();
+	unit_err_saved = dup(2);
+	if (!unit_err_file || unit_err_saved < 0)
+		return -1;
+	fflush(stderr);
+	dup2(fileno(unit_err_file), 2);
+	return 0;
+}
+
+static inline void unit_captured(char *msg, size_t size)
+{
+	size_t n;
+
+	fflush(stderr);
+	dup2(unit_err_saved, 2);
+	close(unit_err_saved);
+	rewind(unit_err_file);
+	n = fread(msg, 1, size - 1, unit_err_file);
+	msg[n] = '\0';
+	fclose(unit_err_file);
+}
 
 static inline int unit_summary(void)
 {
