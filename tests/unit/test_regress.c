@@ -3,11 +3,14 @@
  * repository root) and against R's lm and sandwich::NeweyWest
  * (tests/ref/regress_ref.h, written by tests/ref/regress.R). */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "unit.h"
 #include "regress.h"
 #include "../ref/regress_ref.h"
+#include "its_exact.h"
 
 #define NIST_DIR "tests/ref/nist/"
 #define NIST_REL 1e-7      /* NIST README: Norris, Pontius, NoInt1/2 */
@@ -110,6 +113,48 @@ static void nist_norris_line(void)
 	NEAR(f.resid_sd, nist_cert("Norris", "resid_sd"), NIST_REL, worst_nist);
 	NEAR(f.r2, nist_cert("Norris", "r2"), NIST_REL, worst_nist);
 	CHECK(f.df == 34);
+}
+
+/* units in the last place between two doubles of the same sign */
+static uint64_t ulps(double a, double b)
+{
+	int64_t ia, ib;
+
+	memcpy(&ia, &a, sizeof ia);
+	memcpy(&ib, &b, sizeof ib);
+	return ia > ib ? (uint64_t)(ia - ib) : (uint64_t)(ib - ia);
+}
+
+/* its() against the estimator in exact arithmetic (tests/ref/its_exact.py):
+ * every coefficient and standard error within 2 units in the last place,
+ * and at least 95% of them the exactly rounded value.  (Through two SVDs,
+ * as its() was once computed, 4% were exact and raw years lost 9 digits.) */
+static void exact_its(void)
+{
+	size_t total = 0, exact = 0;
+	uint64_t worst = 0;
+
+	for (size_t g = 0; g < sizeof its_exact / sizeof its_exact[0]; g++) {
+		const struct its_exact *c = &its_exact[g];
+		struct its_fit f;
+
+		CHECK(its(c->r, c->post, c->y, c->n, c->lag, 0.95, &f) == REGRESS_OK);
+		for (int j = 0; j < ITS_TERMS; j++) {
+			uint64_t ue = ulps(f.b[j].estimate, c->est[j]);
+			uint64_t us = ulps(f.b[j].std_error, c->se[j]);
+
+			CHECK(ue <= 2);
+			CHECK(us <= 2);
+			exact += (ue == 0) + (us == 0);
+			total += 2;
+			worst = ue > worst ? ue : worst;
+			worst = us > worst ? us : worst;
+		}
+	}
+	CHECK(total == 320);
+	CHECK(exact >= total * 95 / 100);
+	printf("its against exact arithmetic: %zu of %zu exactly rounded, worst %llu ulp\n",
+	       exact, total, (unsigned long long)worst);
 }
 
 static void r_its(const struct its_ref *c)
@@ -357,6 +402,7 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof its_refs / sizeof its_refs[0]; i++)
 		r_its(&its_refs[i]);
+	exact_its();
 	r_line(line_x, line_y, sizeof line_x / sizeof line_x[0], line_ref);
 	{
 		size_t n = sizeof loglin_x / sizeof loglin_x[0];

@@ -1,0 +1,197 @@
+/* The segmented interrupted time series (regress.h its()) in closed form.
+ *
+ * y = b0 + b1 r + b2 D + b3 D r is the same model as one straight line
+ * before the event and one after: each segment's least-squares line comes
+ * from its own centred sums, and b2, b3 are the differences of the two
+ * lines at r = 0.  Centred within each segment, the design
+ *   z_t = (1 - D, (1 - D)(r - rbar_pre), D, D (r - rbar_post))
+ * has orthogonal columns, so Z'Z = diag(n_pre, Sxx_pre, n_post, Sxx_post)
+ * and the Newey-West sandwich needs no matrix inverse:
+ *   cov_z = n/(n-4) D^-1 M D^-1,  M the Bartlett-weighted meat over z_t.
+ * b = G theta carries it to the coefficients: cov_b = G cov_z G'.  This is
+ * the estimator of ols() followed by newey_west() on [1, r, D, D r] (the
+ * same numbers in exact arithmetic), without the two singular value
+ * decompositions, and it loses fewer digits: the sums are taken about each
+ * segment's own mean. */
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_statistics_double.h>
+
+#include "alloc.h"
+#include "regress.h"
+
+typedef long double real;
+
+struct segment {
+	size_t n;
+	real rbar, ybar, sxx, slope;
+};
+
+static int its_check(const double *r, const double *post, const double *y,
+		     size_t n, double level, struct its_fit *fit)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(r[i]) || !isfinite(post[i]) || !isfinite(y[i]))
+			return REGRESS_BAD_INPUT;
+	if (!(level > 0 && level < 1))
+		return REGRESS_BAD_INPUT;
+	for (size_t i = 0; i < n; i++) {
+		if (post[i] != 0 && post[i] != 1)
+			return REGRESS_BAD_INPUT;
+		if (post[i] == 1)
+			fit->n_post++;
+		else
+			fit->n_pre++;
+	}
+	if (fit->n_pre < 3 || fit->n_post < 3)
+		return REGRESS_TOO_FEW;
+	return REGRESS_OK;
+}
+
+/* one segment's line (the rows whose post is d), about its own means */
+static int segment_fit(const double *r, const double *post, const double *y,
+		       size_t n, double d, struct segment *s)
+{
+	real sr = 0, sy = 0, sxy = 0;
+
+	s->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (post[i] == d) {
+			sr += r[i];
+			sy += y[i];
+			s->n++;
+		}
+	s->rbar = sr / (real)s->n;
+	s->ybar = sy / (real)s->n;
+	s->sxx = 0;
+	for (size_t i = 0; i < n; i++)
+		if (post[i] == d) {
+			real dr = r[i] - s->rbar;
+
+			s->sxx += dr * dr;
+			sxy += dr * (y[i] - s->ybar);
+		}
+	if (!(s->sxx > 0) || !isfinite(s->sxx) || !isfinite(sxy))
+		return REGRESS_SINGULAR;      /* one year repeated, or overflow */
+	s->slope = sxy / s->sxx;
+	return REGRESS_OK;
+}
+
+static int all_equal(const double *a, size_t m)
+{
+	for (size_t i = 1; i < m; i++)
+		if (a[i] != a[0])
+			return 0;
+	return 1;
+}
+
+/* The meat M = sum_j w_j sum_t e_t e_{t-j} (z_t z_{t-j}' + z_{t-j} z_t'),
+ * rows in the order given (the lags count rows; j = 0 adds each z_t z_t'
+ * twice with weight 1/2).  z_t holds 1 and c_t (the centred year) in its
+ * segment's two places and 0 elsewhere, so a pair of rows adds to one 2 x 2
+ * block and its mirror, each product once: M comes out symmetric to the bit. */
+static void its_meat(const real *c, const real *e, const double *post, size_t n,
+		     size_t lag, real *m)
+{
+	for (size_t j = 0; j <= lag && j < n; j++) {
+		real w = j ? 1 - (real)j / ((real)lag + 1) : 0.5L;
+
+		for (size_t t = j; t < n; t++) {
+			size_t u = t - j;
+			real k = w * e[t] * e[u];
+			real zt[2] = { 1, c[t] }, zu[2] = { 1, c[u] };
+			int bt = 2 * (post[t] == 1), bu = 2 * (post[u] == 1);
+
+			for (int a = 0; a < 2; a++)
+				for (int b = 0; b < 2; b++) {
+					real v = k * zt[a] * zu[b];
+
+					m[(bt + a) * ITS_TERMS + bu + b] += v;
+					m[(bu + b) * ITS_TERMS + bt + a] += v;
+				}
+		}
+	}
+}
+
+int its(const double *r, const double *post, const double *y, size_t n,
+	size_t lag, double level, struct its_fit *fit)
+{
+	struct segment s[2];
+	real coef[ITS_TERMS], cov[ITS_TERMS * ITS_TERMS];
+	real meat[ITS_TERMS * ITS_TERMS] = { 0 }, bread[ITS_TERMS];
+	real sse = 0, df, *c, *e;
+	double tss;
+	int rc, constant;
+
+	for (int j = 0; j < ITS_TERMS; j++)
+		regress_term_nan(&fit->b[j]);
+	fit->n = n;
+	fit->n_pre = fit->n_post = 0;
+	fit->lag = lag;
+	fit->resid_sd = fit->r2 = NAN;
+	rc = its_check(r, post, y, n, level, fit);
+	if (rc != REGRESS_OK)
+		return rc;
+	if ((rc = segment_fit(r, post, y, n, 0, &s[0])) != REGRESS_OK ||
+	    (rc = segment_fit(r, post, y, n, 1, &s[1])) != REGRESS_OK)
+		return rc;
+	/* a constant series fits exactly: say so, not a rounding residue */
+	constant = all_equal(y, n);
+	if (constant)
+		for (int d = 0; d < 2; d++) {
+			s[d].ybar = y[0];
+			s[d].slope = 0;
+		}
+	coef[ITS_INTERCEPT] = s[0].ybar - s[0].slope * s[0].rbar;
+	coef[ITS_PRE_SLOPE] = s[0].slope;
+	coef[ITS_LEVEL] = s[1].ybar - s[1].slope * s[1].rbar - coef[ITS_INTERCEPT];
+	coef[ITS_SLOPE] = s[1].slope - s[0].slope;
+
+	/* the centred years and the residuals */
+	c = xmallocarray(n, 2 * sizeof *c);
+	e = c + n;
+	for (size_t t = 0; t < n; t++) {
+		int d = post[t] == 1;
+
+		c[t] = r[t] - s[d].rbar;
+		e[t] = constant ? 0 : y[t] - s[d].ybar - s[d].slope * c[t];
+		sse += e[t] * e[t];
+	}
+	its_meat(c, e, post, n, lag, meat);
+	free(c);
+	bread[0] = 1 / (real)s[0].n;
+	bread[1] = 1 / s[0].sxx;
+	bread[2] = 1 / (real)s[1].n;
+	bread[3] = 1 / s[1].sxx;
+	df = (real)n - ITS_TERMS;
+	for (int a = 0; a < ITS_TERMS; a++)
+		for (int b = a; b < ITS_TERMS; b++)
+			cov[a * ITS_TERMS + b] = cov[b * ITS_TERMS + a] =
+				meat[a * ITS_TERMS + b] * bread[a] * bread[b] *
+				((real)n / df);
+	{
+		/* the rows of G: b from the centred segment coefficients */
+		const real G[ITS_TERMS][ITS_TERMS] = {
+			{ 1, -s[0].rbar, 0, 0 },
+			{ 0, 1, 0, 0 },
+			{ -1, s[0].rbar, 1, -s[1].rbar },
+			{ 0, -1, 0, 1 },
+		};
+
+		for (int k = 0; k < ITS_TERMS; k++) {
+			real v = 0;
+
+			for (int a = 0; a < ITS_TERMS; a++)
+				for (int b = 0; b < ITS_TERMS; b++)
+					v += G[k][a] * cov[a * ITS_TERMS + b] * G[k][b];
+			regress_term_infer(&fit->b[k], (double)coef[k], (double)sqrtl(v),
+					   (double)df, level);
+		}
+	}
+	tss = gsl_stats_tss(y, 1, n);
+	fit->r2 = tss > 0 ? (double)(1 - sse / tss) : NAN;
+	fit->resid_sd = (double)sqrtl(sse / df);
+	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;
+}
