@@ -125,8 +125,9 @@ static uint64_t ulps(double a, double b)
 	return ia > ib ? (uint64_t)(ia - ib) : (uint64_t)(ib - ia);
 }
 
-/* its() against the estimator in exact arithmetic (tests/ref/its_exact.py):
- * every coefficient and standard error within 2 units in the last place,
+/* its() and ols_line() against the estimators in exact arithmetic
+ * (tests/ref/its_exact.py): every coefficient and standard error within 2
+ * units in the last place,
  * and at least 95% of them the exactly rounded value.  (Through two SVDs,
  * as its() was once computed, 4% were exact and raw years lost 9 digits.) */
 static void exact_its(void)
@@ -150,10 +151,26 @@ static void exact_its(void)
 			worst = ue > worst ? ue : worst;
 			worst = us > worst ? us : worst;
 		}
+		{
+			struct line_fit l;
+			uint64_t u[4];
+
+			CHECK(ols_line(c->r, c->y, c->n, &l) == REGRESS_OK);
+			u[0] = ulps(l.intercept, c->line_est[0]);
+			u[1] = ulps(l.slope, c->line_est[1]);
+			u[2] = ulps(l.se_intercept, c->line_se[0]);
+			u[3] = ulps(l.se_slope, c->line_se[1]);
+			for (int j = 0; j < 4; j++) {
+				CHECK(u[j] <= 2);
+				exact += u[j] == 0;
+				total++;
+				worst = u[j] > worst ? u[j] : worst;
+			}
+		}
 	}
-	CHECK(total == 320);
+	CHECK(total == 480);
 	CHECK(exact >= total * 95 / 100);
-	printf("its against exact arithmetic: %zu of %zu exactly rounded, worst %llu ulp\n",
+	printf("its and ols_line against exact arithmetic: %zu of %zu exactly rounded, worst %llu ulp\n",
 	       exact, total, (unsigned long long)worst);
 }
 

@@ -236,15 +236,18 @@ static void line_nan(struct line_fit *fit, size_t n)
 	fit->df = (double)n - 2;
 }
 
-/* Fit on x - xbar, whose column is orthogonal to the intercept's, then move
- * the intercept back to x = 0:  a0 = a - b xbar,
- * var(a0) = var(a) - 2 xbar cov(a,b) + xbar^2 var(b),
- * cov(a0,b) = cov(a,b) - xbar var(b). */
+/* The straight line in closed form, about the means: slope = Sxy / Sxx,
+ * intercept = ybar - slope xbar, s^2 = SSE / (n - 2), var(slope) = s^2 / Sxx,
+ * var(intercept) = s^2 (1/n + xbar^2 / Sxx), cov = -xbar s^2 / Sxx.  The
+ * sums are carried in long double, so what is printed is the estimator's
+ * exact value rounded once, to the last digit, where a solver would leave
+ * rounding noise there (tests/ref/its_exact.py checks the same arithmetic
+ * in its.c against exact rationals). */
 int ols_line(const double *x, const double *y, size_t n, struct line_fit *fit)
 {
-	struct ols_fit f;
-	double xbar, *X;
-	int rc;
+	long double sx = 0, sy = 0, xbar, ybar, sxx = 0, sxy = 0, syy = 0;
+	long double slope, sse = 0, s2;
+	int constant;
 
 	line_nan(fit, n);
 	if (!all_finite(x, n) || !all_finite(y, n))
@@ -253,29 +256,42 @@ int ols_line(const double *x, const double *y, size_t n, struct line_fit *fit)
 		return REGRESS_TOO_FEW;
 	if (all_equal(x, n))
 		return REGRESS_SINGULAR;
-	xbar = gsl_stats_mean(x, 1, n);
-	X = xmalloc(2 * n * sizeof(double));
 	for (size_t i = 0; i < n; i++) {
-		X[2 * i] = 1;
-		X[2 * i + 1] = x[i] - xbar;
+		sx += x[i];
+		sy += y[i];
 	}
-	rc = ols(X, y, n, 2, &f);
-	free(X);
-	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y || rc == REGRESS_NO_DF) {
-		double va = f.cov[0], cab = f.cov[1], vb = f.cov[3];
+	xbar = sx / (long double)n;
+	ybar = sy / (long double)n;
+	for (size_t i = 0; i < n; i++) {
+		long double dx = x[i] - xbar, dy = y[i] - ybar;
 
-		fit->slope = f.coef[1];
-		fit->intercept = f.coef[0] - f.coef[1] * xbar;
-		fit->se_slope = sqrt(vb);
-		fit->se_intercept = sqrt(fmax(va - 2 * xbar * cab + xbar * xbar * vb, 0));
-		if (isnan(vb))
-			fit->se_intercept = NAN;
-		fit->cov_intercept_slope = cab - xbar * vb;
-		fit->resid_sd = f.resid_sd;
-		fit->r2 = f.r2;
+		sxx += dx * dx;
+		sxy += dx * dy;
+		syy += dy * dy;
 	}
-	ols_fit_free(&f);
-	return rc;
+	if (!isfinite((double)sxx) || !(sxx > 0) || !isfinite((double)sxy))
+		return REGRESS_SINGULAR;
+	/* a constant series: slope exactly 0, not a rounding residue */
+	constant = all_equal(y, n);
+	slope = constant ? 0 : sxy / sxx;
+	if (constant)
+		ybar = y[0];
+	for (size_t i = 0; i < n && !constant; i++) {
+		long double e = (y[i] - ybar) - slope * (x[i] - xbar);
+
+		sse += e * e;
+	}
+	fit->slope = (double)slope;
+	fit->intercept = (double)(ybar - slope * xbar);
+	fit->r2 = !constant && syy > 0 ? (double)(1 - sse / syy) : NAN;
+	if (n == 2)
+		return REGRESS_NO_DF;
+	s2 = sse / (long double)(n - 2);
+	fit->se_slope = (double)sqrtl(s2 / sxx);
+	fit->se_intercept = (double)sqrtl(s2 * (1 / (long double)n + xbar * xbar / sxx));
+	fit->cov_intercept_slope = (double)(-xbar * s2 / sxx);
+	fit->resid_sd = (double)sqrtl(s2);
+	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;
 }
 
 /* (X'X)^-1 from the one-sided Jacobi SVD of X with unit-length columns,
