@@ -90,29 +90,38 @@ static int all_equal(const double *a, size_t m)
 /* The meat M = sum_j w_j sum_t e_t e_{t-j} (z_t z_{t-j}' + z_{t-j} z_t'),
  * rows in the order given (the lags count rows; j = 0 adds each z_t z_t'
  * twice with weight 1/2).  z_t holds 1 and c_t (the centred year) in its
- * segment's two places and 0 elsewhere, so a pair of rows adds to one 2 x 2
- * block and its mirror, each product once: M comes out symmetric to the bit. */
+ * segment's two places and 0 elsewhere, so a pair of rows t, u adds
+ * k (1, c_t)'(1, c_u), k = w_j e_t e_u, to one 2 x 2 block and its mirror:
+ * the four sums of each pair of segments are kept, then placed, each into
+ * both mirrored places, so M comes out symmetric to the bit. */
 static void its_meat(const real *c, const real *e, const double *post, size_t n,
 		     size_t lag, real *m)
 {
+	real sum[2][2][4] = { { { 0 } } };   /* [seg t][seg u]: k, k c_u, k c_t, k c_t c_u */
+
 	for (size_t j = 0; j <= lag && j < n; j++) {
 		real w = j ? 1 - (real)j / ((real)lag + 1) : 0.5L;
 
 		for (size_t t = j; t < n; t++) {
 			size_t u = t - j;
-			real k = w * e[t] * e[u];
-			real zt[2] = { 1, c[t] }, zu[2] = { 1, c[u] };
-			int bt = 2 * (post[t] == 1), bu = 2 * (post[u] == 1);
+			real k = w * e[t] * e[u], kt = k * c[t];
+			real *s = sum[post[t] == 1][post[u] == 1];
 
-			for (int a = 0; a < 2; a++)
-				for (int b = 0; b < 2; b++) {
-					real v = k * zt[a] * zu[b];
-
-					m[(bt + a) * ITS_TERMS + bu + b] += v;
-					m[(bu + b) * ITS_TERMS + bt + a] += v;
-				}
+			s[0] += k;
+			s[1] += k * c[u];
+			s[2] += kt;
+			s[3] += kt * c[u];
 		}
 	}
+	for (int dt = 0; dt < 2; dt++)
+		for (int du = 0; du < 2; du++)
+			for (int a = 0; a < 2; a++)
+				for (int b = 0; b < 2; b++) {
+					real v = sum[dt][du][2 * a + b];
+
+					m[(2 * dt + a) * ITS_TERMS + 2 * du + b] += v;
+					m[(2 * du + b) * ITS_TERMS + 2 * dt + a] += v;
+				}
 }
 
 int its(const double *r, const double *post, const double *y, size_t n,
