@@ -18,31 +18,23 @@
 #include "strlist.h"
 
 static const char *terms_arg;
-static enum pub_format format = PUB_MD;
+static int format = PUB_MD;      /* enum pub_format */
+
+/* --format: enum pub_format's words */
+static const char *const formats[] = { "md", "latex", "html", "csv", NULL };
 
 static const struct tt_opt options[] = {
-	{ "terms", 0, "LIST", "the terms to show, in this order (default: every term, in order of appearance)" },
-	{ "format", 0, "F", "md (default), latex, html or csv" },
-	{ NULL, 0, NULL, NULL },
+	OPT_STRING("terms", 0, "LIST", terms_arg, "the terms to show, in this order (default: every term, in order of appearance)"),
+	OPT_CHOICE("format", 0, "F", format, formats, "md (default), latex, html or csv"),
+	OPT_END(),
 };
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: terms_arg = arg; break;
-	case 1:
-		if (pub_format_from(arg, &format) != 0)
-			die_usage("option --format: '%s' is not md, latex, html or csv", arg);
-		break;
-	}
-}
 
 static const struct tool tool = {
 	"tt-table", "[OPTION]... [FILE]...",
 	"An estimates table as a publication table (Markdown, LaTeX, HTML or CSV):\n"
 	"one row per group, one column per term (a p column after each term that has\n"
 	"p-values), and n.",
-	C_TABLE, options, handle,
+	C_TABLE, options,
 };
 
 /* what one (group, term) row holds */
