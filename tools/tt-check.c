@@ -17,18 +17,16 @@
 static const char *dates_arg, *require_arg;
 static int normalize, each;
 
-static const struct tt_opt options[] = {
-	OPT_STRING("dates", 0, "COLS", dates_arg, "columns that must hold ISO dates (besides signed, ratified, entry_into_force)"),
-	OPT_STRING("require", 0, "COLS", require_arg, "columns that must exist"),
-	OPT_FLAG("normalize", 0, normalize, "write the table with missing values empty and numbers in canonical form"),
-	OPT_FLAG("each", 0, each, "check each FILE as a table of its own (by default several files are one table)"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-check", "[OPTION]... [FILE]...",
 	"Check tables against the tt contract and report every problem as file:line:col: message.",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE, options,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE, (const struct tt_opt[]){
+		OPT_STRING("dates", 0, "COLS", dates_arg, "columns that must hold ISO dates (besides signed, ratified, entry_into_force)"),
+		OPT_STRING("require", 0, "COLS", require_arg, "columns that must exist"),
+		OPT_FLAG("normalize", 0, normalize, "write the table with missing values empty and numbers in canonical form"),
+		OPT_FLAG("each", 0, each, "check each FILE as a table of its own (by default several files are one table)"),
+		OPT_END(),
+	},
 };
 
 static long problems;

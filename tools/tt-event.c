@@ -88,23 +88,6 @@ static const char *const bases[] = { "varying", "universal", NULL };    /* enum 
 static const char *const se_words[] = { "analytic", "multiplier", "bootstrap", NULL };
 static const int se_of[] = { DID_SE_ANALYTIC, DID_SE_MULTIPLIER, DID_SE_BOOTSTRAP };
 
-static const struct tt_opt options[] = {
-	OPT_STRING("group", 'g', "COLS", unit_arg, "the column(s) naming the unit, e.g. the country (default 'iso3')"),
-	OPT_STRING("by", 0, "COLS", by_arg, "a separate analysis per value of these columns (default 'indicator' when present; '' for none)"),
-	OPT_STRING("cohort", 0, "COL", cohort_arg, "the unit's event year; empty or 0 = never treated (default 'event_year')"),
-	OPT_CALLBACK("window", 0, "A:B", parse_window, "relative years to report, A or B may be left out (default all)"),
-	OPT_CHOICE_MAP("control", 0, "WHICH", control, controls, control_of, "never: never-treated units; notyet: also those treated later (default notyet)"),
-	OPT_CHOICE("base", 0, "WHICH", base, bases, "varying or universal base year of the pre-treatment effects (default varying)"),
-	OPT_LONG("reps", 0, "N", reps, 0, 1000000, "bootstrap replications, 0 for none (default 999)"),
-	OPT_CALLBACK("seed", 0, "S", set_seed, "seed of the bootstrap's random numbers (default 1)"),
-	OPT_FLAG("balance", 0, balance, "first drop units missing any year with data (R did's default)"),
-	OPT_FLAG("detail", 0, detail, "add rows att_cohort and att_gt, and the columns cohort,year"),
-	OPT_CHOICE_MAP("se", 0, "METHOD", se_method, se_words, se_of, "standard errors: analytic, multiplier or bootstrap (default bootstrap)"),
-	OPT_LONG("min-treated", 0, "K", min_treated, 1, 1000000, "cells on fewer than K treated units: no standard error, left out of the aggregates (default 3)"),
-	OPT_LONG("permute", 0, "N", permutations, 1, 10000000, "randomization inference: N permutations of the cohorts across units, column p_perm"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-event", "[OPTION]... [FILE]...",
 	"Event study and staggered difference-in-differences (Callaway & Sant'Anna) on a table\n"
@@ -112,7 +95,22 @@ static const struct tool tool = {
 	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend),\n"
 	"standard errors, confidence intervals and sup-t bands clustered by unit (--se), and\n"
 	"randomization p-values (--permute).",
-	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options,
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_STRING("group", 'g', "COLS", unit_arg, "the column(s) naming the unit, e.g. the country (default 'iso3')"),
+		OPT_STRING("by", 0, "COLS", by_arg, "a separate analysis per value of these columns (default 'indicator' when present; '' for none)"),
+		OPT_STRING("cohort", 0, "COL", cohort_arg, "the unit's event year; empty or 0 = never treated (default 'event_year')"),
+		OPT_CALLBACK("window", 0, "A:B", parse_window, "relative years to report, A or B may be left out (default all)"),
+		OPT_CHOICE_MAP("control", 0, "WHICH", control, controls, control_of, "never: never-treated units; notyet: also those treated later (default notyet)"),
+		OPT_CHOICE("base", 0, "WHICH", base, bases, "varying or universal base year of the pre-treatment effects (default varying)"),
+		OPT_LONG("reps", 0, "N", reps, 0, 1000000, "bootstrap replications, 0 for none (default 999)"),
+		OPT_CALLBACK("seed", 0, "S", set_seed, "seed of the bootstrap's random numbers (default 1)"),
+		OPT_FLAG("balance", 0, balance, "first drop units missing any year with data (R did's default)"),
+		OPT_FLAG("detail", 0, detail, "add rows att_cohort and att_gt, and the columns cohort,year"),
+		OPT_CHOICE_MAP("se", 0, "METHOD", se_method, se_words, se_of, "standard errors: analytic, multiplier or bootstrap (default bootstrap)"),
+		OPT_LONG("min-treated", 0, "K", min_treated, 1, 1000000, "cells on fewer than K treated units: no standard error, left out of the aggregates (default 3)"),
+		OPT_LONG("permute", 0, "N", permutations, 1, 10000000, "randomization inference: N permutations of the cohorts across units, column p_perm"),
+		OPT_END(),
+	},
 };
 
 /* ------------------------------------------------------------------ */

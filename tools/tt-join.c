@@ -22,24 +22,22 @@ static const char *key_arg = "iso3", *date_arg = "ratified", *instrument_arg;
 static const char *on_arg, *cols_arg;
 static int inner;
 
-static const struct tt_opt options[] = {
-	OPT_STRING("events", 'e', "FILE", events_arg, "the events table: one row per key, with the event's date (required)"),
-	OPT_STRING("key", 'k', "COL", key_arg, "the column that names the unit in both tables (default 'iso3')"),
-	OPT_STRING("date", 0, "COL", date_arg, "the events' date column, YYYY-MM-DD, YYYY-MM or YYYY (default 'ratified')"),
-	OPT_STRING("instrument", 0, "NAME", instrument_arg, "use only the events whose 'instrument' column is NAME"),
-	OPT_FLAG("inner", 0, inner, "drop the rows of units without an event (never treated), or without a match in --attach"),
-	OPT_STRING("attach", 0, "FILE", attach_arg, "a general left join instead: append columns of FILE to the rows whose --on keys match"),
-	OPT_STRING("on", 0, "COLS", on_arg, "with --attach: the key columns, in both tables (e.g. iso3,year)"),
-	OPT_STRING("cols", 0, "COLS", cols_arg, "with --attach: the columns of FILE to append (default: all but the keys)"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-join", "-e EVENTS [OPTION]... [FILE]...  or  --attach TABLE --on COLS [OPTION]... [FILE]...",
 	"Append event_year, rel_year (time - event_year) and post (1 when time >= event_year)\n"
 	"to every row, from the event dates in the events table; or, with --attach, the\n"
 	"columns of TABLE to every row whose key columns match (a left join).",
-	C_DELIM | C_NA | C_TIME, options,
+	C_DELIM | C_NA | C_TIME, (const struct tt_opt[]){
+		OPT_STRING("events", 'e', "FILE", events_arg, "the events table: one row per key, with the event's date (required)"),
+		OPT_STRING("key", 'k', "COL", key_arg, "the column that names the unit in both tables (default 'iso3')"),
+		OPT_STRING("date", 0, "COL", date_arg, "the events' date column, YYYY-MM-DD, YYYY-MM or YYYY (default 'ratified')"),
+		OPT_STRING("instrument", 0, "NAME", instrument_arg, "use only the events whose 'instrument' column is NAME"),
+		OPT_FLAG("inner", 0, inner, "drop the rows of units without an event (never treated), or without a match in --attach"),
+		OPT_STRING("attach", 0, "FILE", attach_arg, "a general left join instead: append columns of FILE to the rows whose --on keys match"),
+		OPT_STRING("on", 0, "COLS", on_arg, "with --attach: the key columns, in both tables (e.g. iso3,year)"),
+		OPT_STRING("cols", 0, "COLS", cols_arg, "with --attach: the columns of FILE to append (default: all but the keys)"),
+		OPT_END(),
+	},
 };
 
 /* one event, by key; year NAN when the key has no date (never treated) */

@@ -39,20 +39,18 @@ static void add_set(const struct tt_opt *o, const char *arg)
 	strlist_push(&set_values, eq + 1, strlen(eq + 1));
 }
 
-static const struct tt_opt options[] = {
-	OPT_STRING("columns", 'c', "COLS", columns_arg, "the columns to turn into rows (default: every column named by a year)"),
-	OPT_STRING("key", 'k', "NAME", key_arg, "name of the new column holding the old column names (default 'year' when they are years, else 'indicator')"),
-	OPT_FLAG("drop-missing", 0, drop_missing, "leave out rows whose value is missing (counted in a note)"),
-	OPT_CALLBACK("thousands", 0, "C", set_thousands, "read C as a thousands separator in the values: with ',' \"1,032\" is 1032"),
-	OPT_CALLBACK("set", 0, "COL=VALUE", add_set, "add a column COL holding VALUE on every row, before the key column (repeatable)"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-long", "[OPTION]... [FILE]...",
 	"Turn a wide table (one column per year or per indicator) into the long table:\n"
 	"the other columns, then the key column, then the value column (named by -v).",
-	C_TABLE | C_VALUE, options,
+	C_TABLE | C_VALUE, (const struct tt_opt[]){
+		OPT_STRING("columns", 'c', "COLS", columns_arg, "the columns to turn into rows (default: every column named by a year)"),
+		OPT_STRING("key", 'k', "NAME", key_arg, "name of the new column holding the old column names (default 'year' when they are years, else 'indicator')"),
+		OPT_FLAG("drop-missing", 0, drop_missing, "leave out rows whose value is missing (counted in a note)"),
+		OPT_CALLBACK("thousands", 0, "C", set_thousands, "read C as a thousands separator in the values: with ',' \"1,032\" is 1032"),
+		OPT_CALLBACK("set", 0, "COL=VALUE", add_set, "add a column COL holding VALUE on every row, before the key column (repeatable)"),
+		OPT_END(),
+	},
 };
 
 static int is_year_name(const char *s, size_t len)

@@ -35,24 +35,22 @@ static int base_year = PANEL_BASE_FIRST, detail;
 static const char *const families[] = { "linear", "poisson", NULL };
 static const char *const mname[] = { "twfe", "etwfe", "index", NULL };
 
-static const struct tt_opt options[] = {
-	OPT_STRING("group", 'g', "COLS", unit_arg, "the column(s) naming the unit, e.g. the country (default 'iso3')"),
-	OPT_STRING("by", 0, "COLS", by_arg, "a separate regression per value of these columns (default 'indicator' when present; '' for none)"),
-	OPT_CHOICE("family", 0, "F", family, families, "poisson (PPML, for counts; default) or linear (OLS)"),
-	OPT_CHOICE("model", 0, "M", model, mname, "twfe (effect of post; default), etwfe (event study by cohort and year) or index (year effects)"),
-	OPT_STRING("cluster", 0, "COL", cluster_arg, "cluster-robust standard errors by this column (default the unit)"),
-	OPT_INT("base-year", 0, "Y", base_year, 1, 9999, "index: the year set to 100 (poisson) or 0 (linear); default the first year"),
-	OPT_FLAG("detail", 0, detail, "etwfe: add the rows att_gt, one per cohort and year, and the columns cohort,year"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-panel", "[OPTION]... [FILE]...",
 	"Two-way fixed-effects regressions (unit and year effects), linear or Poisson (PPML),\n"
 	"per --by group: twfe (term post, and pct_post for poisson) and etwfe (att per rel_year,\n"
 	"att_simple) on a table joined by tt-join; index (year_effect per year: the\n"
 	"coverage-adjusted trend).  Cluster-robust standard errors by unit.",
-	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options,
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_STRING("group", 'g', "COLS", unit_arg, "the column(s) naming the unit, e.g. the country (default 'iso3')"),
+		OPT_STRING("by", 0, "COLS", by_arg, "a separate regression per value of these columns (default 'indicator' when present; '' for none)"),
+		OPT_CHOICE("family", 0, "F", family, families, "poisson (PPML, for counts; default) or linear (OLS)"),
+		OPT_CHOICE("model", 0, "M", model, mname, "twfe (effect of post; default), etwfe (event study by cohort and year) or index (year effects)"),
+		OPT_STRING("cluster", 0, "COL", cluster_arg, "cluster-robust standard errors by this column (default the unit)"),
+		OPT_INT("base-year", 0, "Y", base_year, 1, 9999, "index: the year set to 100 (poisson) or 0 (linear); default the first year"),
+		OPT_FLAG("detail", 0, detail, "etwfe: add the rows att_gt, one per cohort and year, and the columns cohort,year"),
+		OPT_END(),
+	},
 };
 
 struct part {

@@ -79,29 +79,6 @@ static void set_xrange(const struct tt_opt *o, const char *arg)
 static const char *const bands[] = { "pointwise", "uniform", NULL };
 static const char *const fits[] = { "linear", "poisson", NULL };
 
-static const struct tt_opt options[] = {
-	[O_OUTPUT] = OPT_STRING("output", 'o', "FILE", output_arg, "write the chart to FILE, by its extension .png, .svg or .pdf (default: text on standard output)"),
-	[O_SCRIPT] = OPT_FLAG("script", 0, script_only, "print the complete gnuplot script instead of running gnuplot"),
-	[O_TITLE] = OPT_STRING("title", 0, "TEXT", label_arg[0], "chart title (default none)"),
-	[O_XLABEL] = OPT_STRING("xlabel", 0, "TEXT", label_arg[1], "x axis label; '' for none (default depends on KIND)"),
-	[O_YLABEL] = OPT_STRING("ylabel", 0, "TEXT", label_arg[2], "y axis label; '' for none (default depends on KIND)"),
-	/* --size is read once --dpi is known */
-	[O_SIZE] = OPT_STRING("size", 0, "WxH", size_arg, "chart size, in pixels or with units cm, mm, in on each side (e.g. 24cm,15cm); default 800x500, forest and bar grow with their rows"),
-	[O_TERM] = OPT_STRING("term", 0, "TERM", input.term, "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)"),
-	[O_BAND] = OPT_CHOICE("band", 0, "TYPE", input.band_uniform, bands, "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)"),
-	[O_DATE] = OPT_STRING("date", 0, "COL", input.date, "step: the events' date column (default 'ratified')"),
-	[O_KEY] = OPT_STRING("key", 'k', "COL", input.key, "step: the unit column, each unit counted once per series (default 'iso3' if present)"),
-	[O_XRANGE] = OPT_CALLBACK("xrange", 0, "LO:HI", set_xrange, "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)"),
-	[O_SORT] = OPT_CALLBACK("sort", 0, "ORDER", set_sort, "forest: estimate (largest on top, default), label (A on top), n (largest on top) or input (first on top)"),
-	[O_LOG] = OPT_FLAG("log", 0, input.log_y, "line: a logarithmic y axis (values <= 0 are left out, with a note)"),
-	[O_EVENT_YEAR] = OPT_STRING("event-year", 0, "LIST", input.event_year, "line: dashed lines at these years (comma-separated), or a column holding each series' event year (e.g. event_year)"),
-	[O_FONT_SCALE] = OPT_CALLBACK("font-scale", 0, "F", set_scale, "text and line widths times F (default 1)"),
-	[O_DPI] = OPT_CALLBACK("dpi", 0, "N", set_scale, "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)"),
-	[O_FIT] = OPT_CHOICE("fit", 0, "MODEL", input.fit_model, fits, "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)"),
-	[O_FACET] = OPT_STRING("facet", 0, "COL", input.facet, "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-plot", "KIND [OPTION]... [FILE]...",
 	"Draw a chart of a tt table with gnuplot.  KIND is one of\n"
@@ -115,7 +92,28 @@ static const struct tool tool = {
 	"           against every placebo's\n"
 	"Groups: -g, else the columns before term (or rel_year) of an estimates table,\n"
 	"else those of iso3,indicator present; step: instrument if present.",
-	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, options,
+	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, (const struct tt_opt[]){
+		[O_OUTPUT] = OPT_STRING("output", 'o', "FILE", output_arg, "write the chart to FILE, by its extension .png, .svg or .pdf (default: text on standard output)"),
+		[O_SCRIPT] = OPT_FLAG("script", 0, script_only, "print the complete gnuplot script instead of running gnuplot"),
+		[O_TITLE] = OPT_STRING("title", 0, "TEXT", label_arg[0], "chart title (default none)"),
+		[O_XLABEL] = OPT_STRING("xlabel", 0, "TEXT", label_arg[1], "x axis label; '' for none (default depends on KIND)"),
+		[O_YLABEL] = OPT_STRING("ylabel", 0, "TEXT", label_arg[2], "y axis label; '' for none (default depends on KIND)"),
+		/* --size is read once --dpi is known */
+		[O_SIZE] = OPT_STRING("size", 0, "WxH", size_arg, "chart size, in pixels or with units cm, mm, in on each side (e.g. 24cm,15cm); default 800x500, forest and bar grow with their rows"),
+		[O_TERM] = OPT_STRING("term", 0, "TERM", input.term, "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)"),
+		[O_BAND] = OPT_CHOICE("band", 0, "TYPE", input.band_uniform, bands, "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)"),
+		[O_DATE] = OPT_STRING("date", 0, "COL", input.date, "step: the events' date column (default 'ratified')"),
+		[O_KEY] = OPT_STRING("key", 'k', "COL", input.key, "step: the unit column, each unit counted once per series (default 'iso3' if present)"),
+		[O_XRANGE] = OPT_CALLBACK("xrange", 0, "LO:HI", set_xrange, "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)"),
+		[O_SORT] = OPT_CALLBACK("sort", 0, "ORDER", set_sort, "forest: estimate (largest on top, default), label (A on top), n (largest on top) or input (first on top)"),
+		[O_LOG] = OPT_FLAG("log", 0, input.log_y, "line: a logarithmic y axis (values <= 0 are left out, with a note)"),
+		[O_EVENT_YEAR] = OPT_STRING("event-year", 0, "LIST", input.event_year, "line: dashed lines at these years (comma-separated), or a column holding each series' event year (e.g. event_year)"),
+		[O_FONT_SCALE] = OPT_CALLBACK("font-scale", 0, "F", set_scale, "text and line widths times F (default 1)"),
+		[O_DPI] = OPT_CALLBACK("dpi", 0, "N", set_scale, "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)"),
+		[O_FIT] = OPT_CHOICE("fit", 0, "MODEL", input.fit_model, fits, "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)"),
+		[O_FACET] = OPT_STRING("facet", 0, "COL", input.facet, "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series"),
+		OPT_END(),
+	},
 };
 
 /* ---- the chart kinds -------------------------------------------------------------- */
@@ -149,9 +147,9 @@ static void check_options(const struct kind *k, struct gp_page *page)
 					O_LOG, O_EVENT_YEAR, O_FIT, O_FACET };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
-		if (opt_given(&options[specific[i]]) && !(k->opts & 1u << specific[i]))
+		if (opt_given(&tool.opts[specific[i]]) && !(k->opts & 1u << specific[i]))
 			die_usage("option --%s does not apply to %s charts",
-				  options[specific[i]].lname, k->name);
+				  tool.opts[specific[i]].lname, k->name);
 	}
 	if (output_arg && gp_terminal_for_path(output_arg, &page->term) != 0)
 		die_usage("option --output: '%s' does not end in .png, .svg or .pdf", output_arg);
@@ -173,7 +171,7 @@ static void fit_page(const struct gp_chart *c, struct gp_page *page)
 	size_t n = 0;
 	double px = dpi > 0 ? dpi / 96 : 1;
 
-	if (opt_given(&options[O_SIZE]))
+	if (opt_given(&tool.opts[O_SIZE]))
 		return;
 	for (size_t i = 0; i < c->nrows; i++)
 		n += isfinite(c->rows[i].estimate) != 0;

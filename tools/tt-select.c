@@ -38,18 +38,16 @@ static void add_where(const struct tt_opt *o, const char *arg)
 	conds[nconds++].text = arg;
 }
 
-static const struct tt_opt options[] = {
-	OPT_CALLBACK("where", 'w', "COL=LIST", add_where, "keep rows whose COL is one of LIST; COL!=LIST drops them (repeatable: all must hold)"),
-	OPT_STRING("from", 0, "T", from_arg, "keep rows whose time is at least T"),
-	OPT_STRING("to", 0, "T", to_arg, "keep rows whose time is at most T"),
-	OPT_STRING("columns", 'c', "COLS", columns_arg, "write these columns, in this order"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-select", "[OPTION]... [FILE]...",
 	"Keep rows by column values and time range; choose and reorder columns.",
-	C_DELIM | C_NA | C_TIME, options,
+	C_DELIM | C_NA | C_TIME, (const struct tt_opt[]){
+		OPT_CALLBACK("where", 'w', "COL=LIST", add_where, "keep rows whose COL is one of LIST; COL!=LIST drops them (repeatable: all must hold)"),
+		OPT_STRING("from", 0, "T", from_arg, "keep rows whose time is at least T"),
+		OPT_STRING("to", 0, "T", to_arg, "keep rows whose time is at most T"),
+		OPT_STRING("columns", 'c', "COLS", columns_arg, "write these columns, in this order"),
+		OPT_END(),
+	},
 };
 
 static void parse_cond(struct cond *c, const struct csv_header *h, const char *file)

@@ -23,18 +23,16 @@ static int format = PUB_MD;      /* enum pub_format */
 /* --format: enum pub_format's words */
 static const char *const formats[] = { "md", "latex", "html", "csv", NULL };
 
-static const struct tt_opt options[] = {
-	OPT_STRING("terms", 0, "LIST", terms_arg, "the terms to show, in this order (default: every term, in order of appearance)"),
-	OPT_CHOICE("format", 0, "F", format, formats, "md (default), latex, html or csv"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-table", "[OPTION]... [FILE]...",
 	"An estimates table as a publication table (Markdown, LaTeX, HTML or CSV):\n"
 	"one row per group, one column per term (a p column after each term that has\n"
 	"p-values), and n.",
-	C_TABLE, options,
+	C_TABLE, (const struct tt_opt[]){
+		OPT_STRING("terms", 0, "LIST", terms_arg, "the terms to show, in this order (default: every term, in order of appearance)"),
+		OPT_CHOICE("format", 0, "F", format, formats, "md (default), latex, html or csv"),
+		OPT_END(),
+	},
 };
 
 /* what one (group, term) row holds */

@@ -40,22 +40,20 @@ static void set_log(const struct tt_opt *o, const char *arg)
 /* --method: enum method's words */
 static const char *const methods[] = { "ols", "sen", "poisson", NULL };
 
-static const struct tt_opt options[] = {
-	OPT_CHOICE("method", 0, "M", method, methods, "ols (least squares, default), sen (Theil-Sen slope, Mann-Kendall test) or poisson (counts: log E[value] = a + b time)"),
-	OPT_CALLBACK("log", 0, NULL, set_log, "fit ln(value): slopes become growth rates; adds the term pct_change"),
-	OPT_SET_INT("log1p", 0, transform, LOG1P, "fit ln(1 + value), for counts that can be 0; adds pct_change"),
-	OPT_LONG("lag", 0, "L", lag, 0, 1000000, "poisson: Newey-West standard errors with lag L (default HC1)"),
-	OPT_FLAG("grouped", 0, grouped, "each group's rows together in the input: hold one group's values at a time"),
-	OPT_END(),
-};
-
 static const struct tool tool = {
 	"tt-trend", "[OPTION]... [FILE]...",
 	"Trend of the value column over the time column, per group: an estimates table.\n"
 	"ols: terms slope, intercept, r2 (and pct_change with --log);\n"
 	"sen: terms sen_slope, mk_s, mk_tau (and pct_change with --log);\n"
 	"poisson: terms slope, pct_change, intercept (z tests; HC1 or Newey-West).",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_CHOICE("method", 0, "M", method, methods, "ols (least squares, default), sen (Theil-Sen slope, Mann-Kendall test) or poisson (counts: log E[value] = a + b time)"),
+		OPT_CALLBACK("log", 0, NULL, set_log, "fit ln(value): slopes become growth rates; adds the term pct_change"),
+		OPT_SET_INT("log1p", 0, transform, LOG1P, "fit ln(1 + value), for counts that can be 0; adds pct_change"),
+		OPT_LONG("lag", 0, "L", lag, 0, 1000000, "poisson: Newey-West standard errors with lag L (default HC1)"),
+		OPT_FLAG("grouped", 0, grouped, "each group's rows together in the input: hold one group's values at a time"),
+		OPT_END(),
+	},
 };
 
 /* The value to fit: ln(y) or ln(1 + y) refuse what has no logarithm, naming

@@ -78,7 +78,9 @@ struct tool {
 	const char *usage;    /* after the name: "[OPTION]... [FILE]..." */
 	const char *about;    /* what the tool does, a few lines */
 	unsigned common;
-	const struct tt_opt *opts;   /* ends with OPT_END() */
+	/* its own options, ends with OPT_END(): written in place, as
+	 * (const struct tt_opt[]){ OPT_STRING(...), ..., OPT_END() } */
+	const struct tt_opt *opts;
 };
 
 /* A tool's start, before anything else: messages named after argv0
