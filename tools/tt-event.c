@@ -633,9 +633,7 @@ static void free_input(struct input *in)
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	struct input in = { 0 };
 	struct did_options o;
 	int failed = 0;

@@ -90,9 +90,7 @@ static int melted_cell(const struct csv_header *h, const struct csv_row *row, in
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	const char *file;
 	char *melt;

@@ -292,9 +292,7 @@ static void write_part(const struct input *in, size_t b, const struct panel_resu
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	struct input in;
 	struct panel_options po;

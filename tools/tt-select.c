@@ -146,9 +146,7 @@ static void note_nothing_kept(const struct csv_header *h, int tcol, long rows)
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	const char *file;
 	double from = -1e300, to = 1e300;

@@ -298,9 +298,7 @@ static void finish_group(const struct csv_header *h, const int *gcols, size_t ng
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	struct group_table *groups;
 	struct group_blocks blocks = { 0 };

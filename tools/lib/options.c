@@ -233,3 +233,10 @@ int opts_parse(int argc, char **argv, const struct tool *t)
 		die_usage("--all and --group exclude each other");
 	return optind;
 }
+
+struct csv_reader *tt_start(int argc, char **argv, const struct tool *t)
+{
+	tt_init(argv[0]);
+	int first = opts_parse(argc, argv, t);
+	return csv_open(argv + first, argc - first, opt.delim);
+}

@@ -4,6 +4,8 @@
 #ifndef TT_OPTIONS_H
 #define TT_OPTIONS_H
 
+struct csv_reader;
+
 /* An option and where its value goes, as git's parse-options table: the
  * kind says how the argument is read, the pointer of that kind where it is
  * stored.  Write entries with the OPT_ macros below; a table ends with
@@ -87,6 +89,9 @@ struct tool {
  * (diag), the output layer, GSL's abort-on-error handler off (the tools
  * take the NaN and write an empty cell). */
 void tt_init(const char *argv0);
+/* The start of a tool that reads one table: tt_init, the options, then
+ * the operands (standard input when none) opened by csv_open. */
+struct csv_reader *tt_start(int argc, char **argv, const struct tool *t);
 /* Parses argv, storing each option as its entry says; returns the index of
  * the first operand. */
 int opts_parse(int argc, char **argv, const struct tool *t);
