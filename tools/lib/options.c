@@ -70,12 +70,13 @@ static const struct {
 };
 #define NCOMMON (sizeof common_table / sizeof common_table[0])
 
+/* answered by opts_parse itself: no storage */
 static const struct tt_opt help_opts[] = {
 	{ "help", 'h', NULL, "show this help and exit", TT_OPT_FLAG, .i = NULL },
 	{ "version", 'V', NULL, "show the version and exit", TT_OPT_FLAG, .i = NULL },
 };
 
-/* the entries given on the command line, for opt_given */
+/* the entries given on the command line opts_parse read, for opt_given */
 static const struct tt_opt *given[128];
 static size_t ngiven;
 
@@ -186,6 +187,7 @@ int opts_parse(int argc, char **argv, const struct tool *t)
 	size_t n = 0, k = 1;
 	int c, idx;
 
+	ngiven = 0;
 	for (const struct tt_opt *o = t->opts; o && o->lname; o++)
 		all[n++] = o;
 	for (size_t i = 0; i < NCOMMON; i++)
