@@ -20,9 +20,6 @@
 static const char *terms_arg;
 static int format = PUB_MD;      /* enum pub_format */
 
-/* --format: enum pub_format's words */
-static const char *const formats[] = { "md", "latex", "html", "csv", NULL };
-
 static const struct tool tool = {
 	"tt-table", "[OPTION]... [FILE]...",
 	"An estimates table as a publication table (Markdown, LaTeX, HTML or CSV):\n"
@@ -30,7 +27,7 @@ static const struct tool tool = {
 	"p-values), and n.",
 	C_TABLE, (const struct tt_opt[]){
 		OPT_STRING("terms", 0, "LIST", terms_arg, "the terms to show, in this order (default: every term, in order of appearance)"),
-		OPT_CHOICE("format", 0, "F", format, formats, "md (default), latex, html or csv"),
+		OPT_CHOICE("format", 0, "F", format, pub_format_names, "md (default), latex, html or csv"),
 		OPT_END(),
 	},
 };
