@@ -17,30 +17,16 @@
 static const char *dates_arg, *require_arg;
 static int normalize, each;
 
-static const struct tt_opt options[] = {
-	{ "dates", 0, "COLS", "columns that must hold ISO dates (besides signed, ratified, entry_into_force)" },
-	{ "require", 0, "COLS", "columns that must exist" },
-	{ "normalize", 0, NULL, "write the table with missing values empty and numbers in canonical form" },
-	{ "each", 0, NULL, "check each FILE as a table of its own (by default several files are one table)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	if (idx == 0)
-		dates_arg = arg;
-	else if (idx == 1)
-		require_arg = arg;
-	else if (idx == 2)
-		normalize = 1;
-	else
-		each = 1;
-}
-
 static const struct tool tool = {
 	"tt-check", "[OPTION]... [FILE]...",
 	"Check tables against the tt contract and report every problem as file:line:col: message.",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE, (const struct tt_opt[]){
+		OPT_STRING("dates", 0, "COLS", dates_arg, "columns that must hold ISO dates (besides signed, ratified, entry_into_force)"),
+		OPT_STRING("require", 0, "COLS", require_arg, "columns that must exist"),
+		OPT_FLAG("normalize", 0, normalize, "write the table with missing values empty and numbers in canonical form"),
+		OPT_FLAG("each", 0, each, "check each FILE as a table of its own (by default several files are one table)"),
+		OPT_END(),
+	},
 };
 
 static long problems;

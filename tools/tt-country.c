@@ -20,29 +20,17 @@
 static const char *column_arg, *add_arg, *countries_arg;
 static int keep_unmatched;
 
-static const struct tt_opt options[] = {
-	{ "column", 'c', "COL", "the column holding country names (required)" },
-	{ "add", 0, "COLS", "also add these columns of the country table (e.g. region,subregion,un_name)" },
-	{ "keep-unmatched", 0, NULL, "leave iso3 empty for a name that cannot be placed, with a warning, instead of failing" },
-	{ "countries", 0, "FILE", "the country table (default: data/countries.csv of the toolkit)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: column_arg = arg; break;
-	case 1: add_arg = arg; break;
-	case 2: keep_unmatched = 1; break;
-	case 3: countries_arg = arg; break;
-	}
-}
-
 static const struct tool tool = {
 	"tt-country", "-c COL [OPTION]... [FILE]...",
 	"Write the table with the ISO 3166-1 alpha-3 code of the country named in COL: in a\n"
 	"new column iso3 after COL, or in the existing iso3 column where it is empty.",
-	C_DELIM, options, handle,
+	C_DELIM, (const struct tt_opt[]){
+		OPT_STRING("column", 'c', "COL", column_arg, "the column holding country names (required)"),
+		OPT_STRING("add", 0, "COLS", add_arg, "also add these columns of the country table (e.g. region,subregion,un_name)"),
+		OPT_FLAG("keep-unmatched", 0, keep_unmatched, "leave iso3 empty for a name that cannot be placed, with a warning, instead of failing"),
+		OPT_STRING("countries", 0, "FILE", countries_arg, "the country table (default: data/countries.csv of the toolkit)"),
+		OPT_END(),
+	},
 };
 
 enum { MAX_CANDIDATES = 8 };

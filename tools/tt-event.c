@@ -33,10 +33,10 @@
 static const char *unit_arg = "iso3", *by_arg, *cohort_arg = "event_year";
 static int window_lo = DID_WINDOW_ALL_LO, window_hi = DID_WINDOW_ALL_HI;
 static const char *window_text;
-static enum did_control control = DID_CONTROL_NOTYET;
-static enum did_base base = DID_BASE_VARYING;
+static int control = DID_CONTROL_NOTYET;        /* enum did_control */
+static int base = DID_BASE_VARYING;             /* enum did_base */
 static long reps = 999;
-static enum did_se se_method = DID_SE_BOOTSTRAP;
+static int se_method = DID_SE_BOOTSTRAP;        /* enum did_se */
 /* chosen by the placebo calibration (tt-event(1), "Choosing the defaults");
  * the method column names K only when it differs from this */
 #define MIN_TREATED_DEFAULT 3
@@ -44,31 +44,15 @@ static long min_treated = MIN_TREATED_DEFAULT, permutations;
 static unsigned long seed = 1;
 static int balance, detail;
 
-static const struct tt_opt options[] = {
-	{ "group", 'g', "COLS", "the column(s) naming the unit, e.g. the country (default 'iso3')" },
-	{ "by", 0, "COLS", "a separate analysis per value of these columns (default 'indicator' when present; '' for none)" },
-	{ "cohort", 0, "COL", "the unit's event year; empty or 0 = never treated (default 'event_year')" },
-	{ "window", 0, "A:B", "relative years to report, A or B may be left out (default all)" },
-	{ "control", 0, "WHICH", "never: never-treated units; notyet: also those treated later (default notyet)" },
-	{ "base", 0, "WHICH", "varying or universal base year of the pre-treatment effects (default varying)" },
-	{ "reps", 0, "N", "bootstrap replications, 0 for none (default 999)" },
-	{ "seed", 0, "S", "seed of the bootstrap's random numbers (default 1)" },
-	{ "balance", 0, NULL, "first drop units missing any year with data (R did's default)" },
-	{ "detail", 0, NULL, "add rows att_cohort and att_gt, and the columns cohort,year" },
-	{ "se", 0, "METHOD", "standard errors: analytic, multiplier or bootstrap (default bootstrap)" },
-	{ "min-treated", 0, "K", "cells on fewer than K treated units: no standard error, left out of the aggregates (default 3)" },
-	{ "permute", 0, "N", "randomization inference: N permutations of the cohorts across units, column p_perm" },
-	{ NULL, 0, NULL, NULL },
-};
-
 /* "A:B", either end may be left out */
-static void parse_window(const char *arg)
+static void parse_window(const struct tt_opt *o, const char *arg)
 {
 	const char *colon = strchr(arg, ':');
 	long v[2] = { DID_WINDOW_ALL_LO, DID_WINDOW_ALL_HI };
 	const char *part[2];
 	size_t len[2];
 
+	(void)o;
 	if (!colon || strchr(colon + 1, ':'))
 		die_usage("option --window: '%s' is not A:B (relative years, e.g. -5:5)", arg);
 	part[0] = arg;
@@ -92,37 +76,17 @@ static void parse_window(const char *arg)
 	window_text = arg;
 }
 
-static void handle(int idx, const char *arg)
+static void set_seed(const struct tt_opt *o, const char *arg)
 {
-	switch (idx) {
-	case 0: unit_arg = arg; break;
-	case 1: by_arg = arg; break;
-	case 2: cohort_arg = arg; break;
-	case 3: parse_window(arg); break;
-	case 4: {
-		static const char *const w[] = { "never", "notyet", NULL };
-		control = opt_choice("control", arg, w) == 0 ? DID_CONTROL_NEVER : DID_CONTROL_NOTYET;
-		break;
-	}
-	case 5: {
-		static const char *const w[] = { "varying", "universal", NULL };
-		base = opt_choice("base", arg, w) == 0 ? DID_BASE_VARYING : DID_BASE_UNIVERSAL;
-		break;
-	}
-	case 6: reps = opt_long("reps", arg, 0, 1000000); break;
-	case 7: seed = (unsigned long)opt_long("seed", arg, 0, 4294967295L); break;
-	case 8: balance = 1; break;
-	case 9: detail = 1; break;
-	case 10: {
-		static const char *const w[] = { "analytic", "multiplier", "bootstrap", NULL };
-		static const enum did_se m[] = { DID_SE_ANALYTIC, DID_SE_MULTIPLIER, DID_SE_BOOTSTRAP };
-		se_method = m[opt_choice("se", arg, w)];
-		break;
-	}
-	case 11: min_treated = opt_long("min-treated", arg, 1, 1000000); break;
-	case 12: permutations = opt_long("permute", arg, 1, 10000000); break;
-	}
+	seed = (unsigned long)opt_long(o->lname, arg, 0, 4294967295L);
 }
+
+/* the words of --control, --base and --se, and the values they stand for */
+static const char *const controls[] = { "never", "notyet", NULL };
+static const int control_of[] = { DID_CONTROL_NEVER, DID_CONTROL_NOTYET };
+static const char *const bases[] = { "varying", "universal", NULL };    /* enum did_base's */
+static const char *const se_words[] = { "analytic", "multiplier", "bootstrap", NULL };
+static const int se_of[] = { DID_SE_ANALYTIC, DID_SE_MULTIPLIER, DID_SE_BOOTSTRAP };
 
 static const struct tool tool = {
 	"tt-event", "[OPTION]... [FILE]...",
@@ -131,7 +95,22 @@ static const struct tool tool = {
 	"and overall (att_simple, att_dynamic, att_group), a pre-trend test (pretrend),\n"
 	"standard errors, confidence intervals and sup-t bands clustered by unit (--se), and\n"
 	"randomization p-values (--permute).",
-	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_STRING("group", 'g', "COLS", unit_arg, "the column(s) naming the unit, e.g. the country (default 'iso3')"),
+		OPT_STRING("by", 0, "COLS", by_arg, "a separate analysis per value of these columns (default 'indicator' when present; '' for none)"),
+		OPT_STRING("cohort", 0, "COL", cohort_arg, "the unit's event year; empty or 0 = never treated (default 'event_year')"),
+		OPT_CALLBACK("window", 0, "A:B", parse_window, "relative years to report, A or B may be left out (default all)"),
+		OPT_CHOICE_MAP("control", 0, "WHICH", control, controls, control_of, "never: never-treated units; notyet: also those treated later (default notyet)"),
+		OPT_CHOICE("base", 0, "WHICH", base, bases, "varying or universal base year of the pre-treatment effects (default varying)"),
+		OPT_LONG("reps", 0, "N", reps, 0, 1000000, "bootstrap replications, 0 for none (default 999)"),
+		OPT_CALLBACK("seed", 0, "S", set_seed, "seed of the bootstrap's random numbers (default 1)"),
+		OPT_FLAG("balance", 0, balance, "first drop units missing any year with data (R did's default)"),
+		OPT_FLAG("detail", 0, detail, "add rows att_cohort and att_gt, and the columns cohort,year"),
+		OPT_CHOICE_MAP("se", 0, "METHOD", se_method, se_words, se_of, "standard errors: analytic, multiplier or bootstrap (default bootstrap)"),
+		OPT_LONG("min-treated", 0, "K", min_treated, 1, 1000000, "cells on fewer than K treated units: no standard error, left out of the aggregates (default 3)"),
+		OPT_LONG("permute", 0, "N", permutations, 1, 10000000, "randomization inference: N permutations of the cohorts across units, column p_perm"),
+		OPT_END(),
+	},
 };
 
 /* ------------------------------------------------------------------ */
@@ -654,9 +633,7 @@ static void free_input(struct input *in)
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	struct input in = { 0 };
 	struct did_options o;
 	int failed = 0;

@@ -17,43 +17,27 @@
 #include "strbuf.h"
 #include "strlist.h"
 
-static char *events_arg, *attach_arg;
+static const char *events_arg, *attach_arg;
 static const char *key_arg = "iso3", *date_arg = "ratified", *instrument_arg;
 static const char *on_arg, *cols_arg;
 static int inner;
-
-static const struct tt_opt options[] = {
-	{ "events", 'e', "FILE", "the events table: one row per key, with the event's date (required)" },
-	{ "key", 'k', "COL", "the column that names the unit in both tables (default 'iso3')" },
-	{ "date", 0, "COL", "the events' date column, YYYY-MM-DD, YYYY-MM or YYYY (default 'ratified')" },
-	{ "instrument", 0, "NAME", "use only the events whose 'instrument' column is NAME" },
-	{ "inner", 0, NULL, "drop the rows of units without an event (never treated), or without a match in --attach" },
-	{ "attach", 0, "FILE", "a general left join instead: append columns of FILE to the rows whose --on keys match" },
-	{ "on", 0, "COLS", "with --attach: the key columns, in both tables (e.g. iso3,year)" },
-	{ "cols", 0, "COLS", "with --attach: the columns of FILE to append (default: all but the keys)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: events_arg = (char *)arg; break;
-	case 1: key_arg = arg; break;
-	case 2: date_arg = arg; break;
-	case 3: instrument_arg = arg; break;
-	case 4: inner = 1; break;
-	case 5: attach_arg = (char *)arg; break;
-	case 6: on_arg = arg; break;
-	case 7: cols_arg = arg; break;
-	}
-}
 
 static const struct tool tool = {
 	"tt-join", "-e EVENTS [OPTION]... [FILE]...  or  --attach TABLE --on COLS [OPTION]... [FILE]...",
 	"Append event_year, rel_year (time - event_year) and post (1 when time >= event_year)\n"
 	"to every row, from the event dates in the events table; or, with --attach, the\n"
 	"columns of TABLE to every row whose key columns match (a left join).",
-	C_DELIM | C_NA | C_TIME, options, handle,
+	C_DELIM | C_NA | C_TIME, (const struct tt_opt[]){
+		OPT_STRING("events", 'e', "FILE", events_arg, "the events table: one row per key, with the event's date (required)"),
+		OPT_STRING("key", 'k', "COL", key_arg, "the column that names the unit in both tables (default 'iso3')"),
+		OPT_STRING("date", 0, "COL", date_arg, "the events' date column, YYYY-MM-DD, YYYY-MM or YYYY (default 'ratified')"),
+		OPT_STRING("instrument", 0, "NAME", instrument_arg, "use only the events whose 'instrument' column is NAME"),
+		OPT_FLAG("inner", 0, inner, "drop the rows of units without an event (never treated), or without a match in --attach"),
+		OPT_STRING("attach", 0, "FILE", attach_arg, "a general left join instead: append columns of FILE to the rows whose --on keys match"),
+		OPT_STRING("on", 0, "COLS", on_arg, "with --attach: the key columns, in both tables (e.g. iso3,year)"),
+		OPT_STRING("cols", 0, "COLS", cols_arg, "with --attach: the columns of FILE to append (default: all but the keys)"),
+		OPT_END(),
+	},
 };
 
 /* one event, by key; year NAN when the key has no date (never treated) */
@@ -284,7 +268,8 @@ static void note_keys(struct group_table *keys, const unsigned char *state,
 static int join_events(struct csv_reader *r)
 {
 	struct event_table events = { 0 };
-	struct csv_reader *er = csv_open(&events_arg, 1, opt.delim);
+	char *events_file = (char *)events_arg;    /* an argv string */
+	struct csv_reader *er = csv_open(&events_file, 1, opt.delim);
 	const struct csv_header *h;
 	struct csv_row *row;
 	struct group_table *keys;

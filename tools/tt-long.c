@@ -16,46 +16,41 @@ static int drop_missing;
 static char thousands;
 static struct strlist set_names, set_values;
 
-static const struct tt_opt options[] = {
-	{ "columns", 'c', "COLS", "the columns to turn into rows (default: every column named by a year)" },
-	{ "key", 'k', "NAME", "name of the new column holding the old column names (default 'year' when they are years, else 'indicator')" },
-	{ "drop-missing", 0, NULL, "leave out rows whose value is missing (counted in a note)" },
-	{ "thousands", 0, "C", "read C as a thousands separator in the values: with ',' \"1,032\" is 1032" },
-	{ "set", 0, "COL=VALUE", "add a column COL holding VALUE on every row, before the key column (repeatable)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
+static void set_thousands(const struct tt_opt *o, const char *arg)
 {
-	const char *eq;
+	(void)o;
+	if (strlen(arg) != 1 || (arg[0] >= '0' && arg[0] <= '9') || strchr("+-.eE\"\r\n", arg[0]))
+		die_usage("option --thousands: '%s' is not one character other than a digit, "
+			  "a sign, 'e' or '.'", arg);
+	thousands = arg[0];
+}
 
-	switch (idx) {
-	case 0: columns_arg = arg; break;
-	case 1: key_arg = arg; break;
-	case 2: drop_missing = 1; break;
-	case 3:
-		if (strlen(arg) != 1 || (arg[0] >= '0' && arg[0] <= '9') || strchr("+-.eE\"\r\n", arg[0]))
-			die_usage("option --thousands: '%s' is not one character other than a digit, "
-				  "a sign, 'e' or '.'", arg);
-		thousands = arg[0];
-		break;
-	case 4:
-		eq = strchr(arg, '=');
-		if (!eq || eq == arg)
-			die_usage("option --set: '%s' is not COL=VALUE", arg);
-		if (strlist_find(&set_names, arg, (size_t)(eq - arg)) >= 0)
-			die_usage("option --set: column \"%.*s\" is set twice", (int)(eq - arg), arg);
-		strlist_push(&set_names, arg, (size_t)(eq - arg));
-		strlist_push(&set_values, eq + 1, strlen(eq + 1));
-		break;
-	}
+/* --set COL=VALUE, repeatable */
+static void add_set(const struct tt_opt *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	(void)o;
+	if (!eq || eq == arg)
+		die_usage("option --set: '%s' is not COL=VALUE", arg);
+	if (strlist_find(&set_names, arg, (size_t)(eq - arg)) >= 0)
+		die_usage("option --set: column \"%.*s\" is set twice", (int)(eq - arg), arg);
+	strlist_push(&set_names, arg, (size_t)(eq - arg));
+	strlist_push(&set_values, eq + 1, strlen(eq + 1));
 }
 
 static const struct tool tool = {
 	"tt-long", "[OPTION]... [FILE]...",
 	"Turn a wide table (one column per year or per indicator) into the long table:\n"
 	"the other columns, then the key column, then the value column (named by -v).",
-	C_TABLE | C_VALUE, options, handle,
+	C_TABLE | C_VALUE, (const struct tt_opt[]){
+		OPT_STRING("columns", 'c', "COLS", columns_arg, "the columns to turn into rows (default: every column named by a year)"),
+		OPT_STRING("key", 'k', "NAME", key_arg, "name of the new column holding the old column names (default 'year' when they are years, else 'indicator')"),
+		OPT_FLAG("drop-missing", 0, drop_missing, "leave out rows whose value is missing (counted in a note)"),
+		OPT_CALLBACK("thousands", 0, "C", set_thousands, "read C as a thousands separator in the values: with ',' \"1,032\" is 1032"),
+		OPT_CALLBACK("set", 0, "COL=VALUE", add_set, "add a column COL holding VALUE on every row, before the key column (repeatable)"),
+		OPT_END(),
+	},
 };
 
 static int is_year_name(const char *s, size_t len)
@@ -95,9 +90,7 @@ static int melted_cell(const struct csv_header *h, const struct csv_row *row, in
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	const char *file;
 	char *melt;

@@ -27,41 +27,13 @@
 #include "strbuf.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cluster_arg;
-static enum glm_family family = GLM_POISSON;
-static enum panel_model model = PANEL_TWFE;
+static int family = GLM_POISSON;        /* enum glm_family */
+static int model = PANEL_TWFE;          /* enum panel_model */
 static int base_year = PANEL_BASE_FIRST, detail;
-
-static const struct tt_opt options[] = {
-	{ "group", 'g', "COLS", "the column(s) naming the unit, e.g. the country (default 'iso3')" },
-	{ "by", 0, "COLS", "a separate regression per value of these columns (default 'indicator' when present; '' for none)" },
-	{ "family", 0, "F", "poisson (PPML, for counts; default) or linear (OLS)" },
-	{ "model", 0, "M", "twfe (effect of post; default), etwfe (event study by cohort and year) or index (year effects)" },
-	{ "cluster", 0, "COL", "cluster-robust standard errors by this column (default the unit)" },
-	{ "base-year", 0, "Y", "index: the year set to 100 (poisson) or 0 (linear); default the first year" },
-	{ "detail", 0, NULL, "etwfe: add the rows att_gt, one per cohort and year, and the columns cohort,year" },
-	{ NULL, 0, NULL, NULL },
-};
 
 /* the words of --family (message order) and of --model (enum panel_model's) */
 static const char *const families[] = { "linear", "poisson", NULL };
 static const char *const mname[] = { "twfe", "etwfe", "index", NULL };
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: unit_arg = arg; break;
-	case 1: by_arg = arg; break;
-	case 2:
-		family = opt_choice("family", arg, families) == 0 ? GLM_LINEAR : GLM_POISSON;
-		break;
-	case 3:
-		model = (enum panel_model)opt_choice("model", arg, mname);
-		break;
-	case 4: cluster_arg = arg; break;
-	case 5: base_year = (int)opt_long("base-year", arg, 1, 9999); break;
-	case 6: detail = 1; break;
-	}
-}
 
 static const struct tool tool = {
 	"tt-panel", "[OPTION]... [FILE]...",
@@ -69,7 +41,16 @@ static const struct tool tool = {
 	"per --by group: twfe (term post, and pct_post for poisson) and etwfe (att per rel_year,\n"
 	"att_simple) on a table joined by tt-join; index (year_effect per year: the\n"
 	"coverage-adjusted trend).  Cluster-robust standard errors by unit.",
-	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
+	C_TABLE | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_STRING("group", 'g', "COLS", unit_arg, "the column(s) naming the unit, e.g. the country (default 'iso3')"),
+		OPT_STRING("by", 0, "COLS", by_arg, "a separate regression per value of these columns (default 'indicator' when present; '' for none)"),
+		OPT_CHOICE("family", 0, "F", family, families, "poisson (PPML, for counts; default) or linear (OLS)"),
+		OPT_CHOICE("model", 0, "M", model, mname, "twfe (effect of post; default), etwfe (event study by cohort and year) or index (year effects)"),
+		OPT_STRING("cluster", 0, "COL", cluster_arg, "cluster-robust standard errors by this column (default the unit)"),
+		OPT_INT("base-year", 0, "Y", base_year, 1, 9999, "index: the year set to 100 (poisson) or 0 (linear); default the first year"),
+		OPT_FLAG("detail", 0, detail, "etwfe: add the rows att_gt, one per cohort and year, and the columns cohort,year"),
+		OPT_END(),
+	},
 };
 
 struct part {
@@ -311,9 +292,7 @@ static void write_part(const struct input *in, size_t b, const struct panel_resu
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	struct input in;
 	struct panel_options po;

@@ -29,29 +29,6 @@ enum {
 	O_FONT_SCALE, O_DPI, O_FIT, O_FACET,
 };
 
-static const struct tt_opt options[] = {
-	[O_OUTPUT] = { "output", 'o', "FILE", "write the chart to FILE, by its extension .png, .svg or .pdf (default: text on standard output)" },
-	[O_SCRIPT] = { "script", 0, NULL, "print the complete gnuplot script instead of running gnuplot" },
-	[O_TITLE] = { "title", 0, "TEXT", "chart title (default none)" },
-	[O_XLABEL] = { "xlabel", 0, "TEXT", "x axis label; '' for none (default depends on KIND)" },
-	[O_YLABEL] = { "ylabel", 0, "TEXT", "y axis label; '' for none (default depends on KIND)" },
-	[O_SIZE] = { "size", 0, "WxH", "chart size, in pixels or with units cm, mm, in on each side (e.g. 24cm,15cm); default 800x500, forest and bar grow with their rows" },
-	[O_TERM] = { "term", 0, "TERM", "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)" },
-	[O_BAND] = { "band", 0, "TYPE", "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)" },
-	[O_DATE] = { "date", 0, "COL", "step: the events' date column (default 'ratified')" },
-	[O_KEY] = { "key", 'k', "COL", "step: the unit column, each unit counted once per series (default 'iso3' if present)" },
-	[O_XRANGE] = { "xrange", 0, "LO:HI", "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)" },
-	[O_SORT] = { "sort", 0, "ORDER", "forest: estimate (largest on top, default), label (A on top), n (largest on top) or input (first on top)" },
-	[O_LOG] = { "log", 0, NULL, "line: a logarithmic y axis (values <= 0 are left out, with a note)" },
-	[O_EVENT_YEAR] = { "event-year", 0, "LIST", "line: dashed lines at these years (comma-separated), or a column holding each series' event year (e.g. event_year)" },
-	[O_FONT_SCALE] = { "font-scale", 0, "F", "text and line widths times F (default 1)" },
-	[O_DPI] = { "dpi", 0, "N", "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)" },
-	[O_FIT] = { "fit", 0, "MODEL", "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)" },
-	[O_FACET] = { "facet", 0, "COL", "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series" },
-	{ NULL, 0, NULL, NULL },
-};
-
-
 static const char *size_arg;
 static double font_scale, dpi;
 
@@ -59,71 +36,48 @@ static const char *output_arg;
 static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default */
 static int script_only, width, height;
 static double range_lo = NAN, range_hi = NAN;
-static unsigned given;			/* bit per option of ours */
 /* the reader's options, from ours and the common ones; the table, in main */
 static struct gp_input input = { .fit_model = -1, .date = "ratified" };
 
-static void handle(int idx, const char *arg)
+static void set_sort(const struct tt_opt *o, const char *arg)
 {
-	given |= 1u << idx;
-	switch (idx) {
-	case O_OUTPUT: output_arg = arg; break;
-	case O_SCRIPT: script_only = 1; break;
-	case O_TITLE: case O_XLABEL: case O_YLABEL: label_arg[idx - O_TITLE] = arg; break;
-	case O_SIZE: size_arg = arg; break;	/* read once --dpi is known */
-	case O_SORT:
-		if (strcmp(arg, "estimate") == 0)
-			input.sort = GP_SORT_ESTIMATE;
-		else if (strcmp(arg, "label") == 0)
-			input.sort = GP_SORT_LABEL;
-		else if (strcmp(arg, "n") == 0)
-			input.sort = GP_SORT_N;
-		else if (strcmp(arg, "input") == 0)
-			input.sort = GP_SORT_INPUT;
-		else
-			die_usage("option --sort: '%s' is not estimate, label, n or input", arg);
-		break;
-	case O_LOG: input.log_y = 1; break;
-	case O_EVENT_YEAR: input.event_year = arg; break;
-	case O_FACET: input.facet = arg; break;
-	case O_FONT_SCALE: case O_DPI: {
-		double v;
-		if (parse_number(arg, strlen(arg), &v) != NUM_OK || !(v > 0) ||
-		    v > (idx == O_DPI ? 10000 : 100))
-			die_usage("option --%s: '%s' is not a number above 0 and at most %d",
-				  options[idx].lname, arg, idx == O_DPI ? 10000 : 100);
-		*(idx == O_DPI ? &dpi : &font_scale) = v;
-		break;
-	}
-	case O_FIT:
-		if (strcmp(arg, "linear") != 0 && strcmp(arg, "poisson") != 0)
-			die_usage("option --fit: '%s' is not linear or poisson", arg);
-		input.fit_model = strcmp(arg, "poisson") == 0;
-		break;
-	case O_TERM: input.term = arg; break;
-	case O_BAND:
-		if (strcmp(arg, "uniform") != 0 && strcmp(arg, "pointwise") != 0)
-			die_usage("option --band: '%s' is not pointwise or uniform", arg);
-		input.band_uniform = strcmp(arg, "uniform") == 0;
-		break;
-	case O_DATE: input.date = arg; break;
-	case O_KEY: input.key = arg; break;
-	case O_XRANGE: {
-		const char *colon = strchr(arg, ':');
-		if (*arg == '\0') {            /* '' keeps the default */
-			range_lo = range_hi = NAN;
-			break;
-		}
-		char *lo = colon ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
-		if (!colon || parse_number(lo, strlen(lo), &range_lo) != NUM_OK ||
-		    parse_number(colon + 1, strlen(colon + 1), &range_hi) != NUM_OK ||
-		    !(range_lo < range_hi))
-			die_usage("option --xrange: '%s' is not LO:HI with LO < HI", arg);
-		free(lo);
-		break;
-	}
-	}
+	/* enum gp_sort's order */
+	static const char *const sorts[] = { "estimate", "label", "n", "input", NULL };
+
+	input.sort = (enum gp_sort)opt_choice(o->lname, arg, sorts);
 }
+
+/* --font-scale, --dpi */
+static void set_scale(const struct tt_opt *o, const char *arg)
+{
+	int is_dpi = strcmp(o->lname, "dpi") == 0;
+	double v;
+
+	if (parse_number(arg, strlen(arg), &v) != NUM_OK || !(v > 0) || v > (is_dpi ? 10000 : 100))
+		die_usage("option --%s: '%s' is not a number above 0 and at most %d",
+			  o->lname, arg, is_dpi ? 10000 : 100);
+	*(is_dpi ? &dpi : &font_scale) = v;
+}
+
+static void set_xrange(const struct tt_opt *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+
+	(void)o;
+	if (*arg == '\0') {            /* '' keeps the default */
+		range_lo = range_hi = NAN;
+		return;
+	}
+	char *lo = colon ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
+	if (!colon || parse_number(lo, strlen(lo), &range_lo) != NUM_OK ||
+	    parse_number(colon + 1, strlen(colon + 1), &range_hi) != NUM_OK ||
+	    !(range_lo < range_hi))
+		die_usage("option --xrange: '%s' is not LO:HI with LO < HI", arg);
+	free(lo);
+}
+
+static const char *const bands[] = { "pointwise", "uniform", NULL };
+static const char *const fits[] = { "linear", "poisson", NULL };
 
 static const struct tool tool = {
 	"tt-plot", "KIND [OPTION]... [FILE]...",
@@ -138,7 +92,28 @@ static const struct tool tool = {
 	"           against every placebo's\n"
 	"Groups: -g, else the columns before term (or rel_year) of an estimates table,\n"
 	"else those of iso3,indicator present; step: instrument if present.",
-	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, options, handle,
+	C_DELIM | C_NA | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, (const struct tt_opt[]){
+		[O_OUTPUT] = OPT_STRING("output", 'o', "FILE", output_arg, "write the chart to FILE, by its extension .png, .svg or .pdf (default: text on standard output)"),
+		[O_SCRIPT] = OPT_FLAG("script", 0, script_only, "print the complete gnuplot script instead of running gnuplot"),
+		[O_TITLE] = OPT_STRING("title", 0, "TEXT", label_arg[0], "chart title (default none)"),
+		[O_XLABEL] = OPT_STRING("xlabel", 0, "TEXT", label_arg[1], "x axis label; '' for none (default depends on KIND)"),
+		[O_YLABEL] = OPT_STRING("ylabel", 0, "TEXT", label_arg[2], "y axis label; '' for none (default depends on KIND)"),
+		/* --size is read once --dpi is known */
+		[O_SIZE] = OPT_STRING("size", 0, "WxH", size_arg, "chart size, in pixels or with units cm, mm, in on each side (e.g. 24cm,15cm); default 800x500, forest and bar grow with their rows"),
+		[O_TERM] = OPT_STRING("term", 0, "TERM", input.term, "event, forest, bar, line of estimates: the term to draw (event: att; others: the first term)"),
+		[O_BAND] = OPT_CHOICE("band", 0, "TYPE", input.band_uniform, bands, "event: pointwise (conf_low..conf_high, default) or uniform (band_low..band_high)"),
+		[O_DATE] = OPT_STRING("date", 0, "COL", input.date, "step: the events' date column (default 'ratified')"),
+		[O_KEY] = OPT_STRING("key", 'k', "COL", input.key, "step: the unit column, each unit counted once per series (default 'iso3' if present)"),
+		[O_XRANGE] = OPT_CALLBACK("xrange", 0, "LO:HI", set_xrange, "forest: the estimate axis; intervals past it are cut at the frame (default: fitted to the data)"),
+		[O_SORT] = OPT_CALLBACK("sort", 0, "ORDER", set_sort, "forest: estimate (largest on top, default), label (A on top), n (largest on top) or input (first on top)"),
+		[O_LOG] = OPT_FLAG("log", 0, input.log_y, "line: a logarithmic y axis (values <= 0 are left out, with a note)"),
+		[O_EVENT_YEAR] = OPT_STRING("event-year", 0, "LIST", input.event_year, "line: dashed lines at these years (comma-separated), or a column holding each series' event year (e.g. event_year)"),
+		[O_FONT_SCALE] = OPT_CALLBACK("font-scale", 0, "F", set_scale, "text and line widths times F (default 1)"),
+		[O_DPI] = OPT_CALLBACK("dpi", 0, "N", set_scale, "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)"),
+		[O_FIT] = OPT_CHOICE("fit", 0, "MODEL", input.fit_model, fits, "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)"),
+		[O_FACET] = OPT_STRING("facet", 0, "COL", input.facet, "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series"),
+		OPT_END(),
+	},
 };
 
 /* ---- the chart kinds -------------------------------------------------------------- */
@@ -172,10 +147,9 @@ static void check_options(const struct kind *k, struct gp_page *page)
 					O_LOG, O_EVENT_YEAR, O_FIT, O_FACET };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
-		unsigned bit = 1u << specific[i];
-		if ((given & bit) && !(k->opts & bit))
+		if (opt_given(&tool.opts[specific[i]]) && !(k->opts & 1u << specific[i]))
 			die_usage("option --%s does not apply to %s charts",
-				  options[specific[i]].lname, k->name);
+				  tool.opts[specific[i]].lname, k->name);
 	}
 	if (output_arg && gp_terminal_for_path(output_arg, &page->term) != 0)
 		die_usage("option --output: '%s' does not end in .png, .svg or .pdf", output_arg);
@@ -197,7 +171,7 @@ static void fit_page(const struct gp_chart *c, struct gp_page *page)
 	size_t n = 0;
 	double px = dpi > 0 ? dpi / 96 : 1;
 
-	if (given & 1u << O_SIZE)
+	if (opt_given(&tool.opts[O_SIZE]))
 		return;
 	for (size_t i = 0; i < c->nrows; i++)
 		n += isfinite(c->rows[i].estimate) != 0;

@@ -25,34 +25,13 @@ static long lag_arg = -1;
 static int drop_event, pooled;
 static int grouped;              /* --grouped: each group's rows together */
 
-static const struct tt_opt options[] = {
-	{ "pre", 0, "N", "keep the N time units before the event: rel_year >= -N (default all)" },
-	{ "post", 0, "N", "keep rel_year <= N (default all); rel_year 0, the event's year, is post" },
-	{ "drop-event", 0, NULL, "leave out the event's own year (rel_year 0)" },
-	{ "lag", 0, "L", "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)" },
-	{ "pooled", 0, NULL, "add rows ALL,...: the per-group differences tested across groups" },
-	{ "grouped", 0, NULL, "each group's rows together in the input: hold one group's values at a time" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static double window_arg(const char *name, const char *arg)
+/* --pre, --post: a number of time units, 0 or more */
+static void set_window(const struct tt_opt *o, const char *arg)
 {
-	double v = opt_double(name, arg);
+	double v = opt_double(o->lname, arg);
 	if (v < 0)
-		die_usage("option --%s: '%s' is negative", name, arg);
-	return v;
-}
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: pre_window = window_arg("pre", arg); break;
-	case 1: post_window = window_arg("post", arg); break;
-	case 2: drop_event = 1; break;
-	case 3: lag_arg = opt_long("lag", arg, 0, 1000000); break;
-	case 4: pooled = 1; break;
-	case 5: grouped = 1; break;
-	}
+		die_usage("option --%s: '%s' is negative", o->lname, arg);
+	*(strcmp(o->lname, "pre") == 0 ? &pre_window : &post_window) = v;
 }
 
 static const struct tool tool = {
@@ -60,7 +39,15 @@ static const struct tool tool = {
 	"Pre vs post event comparison per group (default groups iso3,indicator) of a table\n"
 	"joined by tt-join: terms mean_pre, mean_post, diff, pct_change, mann_whitney,\n"
 	"its_pre_slope, its_level, its_slope; --pooled adds pooled_diff, signed_rank, sign_test.",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_CALLBACK("pre", 0, "N", set_window, "keep the N time units before the event: rel_year >= -N (default all)"),
+		OPT_CALLBACK("post", 0, "N", set_window, "keep rel_year <= N (default all); rel_year 0, the event's year, is post"),
+		OPT_FLAG("drop-event", 0, drop_event, "leave out the event's own year (rel_year 0)"),
+		OPT_LONG("lag", 0, "L", lag_arg, 0, 1000000, "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)"),
+		OPT_FLAG("pooled", 0, pooled, "add rows ALL,...: the per-group differences tested across groups"),
+		OPT_FLAG("grouped", 0, grouped, "each group's rows together in the input: hold one group's values at a time"),
+		OPT_END(),
+	},
 };
 
 struct obs {
@@ -488,9 +475,7 @@ static void finish_group(const struct csv_header *h, const int *gcols, size_t ng
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	struct group_table *groups, *strata = NULL;
 	struct group_blocks blocks = { 0 };

@@ -17,27 +17,16 @@
 
 static const char *per_arg, *scale_arg, *suffix_arg;
 
-static const struct tt_opt options[] = {
-	{ "per", 0, "COL", "the denominator column, e.g. population (required)" },
-	{ "scale", 0, "N", "the rate per N of the denominator (default 100000)" },
-	{ "suffix", 0, "S", "appended to the indicator (default _per_100k, or _per_N for another N)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: per_arg = arg; break;
-	case 1: scale_arg = arg; break;
-	case 2: suffix_arg = arg; break;
-	}
-}
-
 static const struct tool tool = {
 	"tt-rate", "--per COL [OPTION]... [FILE]...",
 	"Write every row with its value as a rate: value x N / COL (N = 100000 unless --scale),\n"
 	"and the suffix _per_100k (or --suffix) appended to its indicator.",
-	C_TABLE | C_VALUE, options, handle,
+	C_TABLE | C_VALUE, (const struct tt_opt[]){
+		OPT_STRING("per", 0, "COL", per_arg, "the denominator column, e.g. population (required)"),
+		OPT_STRING("scale", 0, "N", scale_arg, "the rate per N of the denominator (default 100000)"),
+		OPT_STRING("suffix", 0, "S", suffix_arg, "appended to the indicator (default _per_100k, or _per_N for another N)"),
+		OPT_END(),
+	},
 };
 
 /* _per_100k, _per_1k, _per_1m, else _per_N */

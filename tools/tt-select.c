@@ -27,34 +27,27 @@ static struct cond *conds;
 static size_t nconds, condcap;
 static const char *columns_arg, *from_arg, *to_arg;
 
-static const struct tt_opt options[] = {
-	{ "where", 'w', "COL=LIST", "keep rows whose COL is one of LIST; COL!=LIST drops them (repeatable: all must hold)" },
-	{ "from", 0, "T", "keep rows whose time is at least T" },
-	{ "to", 0, "T", "keep rows whose time is at most T" },
-	{ "columns", 'c', "COLS", "write these columns, in this order" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
+/* --where, repeatable: every condition must hold */
+static void add_where(const struct tt_opt *o, const char *arg)
 {
-	switch (idx) {
-	case 0:
-		if (!strchr(arg, '=') || arg[0] == '=' || (arg[0] == '!' && arg[1] == '='))
-			die_usage("option --where: '%s' is not COL=LIST or COL!=LIST", arg);
-		conds = xgrow(conds, &condcap, nconds + 1, sizeof *conds);
-		memset(&conds[nconds], 0, sizeof *conds);
-		conds[nconds++].text = arg;
-		break;
-	case 1: from_arg = arg; break;
-	case 2: to_arg = arg; break;
-	case 3: columns_arg = arg; break;
-	}
+	(void)o;
+	if (!strchr(arg, '=') || arg[0] == '=' || (arg[0] == '!' && arg[1] == '='))
+		die_usage("option --where: '%s' is not COL=LIST or COL!=LIST", arg);
+	conds = xgrow(conds, &condcap, nconds + 1, sizeof *conds);
+	memset(&conds[nconds], 0, sizeof *conds);
+	conds[nconds++].text = arg;
 }
 
 static const struct tool tool = {
 	"tt-select", "[OPTION]... [FILE]...",
 	"Keep rows by column values and time range; choose and reorder columns.",
-	C_DELIM | C_NA | C_TIME, options, handle,
+	C_DELIM | C_NA | C_TIME, (const struct tt_opt[]){
+		OPT_CALLBACK("where", 'w', "COL=LIST", add_where, "keep rows whose COL is one of LIST; COL!=LIST drops them (repeatable: all must hold)"),
+		OPT_STRING("from", 0, "T", from_arg, "keep rows whose time is at least T"),
+		OPT_STRING("to", 0, "T", to_arg, "keep rows whose time is at most T"),
+		OPT_STRING("columns", 'c', "COLS", columns_arg, "write these columns, in this order"),
+		OPT_END(),
+	},
 };
 
 static void parse_cond(struct cond *c, const struct csv_header *h, const char *file)
@@ -153,9 +146,7 @@ static void note_nothing_kept(const struct csv_header *h, int tcol, long rows)
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	const char *file;
 	double from = -1e300, to = 1e300;

@@ -49,22 +49,14 @@ struct acc {
 
 static const char *ops_arg = "count,missing,mean,sd,min,median,max";
 
-static const struct tt_opt options[] = {
-	{ "ops", 'o', "LIST", "statistics to compute, comma-separated (default count,missing,mean,sd,min,median,max)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	(void)idx;
-	ops_arg = arg;
-}
-
 static const struct tool tool = {
 	"tt-stats", "[OPTION]... [FILE]...",
 	"Descriptive statistics of the value column, one row per group.\n"
 	"Ops: count missing sum mean sd var se min q1 median q3 max iqr pNN acf1 cv mad first last.",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_MAXG, (const struct tt_opt[]){
+		OPT_STRING("ops", 'o', "LIST", ops_arg, "statistics to compute, comma-separated (default count,missing,mean,sd,min,median,max)"),
+		OPT_END(),
+	},
 };
 
 static struct stat_op *parse_ops(size_t *nops, int *values, int *timed)

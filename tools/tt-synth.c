@@ -37,43 +37,25 @@ static const char *unit_arg, *donors_arg;
 static long event_arg = NO_EVENT, from_year = YEAR_MIN, to_year = YEAR_MAX;
 static int all_units, detail;
 
-static const struct tt_opt options[] = {
-	{ "group", 'g', "COL", "the column naming the unit, e.g. the country (default 'iso3')" },
-	{ "by", 0, "COLS", "a separate analysis per value of these columns (default 'indicator' when present; '' for none)" },
-	{ "unit", 0, "NAME", "the treated unit (a value of the unit column)" },
-	{ "all", 0, NULL, "every treated unit with enough years, in turn" },
-	{ "event-year", 0, "Y", "the treated unit's event year (with --unit; default its event_year cell)" },
-	{ "cohort", 0, "COL", "the column of event years; empty = never treated (default 'event_year')" },
-	{ "donors", 0, "LIST", "only these units may be donors (comma-separated)" },
-	{ "from", 0, "Y", "use the years from Y on" },
-	{ "to", 0, "Y", "use the years up to Y" },
-	{ "detail", 0, NULL, "add rows event, treated, synthetic, placebo_gap, placebo_ratio (what tt-plot synth draws)" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: unit_col = arg; break;
-	case 1: by_arg = arg; break;
-	case 2: unit_arg = arg; break;
-	case 3: all_units = 1; break;
-	case 4: event_arg = opt_long("event-year", arg, YEAR_MIN + 1, YEAR_MAX - 1); break;
-	case 5: cohort_arg = arg; break;
-	case 6: donors_arg = arg; break;
-	case 7: from_year = opt_long("from", arg, YEAR_MIN + 1, YEAR_MAX - 1); break;
-	case 8: to_year = opt_long("to", arg, YEAR_MIN + 1, YEAR_MAX - 1); break;
-	case 9: detail = 1; break;
-	}
-}
-
 static const struct tool tool = {
 	"tt-synth", "--unit NAME | --all [OPTION]... [FILE]...",
 	"Synthetic control for one unit's event (Abadie, Diamond & Hainmueller 2010) on a table\n"
 	"joined by tt-join: donor weights on the simplex fitted to the years before the event,\n"
 	"the gap treated - synthetic per year, RMSPE before and after, and the post/pre RMSPE\n"
 	"ratio with its placebo-in-space p-value (each donor treated in turn).",
-	C_TABLE | C_TIME | C_VALUE | C_MAXG, options, handle,
+	C_TABLE | C_TIME | C_VALUE | C_MAXG, (const struct tt_opt[]){
+		OPT_STRING("group", 'g', "COL", unit_col, "the column naming the unit, e.g. the country (default 'iso3')"),
+		OPT_STRING("by", 0, "COLS", by_arg, "a separate analysis per value of these columns (default 'indicator' when present; '' for none)"),
+		OPT_STRING("unit", 0, "NAME", unit_arg, "the treated unit (a value of the unit column)"),
+		OPT_FLAG("all", 0, all_units, "every treated unit with enough years, in turn"),
+		OPT_LONG("event-year", 0, "Y", event_arg, YEAR_MIN + 1, YEAR_MAX - 1, "the treated unit's event year (with --unit; default its event_year cell)"),
+		OPT_STRING("cohort", 0, "COL", cohort_arg, "the column of event years; empty = never treated (default 'event_year')"),
+		OPT_STRING("donors", 0, "LIST", donors_arg, "only these units may be donors (comma-separated)"),
+		OPT_LONG("from", 0, "Y", from_year, YEAR_MIN + 1, YEAR_MAX - 1, "use the years from Y on"),
+		OPT_LONG("to", 0, "Y", to_year, YEAR_MIN + 1, YEAR_MAX - 1, "use the years up to Y"),
+		OPT_FLAG("detail", 0, detail, "add rows event, treated, synthetic, placebo_gap, placebo_ratio (what tt-plot synth draws)"),
+		OPT_END(),
+	},
 };
 
 /* ------------------------------------------------------------------ */

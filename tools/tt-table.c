@@ -18,31 +18,18 @@
 #include "strlist.h"
 
 static const char *terms_arg;
-static enum pub_format format = PUB_MD;
-
-static const struct tt_opt options[] = {
-	{ "terms", 0, "LIST", "the terms to show, in this order (default: every term, in order of appearance)" },
-	{ "format", 0, "F", "md (default), latex, html or csv" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
-{
-	switch (idx) {
-	case 0: terms_arg = arg; break;
-	case 1:
-		if (pub_format_from(arg, &format) != 0)
-			die_usage("option --format: '%s' is not md, latex, html or csv", arg);
-		break;
-	}
-}
+static int format = PUB_MD;      /* enum pub_format */
 
 static const struct tool tool = {
 	"tt-table", "[OPTION]... [FILE]...",
 	"An estimates table as a publication table (Markdown, LaTeX, HTML or CSV):\n"
 	"one row per group, one column per term (a p column after each term that has\n"
 	"p-values), and n.",
-	C_TABLE, options, handle,
+	C_TABLE, (const struct tt_opt[]){
+		OPT_STRING("terms", 0, "LIST", terms_arg, "the terms to show, in this order (default: every term, in order of appearance)"),
+		OPT_CHOICE("format", 0, "F", format, pub_format_names, "md (default), latex, html or csv"),
+		OPT_END(),
+	},
 };
 
 /* what one (group, term) row holds */
@@ -193,9 +180,7 @@ static struct entry *grid(const struct entry *rows, size_t nrows, size_t ng, siz
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	const char *file;
 	struct layout c;

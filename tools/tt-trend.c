@@ -23,42 +23,22 @@ enum transform { RAW, LOG, LOG1P };
 
 enum method { OLS, SEN, POISSON };
 
-static enum method method = OLS;
+static int method = OLS;         /* enum method */
 static long lag = -1;            /* --lag: Newey-West for poisson; -1 HC1 */
-static enum transform transform = RAW;
+static int transform = RAW;      /* enum transform */
 static int grouped;              /* --grouped: each group's rows together */
 
-static const struct tt_opt options[] = {
-	{ "method", 0, "M", "ols (least squares, default), sen (Theil-Sen slope, Mann-Kendall test) or poisson (counts: log E[value] = a + b time)" },
-	{ "log", 0, NULL, "fit ln(value): slopes become growth rates; adds the term pct_change" },
-	{ "log1p", 0, NULL, "fit ln(1 + value), for counts that can be 0; adds pct_change" },
-	{ "lag", 0, "L", "poisson: Newey-West standard errors with lag L (default HC1)" },
-	{ "grouped", 0, NULL, "each group's rows together in the input: hold one group's values at a time" },
-	{ NULL, 0, NULL, NULL },
-};
-
-static void handle(int idx, const char *arg)
+/* --log: ln(value), unless --log1p (which wins, whatever the order) */
+static void set_log(const struct tt_opt *o, const char *arg)
 {
-	switch (idx) {
-	case 0:
-		if (strcmp(arg, "ols") == 0)
-			method = OLS;
-		else if (strcmp(arg, "sen") == 0)
-			method = SEN;
-		else if (strcmp(arg, "poisson") == 0)
-			method = POISSON;
-		else
-			die_usage("option --method: '%s' is not ols, sen or poisson", arg);
-		break;
-	case 1:
-		if (transform == RAW)
-			transform = LOG;
-		break;
-	case 2: transform = LOG1P; break;
-	case 3: lag = opt_long("lag", arg, 0, 1000000); break;
-	case 4: grouped = 1; break;
-	}
+	(void)o;
+	(void)arg;
+	if (transform == RAW)
+		transform = LOG;
 }
+
+/* --method: enum method's words */
+static const char *const methods[] = { "ols", "sen", "poisson", NULL };
 
 static const struct tool tool = {
 	"tt-trend", "[OPTION]... [FILE]...",
@@ -66,7 +46,14 @@ static const struct tool tool = {
 	"ols: terms slope, intercept, r2 (and pct_change with --log);\n"
 	"sen: terms sen_slope, mk_s, mk_tau (and pct_change with --log);\n"
 	"poisson: terms slope, pct_change, intercept (z tests; HC1 or Newey-West).",
-	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, options, handle,
+	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
+		OPT_CHOICE("method", 0, "M", method, methods, "ols (least squares, default), sen (Theil-Sen slope, Mann-Kendall test) or poisson (counts: log E[value] = a + b time)"),
+		OPT_CALLBACK("log", 0, NULL, set_log, "fit ln(value): slopes become growth rates; adds the term pct_change"),
+		OPT_SET_INT("log1p", 0, transform, LOG1P, "fit ln(1 + value), for counts that can be 0; adds pct_change"),
+		OPT_LONG("lag", 0, "L", lag, 0, 1000000, "poisson: Newey-West standard errors with lag L (default HC1)"),
+		OPT_FLAG("grouped", 0, grouped, "each group's rows together in the input: hold one group's values at a time"),
+		OPT_END(),
+	},
 };
 
 /* The value to fit: ln(y) or ln(1 + y) refuse what has no logarithm, naming
@@ -311,9 +298,7 @@ static void finish_group(const struct csv_header *h, const int *gcols, size_t ng
 
 int main(int argc, char **argv)
 {
-	tt_init(argv[0]);
-	int first = opts_parse(argc, argv, &tool);
-	struct csv_reader *r = csv_open(argv + first, argc - first, opt.delim);
+	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	struct group_table *groups;
 	struct group_blocks blocks = { 0 };

@@ -21,26 +21,64 @@
 
 struct common_opts opt = { ',', NULL, 0, "year", 0, "value", 0.95 };
 
+static void set_delim(const struct tt_opt *o, const char *arg)
+{
+	(void)o;
+	if (csv_delim_from(arg, &opt.delim) != 0)
+		die_usage("option --delimiter: '%s' is not one character or 'tab'", arg);
+	/* the output stays CSV whatever the input was */
+}
+
+static void set_time(const struct tt_opt *o, const char *arg)
+{
+	(void)o;
+	opt.time = arg;
+	opt.time_given = 1;
+}
+
+static void set_na(const struct tt_opt *o, const char *arg)
+{
+	(void)o;
+	na_set(arg);
+}
+
+static void set_level(const struct tt_opt *o, const char *arg)
+{
+	opt.level = opt_double(o->lname, arg);
+	if (!(opt.level > 0 && opt.level < 1))
+		die_usage("option --level: '%s' is not between 0 and 1", arg);
+}
+
+static void set_max_groups(const struct tt_opt *o, const char *arg)
+{
+	group_limit = (size_t)opt_long(o->lname, arg, 0, LONG_MAX);
+}
+
 static const struct {
 	unsigned bit;
 	struct tt_opt o;
 } common_table[] = {
-	{ C_DELIM, { "delimiter", 'd', "C", "field delimiter; 'tab' or '\\t' for TSV (default ',')" } },
-	{ C_GROUP, { "group", 'g', "COLS", "grouping columns, comma-separated names or 1-based numbers (default: those of iso3,indicator present)" } },
-	{ C_ALL, { "all", 0, NULL, "treat the whole input as one group" } },
-	{ C_TIME, { "time", 't', "COL", "time column (default 'year')" } },
-	{ C_VALUE, { "value", 'v', "COL", "value column (default 'value')" } },
-	{ C_NA, { "na", 0, "LIST", "strings read as missing besides the empty cell (default NA,N/A,n/a,..,-)" } },
-	{ C_PREC, { "precision", 'p', "N", "significant digits of numbers written (default: shortest exact form)" } },
-	{ C_LEVEL, { "level", 0, "X", "confidence level of conf_low/conf_high (default 0.95)" } },
-	{ C_MAXG, { "max-groups", 0, "N", "stop with an error past N distinct groups (default 1000000; 0: no limit)" } },
+	{ C_DELIM, OPT_CALLBACK("delimiter", 'd', "C", set_delim, "field delimiter; 'tab' or '\\t' for TSV (default ',')") },
+	{ C_GROUP, OPT_STRING("group", 'g', "COLS", opt.groups, "grouping columns, comma-separated names or 1-based numbers (default: those of iso3,indicator present)") },
+	{ C_ALL, OPT_FLAG("all", 0, opt.all, "treat the whole input as one group") },
+	{ C_TIME, OPT_CALLBACK("time", 't', "COL", set_time, "time column (default 'year')") },
+	{ C_VALUE, OPT_STRING("value", 'v', "COL", opt.value, "value column (default 'value')") },
+	{ C_NA, OPT_CALLBACK("na", 0, "LIST", set_na, "strings read as missing besides the empty cell (default NA,N/A,n/a,..,-)") },
+	{ C_PREC, OPT_INT("precision", 'p', "N", out_precision, 1, 17, "significant digits of numbers written (default: shortest exact form)") },
+	{ C_LEVEL, OPT_CALLBACK("level", 0, "X", set_level, "confidence level of conf_low/conf_high (default 0.95)") },
+	{ C_MAXG, OPT_CALLBACK("max-groups", 0, "N", set_max_groups, "stop with an error past N distinct groups (default 1000000; 0: no limit)") },
 };
 #define NCOMMON (sizeof common_table / sizeof common_table[0])
 
+/* answered by opts_parse itself: no storage */
 static const struct tt_opt help_opts[] = {
-	{ "help", 'h', NULL, "show this help and exit" },
-	{ "version", 'V', NULL, "show the version and exit" },
+	{ "help", 'h', NULL, "show this help and exit", TT_OPT_FLAG, .i = NULL },
+	{ "version", 'V', NULL, "show the version and exit", TT_OPT_FLAG, .i = NULL },
 };
+
+/* the entries given on the command line opts_parse read, for opt_given */
+static const struct tt_opt *given[128];
+static size_t ngiven;
 
 long opt_long(const char *name, const char *arg, long lo, long hi)
 {
@@ -96,32 +134,39 @@ static void usage(const struct tool *t)
 	       "See the manual page %s(1).\n", t->name);
 }
 
-static void common_option(const char *name, const char *arg)
+static void store(const struct tt_opt *o, const char *arg)
 {
-	if (strcmp(name, "delimiter") == 0) {
-		if (csv_delim_from(arg, &opt.delim) != 0)
-			die_usage("option --delimiter: '%s' is not one character or 'tab'", arg);
-		/* the output stays CSV whatever the input was */
-	} else if (strcmp(name, "group") == 0) {
-		opt.groups = arg;
-	} else if (strcmp(name, "all") == 0) {
-		opt.all = 1;
-	} else if (strcmp(name, "time") == 0) {
-		opt.time = arg;
-		opt.time_given = 1;
-	} else if (strcmp(name, "value") == 0) {
-		opt.value = arg;
-	} else if (strcmp(name, "na") == 0) {
-		na_set(arg);
-	} else if (strcmp(name, "precision") == 0) {
-		out_precision = (int)opt_long(name, arg, 1, 17);
-	} else if (strcmp(name, "max-groups") == 0) {
-		group_limit = (size_t)opt_long(name, arg, 0, LONG_MAX);
-	} else if (strcmp(name, "level") == 0) {
-		opt.level = opt_double(name, arg);
-		if (!(opt.level > 0 && opt.level < 1))
-			die_usage("option --level: '%s' is not between 0 and 1", arg);
+	long v;
+
+	switch (o->kind) {
+	case TT_OPT_FLAG:
+		*o->i = (int)o->lo;
+		break;
+	case TT_OPT_STRING:
+		*o->s = arg;
+		break;
+	case TT_OPT_LONG:
+		*o->l = opt_long(o->lname, arg, o->lo, o->hi);
+		break;
+	case TT_OPT_INT:
+		*o->i = (int)opt_long(o->lname, arg, o->lo, o->hi);
+		break;
+	case TT_OPT_CHOICE:
+		v = opt_choice(o->lname, arg, o->words);
+		*o->i = o->values ? o->values[v] : (int)v;
+		break;
+	case TT_OPT_CALLBACK:
+		o->fn(o, arg);
+		break;
 	}
+}
+
+int opt_given(const struct tt_opt *o)
+{
+	for (size_t i = 0; i < ngiven; i++)
+		if (given[i] == o)
+			return 1;
+	return 0;
 }
 
 void tt_init(const char *argv0)
@@ -137,25 +182,19 @@ void tt_init(const char *argv0)
 int opts_parse(int argc, char **argv, const struct tool *t)
 {
 	const struct tt_opt *all[128];
-	int is_common[128];
 	struct option lo[129];
 	char shorts[3 * 128 + 2] = ":";
 	size_t n = 0, k = 1;
 	int c, idx;
 
-	for (const struct tt_opt *o = t->opts; o && o->lname; o++, n++) {
-		all[n] = o;
-		is_common[n] = 0;
-	}
+	ngiven = 0;
+	for (const struct tt_opt *o = t->opts; o && o->lname; o++)
+		all[n++] = o;
 	for (size_t i = 0; i < NCOMMON; i++)
-		if (t->common & common_table[i].bit) {
-			all[n] = &common_table[i].o;
-			is_common[n++] = 1;
-		}
-	all[n] = &help_opts[0];
-	is_common[n++] = 2;
-	all[n] = &help_opts[1];
-	is_common[n++] = 2;
+		if (t->common & common_table[i].bit)
+			all[n++] = &common_table[i].o;
+	all[n++] = &help_opts[0];
+	all[n++] = &help_opts[1];
 	for (size_t i = 0; i < n; i++) {
 		lo[i] = (struct option){ all[i]->lname, all[i]->arg ? required_argument : no_argument,
 					 NULL, 1000 + (int)i };
@@ -179,22 +218,27 @@ int opts_parse(int argc, char **argv, const struct tool *t)
 		else
 			for (i = 0; i < n && all[i]->sname != c; i++)
 				;
-		if (is_common[i] == 2) {
-			if (all[i]->sname == 'h') {
+		if (all[i] == &help_opts[0] || all[i] == &help_opts[1]) {
+			if (all[i] == &help_opts[0])
 				usage(t);
-			} else {
+			else
 				printf("%s (tt) %s\n", t->name, TT_VERSION);
-			}
 			if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE)
 				die(1, "write error: %s", strerror(errno));
 			tt_exit(0);
 		}
-		if (is_common[i])
-			common_option(all[i]->lname, optarg);
-		else
-			t->handle((int)(all[i] - t->opts), optarg);
+		store(all[i], optarg);
+		if (!opt_given(all[i]))
+			given[ngiven++] = all[i];
 	}
 	if (opt.all && opt.groups)
 		die_usage("--all and --group exclude each other");
 	return optind;
+}
+
+struct csv_reader *tt_start(int argc, char **argv, const struct tool *t)
+{
+	tt_init(argv[0]);
+	int first = opts_parse(argc, argv, t);
+	return csv_open(argv + first, argc - first, opt.delim);
 }

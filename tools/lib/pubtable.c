@@ -5,12 +5,12 @@
 #include "csvwrite.h"
 #include "pubtable.h"
 
+const char *const pub_format_names[] = { "md", "latex", "html", "csv", NULL };
+
 int pub_format_from(const char *name, enum pub_format *f)
 {
-	static const char *const names[] = { "md", "latex", "html", "csv" };
-
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (strcmp(name, names[i]) == 0) {
+	for (size_t i = 0; pub_format_names[i]; i++)
+		if (strcmp(name, pub_format_names[i]) == 0) {
 			*f = (enum pub_format)i;
 			return 0;
 		}

@@ -10,6 +10,8 @@
 
 enum pub_format { PUB_MD, PUB_LATEX, PUB_HTML, PUB_CSV };
 
+/* the formats' names, in the enum's order, ending with NULL */
+extern const char *const pub_format_names[];
 /* "md", "latex", "html" or "csv": 0 and *f set, else -1 */
 int pub_format_from(const char *name, enum pub_format *f);
 
