@@ -214,18 +214,18 @@ static void check_duplicates(const struct input *in, const struct part *p,
 	       group_label(in->units, p->o[worst].unit), p->o[worst].year, p->at[first].line);
 }
 
-static char method[256];
+/* "ppml-twfe(cluster=iso3)": family, model and the cluster columns */
+static char *method;
 
 static void set_method(const struct csv_header *h, const struct input *in)
 {
-	int n = snprintf(method, sizeof method, "%s-%s(cluster=",
-			 family == GLM_POISSON ? "ppml" : "ols", mname[model]);
+	struct strbuf b = { 0 };
 
-	for (size_t k = 0; k < in->n_cluster && n > 0 && (size_t)n < sizeof method; k++)
-		n += snprintf(method + n, sizeof method - (size_t)n, "%s%s", k ? "+" : "",
-			      h->name[in->cluster[k]]);
-	if (n > 0 && (size_t)n < sizeof method)
-		snprintf(method + n, sizeof method - (size_t)n, ")");
+	sb_printf(&b, "%s-%s(cluster=", family == GLM_POISSON ? "ppml" : "ols", mname[model]);
+	for (size_t k = 0; k < in->n_cluster; k++)
+		sb_printf(&b, "%s%s", k ? "+" : "", h->name[in->cluster[k]]);
+	sb_addc(&b, ')');
+	method = sb_take(&b);
 }
 
 static const char *part_label(const struct input *in, size_t b)
@@ -350,6 +350,7 @@ int main(int argc, char **argv)
 		free(in.part[b].o);
 		free(in.part[b].at);
 	}
+	free(method);
 	free(in.part);
 	free(in.ui);
 	free(in.by);
