@@ -138,25 +138,6 @@ static double post_only(const struct csv_header *h, const struct csv_row *row, i
 	return post;
 }
 
-static void check_cohort(struct input *in, size_t u, const struct csv_row *row, int cohort)
-{
-	char a[32] = "none", b[32] = "none";
-
-	if (u == in->n_ui) {
-		in->ui = xgrow(in->ui, &in->cap_ui, u + 1, sizeof *in->ui);
-		in->ui[in->n_ui++] = (struct unit_info){ cohort, row->file, row->line };
-		return;
-	}
-	if (in->ui[u].cohort == cohort)
-		return;
-	if (cohort != PANEL_NEVER)
-		snprintf(a, sizeof a, "%d", cohort);
-	if (in->ui[u].cohort != PANEL_NEVER)
-		snprintf(b, sizeof b, "%d", in->ui[u].cohort);
-	die_at(row->file, row->line, 0, "unit %s has event year %s here but %s on line %ld",
-	       group_label(in->units, u), a, b, in->ui[u].line);
-}
-
 static void read_input(struct csv_reader *r, struct input *in)
 {
 	const struct csv_header *h = csv_header(r);
@@ -183,7 +164,18 @@ static void read_input(struct csv_reader *r, struct input *in)
 			o.cohort = o.year - (int)rel;
 			o.post = post;
 		}
-		check_cohort(in, o.unit, row, o.cohort);
+		/* the unit's first row gives its event year; the others agree */
+		if (o.unit == in->n_ui) {
+			in->ui = xgrow(in->ui, &in->cap_ui, o.unit + 1, sizeof *in->ui);
+			in->ui[in->n_ui++] = (struct unit_info){ o.cohort, row->file, row->line };
+		} else if (in->ui[o.unit].cohort != o.cohort) {
+			const struct unit_info *first = &in->ui[o.unit];
+
+			die_cohort(h, row, in->ev.event >= 0 ? in->ev.event : in->ev.rel,
+				   group_label(in->units, o.unit), o.cohort,
+				   (struct cohort_seen){ first->cohort, first->file, first->line },
+				   PANEL_NEVER);
+		}
 		if (cell_number(h, row, in->value, &o.y)) {
 			p->missing++;
 			continue;
