@@ -89,6 +89,15 @@ static void event_side_add(struct event_side *d, const struct gp_estimate *e)
 /* The estimates before the event (rel_year < 0) and after it in two
  * colours, each with its band; a row without an interval is a point of its
  * own, joined to nothing. */
+/* The plot clause of the hover block $tt_h, whose rows are x y "text"
+ * colour: each marker in its row's colour (gpc_put_hover_clause's points
+ * share one). */
+static void put_hover_coloured(FILE *out)
+{
+	fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
+	      "ps 0.7 lc rgb variable notitle", out);
+}
+
 const char *gpc_write_event(FILE *out, const struct gp_chart *c)
 {
 	char bx[32], by[32];
@@ -173,8 +182,7 @@ const char *gpc_write_event(FILE *out, const struct gp_chart *c)
 				"lc rgb '#000000' title 'no interval'",
 				side[0].n || side[1].n ? ", \\\n   " : "");
 		if (nhover)
-			fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
-			      "ps 0.7 lc rgb variable notitle", out);
+			put_hover_coloured(out);
 		fputs("\n", out);
 		for (int k = 0; k < 2; k++)
 			gpc_lines_free(&side[k].band);
@@ -501,8 +509,7 @@ const char *gpc_write_forest(FILE *out, const struct gp_chart *c)
 			sep = ", \\\n   ";
 		}
 		if (nh)
-			fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
-			      "ps 0.7 lc rgb variable notitle", out);
+			put_hover_coloured(out);
 		fputs("\n", out);
 	}
 	free(r);
