@@ -41,10 +41,7 @@ static int by_rel(const void *a, const void *b)
  * (37.500000000000185), which may differ between machines. */
 static double drawn(double y)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof buf, "%.12g", y);
-	return strtod(buf, NULL);
+	return gpc_rounded(y, 12);
 }
 
 /* A curve of the linear predictor b0 + b1 r (+ b2 + b3 r after) over
@@ -217,8 +214,8 @@ void gp_read_prepost(struct gp_input *in, struct gp_chart *c)
 		free(pts.p);
 	}
 	if (event_line) {
-		char *label = gp_keep(xmalloc(48));
-		snprintf(label, 48, "event %g", event_x);
+		char *label = gp_keep(xmalloc(48)), b[32];
+		snprintf(label, 48, "event %s", gpc_num(b, event_x));
 		c->event_x = event_x;
 		c->event_label = label;
 		c->count = all_counts(o, n);
