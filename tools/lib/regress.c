@@ -544,6 +544,19 @@ static int its_check(const double *r, const double *post, const double *y,
 	return REGRESS_OK;
 }
 
+/* the rows 1, r, D, D r */
+static void design_rows(const double *r, const double *post, size_t n, double *X)
+{
+	for (size_t i = 0; i < n; i++) {
+		double *row = X + i * ITS_TERMS;
+
+		row[0] = 1;
+		row[1] = r[i];
+		row[2] = post[i];
+		row[3] = post[i] * r[i];
+	}
+}
+
 int its(const double *r, const double *post, const double *y, size_t n,
 	size_t lag, double level, struct its_fit *fit)
 {
@@ -561,14 +574,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	if (rc != REGRESS_OK)
 		return rc;
 	X = xmalloc(ITS_TERMS * n * sizeof(double));
-	for (size_t i = 0; i < n; i++) {
-		double *row = X + i * ITS_TERMS;
-
-		row[0] = 1;
-		row[1] = r[i];
-		row[2] = post[i];
-		row[3] = post[i] * r[i];
-	}
+	design_rows(r, post, n, X);
 	rc = ols(X, y, n, ITS_TERMS, &f);
 	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y) {
 		int nwrc = newey_west(X, f.resid, n, ITS_TERMS, lag, nw);
@@ -586,4 +592,47 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	ols_fit_free(&f);
 	free(X);
 	return rc;
+}
+
+static int by_rel(const void *a, const void *b)
+{
+	const struct its_obs *p = a, *q = b;
+
+	if (p->rel != q->rel)
+		return p->rel < q->rel ? -1 : 1;
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+void its_obs_sort(struct its_obs *o, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (by_rel(&o[i - 1], &o[i]) > 0) {
+			xqsort(o, n, sizeof *o, by_rel);
+			return;
+		}
+}
+
+int its_obs_fit(const struct its_obs *o, size_t n, size_t lag, double level,
+		struct its_fit *fit)
+{
+	double *rel = xmalloc(3 * (n ? n : 1) * sizeof *rel), *post = rel + n, *y = post + n;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		rel[i] = o[i].rel;
+		post[i] = o[i].post;
+		y[i] = o[i].y;
+	}
+	rc = its(rel, post, y, n, lag, level, fit);
+	free(rel);
+	return rc;
+}
+
+void its_design(const struct its_obs *o, size_t n, double *X)
+{
+	for (size_t i = 0; i < n; i++) {
+		double r = o[i].rel, post = o[i].post;
+
+		design_rows(&r, &post, 1, X + i * ITS_TERMS);
+	}
 }
