@@ -195,14 +195,6 @@ static const char *other_line(const char *file, long line, const char *here)
 	return buf;
 }
 
-static const char *cohort_text(int g, char *buf, size_t size)
-{
-	if (g == DID_NEVER)
-		return "none";
-	snprintf(buf, size, "%d", g);
-	return buf;
-}
-
 /* the unit columns of unit u, blank-separated */
 static char *unit_name(const struct input *in, size_t u)
 {
@@ -235,21 +227,6 @@ static void add_unit(struct input *in, size_t part, const struct csv_row *row, i
 	p->units[p->n_units++] = in->n_units++;
 }
 
-static void check_cohort(const struct input *in, size_t u, const struct csv_header *h,
-			 const struct csv_row *row, int cohort)
-{
-	const struct unit *un = &in->unit[u];
-	char a[32], b[32];
-
-	if (un->cohort == cohort)
-		return;
-	char *name = unit_name(in, u);
-	die_at(row->file, row->line, in->c.cohort + 1,
-	       "column \"%s\": unit %s has event year %s here but %s at %s", h->name[in->c.cohort],
-	       name, cohort_text(cohort, a, sizeof a), cohort_text(un->cohort, b, sizeof b),
-	       other_line(un->file, un->line, row->file));
-}
-
 static void read_input(struct csv_reader *r, struct input *in)
 {
 	const struct csv_header *h = csv_header(r);
@@ -274,8 +251,10 @@ static void read_input(struct csv_reader *r, struct input *in)
 		}
 		if (u == in->n_units)
 			add_unit(in, b, row, cohort);
-		else
-			check_cohort(in, u, h, row, cohort);
+		else if (in->unit[u].cohort != cohort)
+			die_cohort(h, row, in->c.cohort, cell_shown(unit_name(in, u)), cohort,
+				   (struct cohort_seen){ in->unit[u].cohort, in->unit[u].file,
+							 in->unit[u].line }, DID_NEVER);
 		if (cell_number(h, row, in->c.value, &y))
 			y = NAN;
 		else

@@ -119,25 +119,6 @@ static double post_only(const struct csv_header *h, const struct csv_row *row, i
 	return post;
 }
 
-static void check_cohort(struct input *in, size_t u, const struct csv_row *row, int cohort)
-{
-	char a[32] = "none", b[32] = "none";
-
-	if (u == in->n_ui) {
-		in->ui = xgrow(in->ui, &in->cap_ui, u + 1, sizeof *in->ui);
-		in->ui[in->n_ui++] = (struct unit_info){ cohort, row->file, row->line };
-		return;
-	}
-	if (in->ui[u].cohort == cohort)
-		return;
-	if (cohort != PANEL_NEVER)
-		snprintf(a, sizeof a, "%d", cohort);
-	if (in->ui[u].cohort != PANEL_NEVER)
-		snprintf(b, sizeof b, "%d", in->ui[u].cohort);
-	die_at(row->file, row->line, 0, "unit %s has event year %s here but %s on line %ld",
-	       group_label(in->units, u), a, b, in->ui[u].line);
-}
-
 static void read_input(struct csv_reader *r, struct input *in)
 {
 	const struct csv_header *h = csv_header(r);
@@ -164,7 +145,18 @@ static void read_input(struct csv_reader *r, struct input *in)
 			o.cohort = o.year - (int)rel;
 			o.post = post;
 		}
-		check_cohort(in, o.unit, row, o.cohort);
+		/* the unit's first row gives its event year; the others agree */
+		if (o.unit == in->n_ui) {
+			in->ui = xgrow(in->ui, &in->cap_ui, o.unit + 1, sizeof *in->ui);
+			in->ui[in->n_ui++] = (struct unit_info){ o.cohort, row->file, row->line };
+		} else if (in->ui[o.unit].cohort != o.cohort) {
+			const struct unit_info *first = &in->ui[o.unit];
+
+			die_cohort(h, row, in->ev.event >= 0 ? in->ev.event : in->ev.rel,
+				   group_label(in->units, o.unit), o.cohort,
+				   (struct cohort_seen){ first->cohort, first->file, first->line },
+				   PANEL_NEVER);
+		}
 		if (cell_number(h, row, in->value, &o.y)) {
 			p->missing++;
 			continue;
@@ -195,18 +187,18 @@ static void check_duplicates(const struct input *in, const struct part *p,
 	       group_label(in->units, p->o[worst].unit), p->o[worst].year, p->at[first].line);
 }
 
-static char method[256];
+/* "ppml-twfe(cluster=iso3)": family, model and the cluster columns */
+static char *method;
 
 static void set_method(const struct csv_header *h, const struct input *in)
 {
-	int n = snprintf(method, sizeof method, "%s-%s(cluster=",
-			 family == GLM_POISSON ? "ppml" : "ols", mname[model]);
+	struct strbuf b = { 0 };
 
-	for (size_t k = 0; k < in->n_cluster && n > 0 && (size_t)n < sizeof method; k++)
-		n += snprintf(method + n, sizeof method - (size_t)n, "%s%s", k ? "+" : "",
-			      h->name[in->cluster[k]]);
-	if (n > 0 && (size_t)n < sizeof method)
-		snprintf(method + n, sizeof method - (size_t)n, ")");
+	sb_printf(&b, "%s-%s(cluster=", family == GLM_POISSON ? "ppml" : "ols", mname[model]);
+	for (size_t k = 0; k < in->n_cluster; k++)
+		sb_printf(&b, "%s%s", k ? "+" : "", h->name[in->cluster[k]]);
+	sb_addc(&b, ')');
+	method = sb_take(&b);
 }
 
 static const char *part_label(const struct input *in, size_t b)
@@ -329,6 +321,7 @@ int main(int argc, char **argv)
 		free(in.part[b].o);
 		free(in.part[b].at);
 	}
+	free(method);
 	free(in.part);
 	free(in.ui);
 	free(in.by);

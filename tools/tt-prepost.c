@@ -50,13 +50,8 @@ static const struct tool tool = {
 	},
 };
 
-struct obs {
-	double rel, post, y;
-	size_t order;
-};
-
 struct prepost_group {
-	struct obs *o;
+	struct its_obs *o;
 	size_t n, cap;
 	long treated_rows, untreated_rows;
 	size_t stratum;          /* --pooled: index among the other group columns */
@@ -69,24 +64,6 @@ static int in_window(double rel)
 	if (rel < -pre_window || rel > post_window)
 		return 0;
 	return !(drop_event && rel == 0);
-}
-
-static int by_rel(const void *a, const void *b)
-{
-	const struct obs *p = a, *q = b;
-	if (p->rel != q->rel)
-		return p->rel < q->rel ? -1 : 1;
-	return (p->order > q->order) - (p->order < q->order);
-}
-
-/* already as by_rel sorts them (the usual table is in time order): the
- * sort would leave them as they are */
-static int in_rel_order(const struct prepost_group *a)
-{
-	for (size_t i = 1; i < a->n; i++)
-		if (by_rel(&a->o[i - 1], &a->o[i]) > 0)
-			return 0;
-	return 1;
 }
 
 /* the values of one side (post 0 or 1) */
@@ -193,18 +170,11 @@ static void write_its(struct group_table *g, size_t i, const struct prepost_grou
 {
 	static const char *terms[] = { "its_pre_slope", "its_level", "its_slope" };
 	static const int which[] = { ITS_PRE_SLOPE, ITS_LEVEL, ITS_SLOPE };
-	double *rel = xmalloc(3 * (a->n ? a->n : 1) * sizeof *rel);
-	double *post = rel + a->n, *y = post + a->n;
 	size_t lag = lag_arg >= 0 ? (size_t)lag_arg : newey_west_default_lag(a->n);
 	char method[64];
 	struct its_fit fit;
 
-	for (size_t k = 0; k < a->n; k++) {
-		rel[k] = a->o[k].rel;
-		post[k] = a->o[k].post;
-		y[k] = a->o[k].y;
-	}
-	*rc = its(rel, post, y, a->n, lag, opt.level, &fit);
+	*rc = its_obs_fit(a->o, a->n, lag, opt.level, &fit);
 	if (*rc == REGRESS_OK && fit.r2 == 1)
 		exact_fit(&fit, rc);
 	snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
@@ -222,7 +192,6 @@ static void write_its(struct group_table *g, size_t i, const struct prepost_grou
 		r.n = (long long)a->n;
 		write_row(g, i, &r);
 	}
-	free(rel);
 }
 
 static int all_equal(const struct prepost_group *a)
@@ -365,8 +334,7 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 	size_t n_pre, n_post;
 	int welch_rc, its_rc;
 
-	if (a->n > 1 && !in_rel_order(a))
-		xqsort(a->o, a->n, sizeof *a->o, by_rel);
+	its_obs_sort(a->o, a->n);
 	n_pre = side(a, 0, pre);
 	n_post = side(a, 1, post);
 	write_mean(g, i, "mean_pre", pre, n_pre);
@@ -528,7 +496,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		a->o = xgrow(a->o, &a->cap, a->n + 1, sizeof *a->o);
-		a->o[a->n] = (struct obs){ rel, post, y, a->n };
+		a->o[a->n] = (struct its_obs){ rel, post, y, a->n };
 		a->n++;
 	}
 

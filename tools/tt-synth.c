@@ -117,25 +117,6 @@ static const char *unit_name(const struct input *in, size_t u, size_t *len)
 	return group_key(in->units, u, in->n_by, len);
 }
 
-static void check_cohort(const struct input *in, size_t u, const struct csv_header *h,
-			 const struct csv_row *row, long cohort)
-{
-	const struct unit *un = &in->unit_v[u];
-	size_t len;
-	const char *name = unit_name(in, u, &len);
-	char a[32] = "none", b[32] = "none";
-
-	if (un->cohort == cohort)
-		return;
-	if (cohort != NO_EVENT)
-		snprintf(a, sizeof a, "%ld", cohort);
-	if (un->cohort != NO_EVENT)
-		snprintf(b, sizeof b, "%ld", un->cohort);
-	die_at(row->file, row->line, in->cohort + 1,
-	       "column \"%s\": unit %s has event year %s here but %s at line %ld",
-	       h->name[in->cohort], cell_shown_n(name, len), a, b, un->line);
-}
-
 static void add_row(struct input *in, const struct csv_header *h, const struct csv_row *row)
 {
 	size_t b = group_of(in->parts, row), u = group_of(in->units, row);
@@ -154,8 +135,13 @@ static void add_row(struct input *in, const struct csv_header *h, const struct c
 		in->unit_v[in->n_units++] = (struct unit){ b, cohort, row->file, row->line };
 		p->units = xgrow(p->units, &p->cap_units, p->n_units + 1, sizeof *p->units);
 		p->units[p->n_units++] = u;
-	} else if (in->cohort >= 0) {
-		check_cohort(in, u, h, row, cohort);
+	} else if (in->cohort >= 0 && in->unit_v[u].cohort != cohort) {
+		const struct unit *un = &in->unit_v[u];
+		size_t len;
+		const char *name = unit_name(in, u, &len);
+
+		die_cohort(h, row, in->cohort, cell_shown_n(name, len), cohort,
+			   (struct cohort_seen){ un->cohort, un->file, un->line }, NO_EVENT);
 	}
 	if (year < from_year || year > to_year)
 		return;

@@ -176,6 +176,27 @@ static void test_sample_rules(void)
 	panel_result_free(&r);
 }
 
+/* poisson_its against R: glm(y ~ r * post, family = poisson) on pre 4,6,5
+ * at r = -3..-1 and post 9,14,13,17 at r = 0,2,3,4 predicts 4.50834028938
+ * at r = -3 and 16.66719999271 at r = 4 (post), and the pre line carried
+ * on reaches exp(b0 + 4 b1) = 9.0893105855.  No post rows: D and D r are
+ * aliased, NaN. */
+static void test_poisson_its(void)
+{
+	struct its_obs o[] = {
+		{ -3, 0, 4, 0 }, { -2, 0, 6, 1 }, { -1, 0, 5, 2 }, { 0, 1, 9, 3 },
+		{ 2, 1, 14, 4 }, { 3, 1, 13, 5 }, { 4, 1, 17, 6 },
+	};
+	double b[ITS_TERMS];
+
+	CHECK(poisson_its(o, 7, b) == GLM_OK);
+	CHECK_REL(exp(b[0] - 3 * b[1]), 4.50834028938, 1e-10);
+	CHECK_REL(exp(b[0] + b[2] + 4 * (b[1] + b[3])), 16.66719999271, 1e-10);
+	CHECK_REL(exp(b[0] + 4 * b[1]), 9.0893105855, 1e-10);
+	CHECK(poisson_its(o, 3, b) == GLM_OK);
+	CHECK(isfinite(b[1]) && isnan(b[2]) && isnan(b[3]));
+}
+
 int main(void)
 {
 	test_demean();
@@ -185,5 +206,6 @@ int main(void)
 	test_sandwich_hand();
 	test_aliased();
 	test_sample_rules();
+	test_poisson_its();
 	return unit_summary();
 }

@@ -16,6 +16,7 @@
 
 #include "unit.h"
 #include "gnuplot.h"
+#include "gnuplot_int.h"
 
 static char pwn_dir[] = "/tmp/tt_pwned_XXXXXX";	/* hostile text touches here */
 static char out_dir[] = "/tmp/tt_gnuplot_XXXXXX";
@@ -763,6 +764,43 @@ static int run_text(const char *script, const char *output, char **msg)
 }
 
 /* gnuplot must print back every quoted string exactly */
+/* The chart's numbers are the tables' (format_number): the shortest of
+ * "%.15g".."%.17g" that reads back, as gnuplot's own formatter wrote them
+ * before, so scripts and charts are unchanged; -0 reads 0; fixed digits
+ * for what a reader sees. */
+static void test_numbers(void)
+{
+	char b[32], old[32];
+	unsigned long long bits = 0x9E3779B97F4A7C15ull;
+
+	CHECK(strcmp(gpc_num(b, 0.1), "0.1") == 0);
+	CHECK(strcmp(gpc_num(b, 2003), "2003") == 0);
+	CHECK(strcmp(gpc_num(b, -0.0), "0") == 0);
+	CHECK(strcmp(gpc_num(b, NAN), "NaN") == 0);
+	CHECK(strcmp(gpc_num(b, 1.0 / 3), "0.3333333333333333") == 0);
+	CHECK(strcmp(gpc_digits(b, 2.0 / 3, 6), "0.666667") == 0);
+	CHECK(strcmp(gpc_digits(b, 1234567, 10), "1234567") == 0);
+	CHECK(gpc_rounded(37.500000000000185, 12) == 37.5);
+	CHECK(isnan(gpc_rounded(NAN, 12)));
+	for (int i = 0; i < 20000; i++) {
+		double v;
+
+		bits = bits * 6364136223846793005ull + 1442695040888963407ull;
+		v = i % 2 ? (double)(bits >> 11) / 9007199254740992.0 * pow(10, i % 40 - 20)
+			  : (double)(long long)(bits >> 40) / 64;
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(old, sizeof old, "%.*g", prec, v);
+			if (strtod(old, NULL) == v)
+				break;
+		}
+		if (strcmp(gpc_num(b, v), old) != 0) {
+			CHECK(strcmp(b, old) == 0);
+			printf("  %s, was %s\n", b, old);
+			break;
+		}
+	}
+}
+
 static void test_print_round_trip(void)
 {
 	struct buf script = { 0 }, want = { 0 };
@@ -1095,6 +1133,7 @@ int main(void)
 	test_pages();
 	test_chart_text();
 	test_synth_chart();
+	test_numbers();
 	test_missing_gnuplot();
 	if (have_gnuplot) {
 		test_print_round_trip();

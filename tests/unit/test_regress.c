@@ -409,6 +409,28 @@ static void degenerate_its(void)
 	CHECK(isnan(f.r2));
 }
 
+/* its_obs_sort: by rel_year, ties in input order; its_obs_fit on rows
+ * given out of order is its() on the sorted arrays, bit for bit */
+static void its_observations(void)
+{
+	struct its_obs o[] = {
+		{ 2, 1, 14.38, 0 }, { -3, 0, 4.23, 1 }, { -1, 0, 5.17, 2 }, { -2, 0, 6.91, 3 },
+		{ 0, 1, 9.74, 4 }, { 4, 1, 17.65, 5 }, { 1, 1, 12.86, 6 }, { -1, 0, 5.5, 7 },
+	};
+	double r[] = { -3, -2, -1, -1, 0, 1, 2, 4 }, post[] = { 0, 0, 0, 0, 1, 1, 1, 1 };
+	double y[] = { 4.23, 6.91, 5.17, 5.5, 9.74, 12.86, 14.38, 17.65 };
+	size_t n = sizeof o / sizeof o[0];
+	struct its_fit a, b;
+
+	its_obs_sort(o, n);
+	for (size_t i = 0; i < n; i++)
+		CHECK(o[i].rel == r[i] && o[i].post == post[i] && o[i].y == y[i]);
+	CHECK(its_obs_fit(o, n, 1, 0.95, &a) == REGRESS_OK);
+	CHECK(its(r, post, y, n, 1, 0.95, &b) == REGRESS_OK);
+	for (int j = 0; j < ITS_TERMS; j++)
+		CHECK(a.b[j].estimate == b.b[j].estimate && a.b[j].std_error == b.b[j].std_error);
+}
+
 int main(void)
 {
 	nist_fit("Norris", 1, 1);
@@ -437,6 +459,7 @@ int main(void)
 	degenerate_line();
 	degenerate_newey_west();
 	degenerate_its();
+	its_observations();
 	/* every status has its words (a fit reports, never exits) */
 	CHECK_STR(regress_status_str(REGRESS_NO_MEMORY), "out of memory");
 	CHECK_STR(regress_status_str(REGRESS_BAD_INPUT), "invalid input");

@@ -148,6 +148,25 @@ double cell_time_number(const struct csv_header *h, const struct csv_row *r, int
 	return t;
 }
 
+static const char *cohort_text(long g, long never, char buf[32])
+{
+	if (g == never)
+		return "none";
+	snprintf(buf, 32, "%ld", g);
+	return buf;
+}
+
+noreturn void die_cohort(const struct csv_header *h, const struct csv_row *r, int col,
+			 const char *unit, long cohort, struct cohort_seen first, long never)
+{
+	char a[32], b[32];
+
+	die_at(r->file, r->line, col + 1, "column \"%s\": unit %s has event year %s here "
+	       "but %s at %s:%ld", h->name[col], unit, cohort_text(cohort, never, a),
+	       cohort_text(first.cohort, never, b),
+	       strcmp(first.file, "-") ? first.file : "(stdin)", first.line);
+}
+
 int *col_by(const struct csv_header *h, const char *file, const char *by,
 	    const int *unit, size_t n_unit, size_t *n)
 {

@@ -2,6 +2,7 @@
 #ifndef TT_COLUMNS_H
 #define TT_COLUMNS_H
 #include <stddef.h>
+#include <stdnoreturn.h>
 
 #include "csvread.h"
 #include "strlist.h"
@@ -29,8 +30,6 @@ int *col_by(const struct csv_header *h, const char *file, const char *by,
 /* 1 when the header names a column twice (index of the second in *dup) */
 int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup);
 
-
-
 /* The number in a cell: 0 with *out set, 1 when the cell is missing; a cell
  * that is neither ends the tool with a located message naming the column. */
 int cell_number(const struct csv_header *h, const struct csv_row *r, int col, double *out);
@@ -45,4 +44,19 @@ long cell_time(const struct csv_header *h, const struct csv_row *r, int col, lon
 /* The time of a row as any number (a time column need not hold whole
  * years for a trend): a missing one ends the tool as cell_time does. */
 double cell_time_number(const struct csv_header *h, const struct csv_row *r, int col);
+
+/* A unit's event year (its cohort) as its first row gave it, and where. */
+struct cohort_seen {
+	long cohort;
+	const char *file;
+	long line;
+};
+/* A row of a unit whose rows disagree on its event year ends the tool, at
+ * the row's cell in column col (event_year, or rel_year it was read from):
+ *   column "event_year": unit B has event year 2004 here but 2003 at t.csv:6
+ * `unit` is the unit's name as a message shows it (cell_shown); a year equal
+ * to `never` (no event) reads "none".  The other row is named as file:line,
+ * as the located form names this one. */
+noreturn void die_cohort(const struct csv_header *h, const struct csv_row *r, int col,
+			 const char *unit, long cohort, struct cohort_seen first, long never);
 #endif

@@ -586,3 +586,22 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 	free(X);
 	return rc;
 }
+
+int poisson_its(const struct its_obs *o, size_t n, double b[ITS_TERMS])
+{
+	double *X = xmalloc(ITS_TERMS * (n ? n : 1) * sizeof *X);
+	double *y = xmalloc((n ? n : 1) * sizeof *y);
+	struct glm_fit fit;
+	int rc;
+
+	its_design(o, n, X);
+	for (size_t i = 0; i < n; i++)
+		y[i] = o[i].y;
+	rc = glm_fit_dense(GLM_POISSON, y, X, n, ITS_TERMS, NULL, 0, &fit);
+	for (int k = 0; k < ITS_TERMS; k++)
+		b[k] = rc == GLM_OK ? fit.coef[k] : NAN;
+	glm_fit_free(&fit);
+	free(X);
+	free(y);
+	return rc;
+}

@@ -105,4 +105,10 @@ struct poisson_trend_fit {
 int poisson_trend(const double *t, const double *y, size_t n, long lag, double level,
 		  struct poisson_trend_fit *out);
 
+/* The segmented model's Poisson form, log E[y] = b0 + b1 r + b2 D + b3 D r
+ * (regress.h its_design), of observations in its_obs_sort's order: the
+ * coefficients into b, NaN for an aliased one (tt-plot prepost draws it for
+ * a count).  Statuses glm_fit's; b all NaN unless GLM_OK. */
+int poisson_its(const struct its_obs *o, size_t n, double b[ITS_TERMS]);
+
 #endif

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "csvwrite.h"
 #include "gnuplot.h"
 #include "gnuplot_int.h"
 #include "strbuf.h"
@@ -221,16 +222,30 @@ void gpc_lines_put(FILE *out, const char *name, struct lines *l)
 	gpc_lines_free(l);
 }
 
-/* Shortest "%.Ng" that reads back as the same double; it starts with a
- * digit or '-', never with a letter as every end marker does. */
+/* Numbers as the tables write them (format_number), so a chart's script
+ * says what the table said: the shortest text that reads back as the same
+ * double, or `digits` significant digits where a reader sees the number
+ * (hover texts, tic labels).  The text starts with a digit or '-', never
+ * with a letter as every end marker does; a NaN, which no caller draws, is
+ * gnuplot's NaN. */
+const char *gpc_digits(char buf[32], double v, int digits)
+{
+	if (isnan(v))
+		return strcpy(buf, "NaN");
+	format_number(buf, v, digits);
+	return buf;
+}
+
 const char *gpc_num(char buf[32], double v)
 {
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, 32, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	return buf;
+	return gpc_digits(buf, v, 0);
+}
+
+double gpc_rounded(double v, int digits)
+{
+	char buf[32];
+
+	return strtod(gpc_digits(buf, v, digits), NULL);
 }
 
 /* ---- pages ------------------------------------------------------------------ */
@@ -451,11 +466,12 @@ size_t gpc_hover_series(struct lines *l, const struct gp_series *s)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
-		char *t;
+		char bx[32], by[32], *t;
 		if (!isfinite(s->x[i]) || !isfinite(s->y[i]))
 			continue;
-		t = gpc_hover_text("%s%s%.10g: %.6g", s->name && *s->name ? s->name : "",
-			       s->name && *s->name ? ", " : "", s->x[i], s->y[i]);
+		t = gpc_hover_text("%s%s%s: %s", s->name && *s->name ? s->name : "",
+			       s->name && *s->name ? ", " : "", gpc_digits(bx, s->x[i], 10),
+			       gpc_digits(by, s->y[i], 6));
 		gpc_hover_point(l, s->x[i], s->y[i], t);
 		free(t);
 		kept++;

@@ -89,6 +89,15 @@ static void event_side_add(struct event_side *d, const struct gp_estimate *e)
 /* The estimates before the event (rel_year < 0) and after it in two
  * colours, each with its band; a row without an interval is a point of its
  * own, joined to nothing. */
+/* The plot clause of the hover block $tt_h, whose rows are x y "text"
+ * colour: each marker in its row's colour (gpc_put_hover_clause's points
+ * share one). */
+static void put_hover_coloured(FILE *out)
+{
+	fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
+	      "ps 0.7 lc rgb variable notitle", out);
+}
+
 const char *gpc_write_event(FILE *out, const struct gp_chart *c)
 {
 	char bx[32], by[32];
@@ -112,11 +121,13 @@ const char *gpc_write_event(FILE *out, const struct gp_chart *c)
 		}
 		if (c->hover) {
 			/* the marker in its side's colour, black when alone */
+			char hx[32], he[32], hl[32], hh[32];
 			char *t = has_interval(e)
-				? gpc_hover_text("rel_year %.10g: %.6g [%.6g, %.6g]", e->rel_year,
-					     e->estimate, e->conf_low, e->conf_high)
-				: gpc_hover_text("rel_year %.10g: %.6g (no interval)", e->rel_year,
-					     e->estimate);
+				? gpc_hover_text("rel_year %s: %s [%s, %s]",
+					     gpc_digits(hx, e->rel_year, 10), gpc_digits(he, e->estimate, 6),
+					     gpc_digits(hl, e->conf_low, 6), gpc_digits(hh, e->conf_high, 6))
+				: gpc_hover_text("rel_year %s: %s (no interval)",
+					     gpc_digits(hx, e->rel_year, 10), gpc_digits(he, e->estimate, 6));
 			gpc_lines_printf(&hover, "%s %s \"%s\" %s", gpc_num(bx, e->rel_year),
 				     gpc_num(by, e->estimate), t,
 				     !has_interval(e) ? "0x000000" : post ? "0xD55E00" : "0x0072B2");
@@ -173,8 +184,7 @@ const char *gpc_write_event(FILE *out, const struct gp_chart *c)
 				"lc rgb '#000000' title 'no interval'",
 				side[0].n || side[1].n ? ", \\\n   " : "");
 		if (nhover)
-			fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
-			      "ps 0.7 lc rgb variable notitle", out);
+			put_hover_coloured(out);
 		fputs("\n", out);
 		for (int k = 0; k < 2; k++)
 			gpc_lines_free(&side[k].band);
@@ -284,14 +294,15 @@ static void forest_row(struct forest_blocks *b, const struct gp_chart *c,
 			gpc_lines_printf(&b->pts, "%s %zu", bx, y);
 	}
 	if (c->hover) {
-		char ns[48] = "", *t;
+		char ns[48] = "", he[32], hl[32], hh[32], *t;
 		if (isfinite(n))
-			snprintf(ns, sizeof ns, ", n = %.10g", n);
+			snprintf(ns, sizeof ns, ", n = %s", gpc_digits(he, n, 10));
 		t = has_interval(e)
-			? gpc_hover_text("%s: %.6g [%.6g, %.6g]%s", e->label ? e->label : "",
-				     e->estimate, e->conf_low, e->conf_high, ns)
-			: gpc_hover_text("%s: %.6g (no CI)%s", e->label ? e->label : "",
-				     e->estimate, ns);
+			? gpc_hover_text("%s: %s [%s, %s]%s", e->label ? e->label : "",
+				     gpc_digits(he, e->estimate, 6), gpc_digits(hl, e->conf_low, 6),
+				     gpc_digits(hh, e->conf_high, 6), ns)
+			: gpc_hover_text("%s: %s (no CI)%s", e->label ? e->label : "",
+				     gpc_digits(he, e->estimate, 6), ns);
 		/* the marker in the row's colour: black without an interval
 		 * and for the pooled row (y 1 under the rule) */
 		gpc_lines_printf(&b->hover, "%s %zu \"%s\" %s", bx, y, t,
@@ -347,6 +358,7 @@ static void forest_pooled(struct forest_blocks *b, const struct gp_chart *c, siz
 static void forest_tics(FILE *out, const struct gp_chart *c, struct ranked *r, size_t n,
 			size_t first)
 {
+	char b[32];
 	int any_n = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -360,7 +372,8 @@ static void forest_tics(FILE *out, const struct gp_chart *c, struct ranked *r, s
 		double v = c->row_n[r[i].row - c->rows];
 		if (!isfinite(v))
 			continue;
-		fprintf(out, "set y2tics %s('n = %.10g' %zu)\n", any_n ? "add " : "", v, first + i);
+		fprintf(out, "set y2tics %s('n = %s' %zu)\n", any_n ? "add " : "",
+			gpc_digits(b, v, 10), first + i);
 		any_n = 1;
 	}
 	if (c->pooled) {
@@ -370,8 +383,8 @@ static void forest_tics(FILE *out, const struct gp_chart *c, struct ranked *r, s
 		fputs(" 1)\n", out);
 		free(label);
 		if (isfinite(c->pooled_n)) {
-			fprintf(out, "set y2tics %s('n = %.10g' 1)\n", any_n ? "add " : "",
-				c->pooled_n);
+			fprintf(out, "set y2tics %s('n = %s' 1)\n", any_n ? "add " : "",
+				gpc_digits(b, c->pooled_n, 10));
 			any_n = 1;
 		}
 	}
@@ -501,8 +514,7 @@ const char *gpc_write_forest(FILE *out, const struct gp_chart *c)
 			sep = ", \\\n   ";
 		}
 		if (nh)
-			fputs(", \\\n    $tt_h using 1:2:3:4 with labels hypertext point pt 7 "
-			      "ps 0.7 lc rgb variable notitle", out);
+			put_hover_coloured(out);
 		fputs("\n", out);
 	}
 	free(r);

@@ -491,8 +491,8 @@ void gp_read_synth(struct gp_input *in, struct gp_chart *c)
 	if (isnan(s.event))
 		warn("%s: no row has term event: no event line", who);
 	else {
-		char *text = gp_keep(xmalloc(48));
-		snprintf(text, 48, "event %g", s.event);
+		char *text = gp_keep(xmalloc(48)), b[32];
+		snprintf(text, 48, "event %s", gpc_num(b, s.event));
 		c->event_x = s.event;
 		c->event_label = text;
 	}

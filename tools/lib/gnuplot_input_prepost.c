@@ -22,29 +22,12 @@
 #include "regress.h"
 #include "strlist.h"
 
-struct its_obs {
-	double rel, post, y;
-	size_t order;
-};
-
-static int by_rel(const void *a, const void *b)
-{
-	const struct its_obs *p = a, *q = b;
-
-	if (p->rel != q->rel)
-		return p->rel < q->rel ? -1 : 1;
-	return (p->order > q->order) - (p->order < q->order);
-}
-
 /* A fitted value to 12 significant digits: far below what a chart can
  * show, and the script no longer carries the last bits of rounding noise
  * (37.500000000000185), which may differ between machines. */
 static double drawn(double y)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof buf, "%.12g", y);
-	return strtod(buf, NULL);
+	return gpc_rounded(y, 12);
 }
 
 /* A curve of the linear predictor b0 + b1 r (+ b2 + b3 r after) over
@@ -67,56 +50,29 @@ static void fit_curve(struct gp_series *s, const double b[4], int post, double l
 	s->n = n;
 }
 
-/* log E[y] = b0 + b1 r + b2 D + b3 D r by Poisson regression (glm.h) */
-static int poisson_its(const double *rel, const double *post, const double *y, size_t n,
-		       double b[4])
-{
-	double *X = xmalloc(4 * (n ? n : 1) * sizeof *X);
-	struct glm_fit fit;
-	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		X[4 * i] = 1;
-		X[4 * i + 1] = rel[i];
-		X[4 * i + 2] = post[i];
-		X[4 * i + 3] = post[i] * rel[i];
-	}
-	rc = glm_fit_dense(GLM_POISSON, y, X, n, 4, NULL, 0, &fit);
-	free(X);
-	if (rc == GLM_OK)
-		for (int k = 0; k < 4; k++)
-			b[k] = fit.aliased[k] ? 0 : fit.coef[k];
-	glm_fit_free(&fit);
-	return rc;
-}
-
-/* The segmented regression y = b0 + b1 r + b2 D + b3 D r of tt-prepost
- * (regress.h its()), or its Poisson form for a count; only the
- * coefficients are drawn, so the lag and level do not matter.  The curves
- * span the observed pre and post rel_years; the pre-event one carried on
- * over the post years is the counterfactual. */
+/* The segmented regression y = b0 + b1 r + b2 D + b3 D r of tt-prepost,
+ * fitted by the same code on the same rows in the same order (regress.h
+ * its_obs_fit), or its Poisson form for a count (glm.h poisson_its); only
+ * the coefficients are drawn, so the lag and level do not matter.  The
+ * curves span the observed pre and post rel_years; the pre-event one
+ * carried on over the post years is the counterfactual. */
 static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_chart *c,
 			 const char *who, int poisson)
 {
-	double *rel = xmalloc(3 * (n ? n : 1) * sizeof *rel), *post = rel + n, *y = post + n;
-	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY }, b[4];
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY }, b[ITS_TERMS];
 	size_t count[2] = { 0, 0 };
 	struct its_fit fit;
 	int rc;
 
-	xqsort(o, n, sizeof *o, by_rel);
+	its_obs_sort(o, n);
 	for (size_t i = 0; i < n; i++) {
 		int side = o[i].post == 1;
-		rel[i] = o[i].rel;
-		post[i] = o[i].post;
-		y[i] = o[i].y;
 		lo[side] = fmin(lo[side], o[i].rel);
 		hi[side] = fmax(hi[side], o[i].rel);
 		count[side]++;
 	}
-	rc = its(rel, post, y, n, 0, 0.95, &fit);
+	rc = its_obs_fit(o, n, 0, 0.95, &fit);
 	if (rc != REGRESS_OK && rc != REGRESS_CONSTANT_Y && rc != REGRESS_NO_DF) {
-		free(rel);
 		if (rc == REGRESS_TOO_FEW)
 			warn("%s: %zu pre and %zu post observations: no segmented fit "
 			     "(it needs 3 on each side)", who, count[0], count[1]);
@@ -124,23 +80,21 @@ static void fit_segments(struct its_obs *o, size_t n, double event_x, struct gp_
 			warn("%s: no segmented fit: %s", who, regress_status_str(rc));
 		return;
 	}
-	b[0] = fit.b[ITS_INTERCEPT].estimate;
-	b[1] = fit.b[ITS_PRE_SLOPE].estimate;
-	b[2] = fit.b[ITS_LEVEL].estimate;
-	b[3] = fit.b[ITS_SLOPE].estimate;
+	for (int k = 0; k < ITS_TERMS; k++)     /* b0 .. b3: ITS_INTERCEPT .. ITS_SLOPE */
+		b[k] = fit.b[k].estimate;
 	if (poisson) {
-		int prc = poisson_its(rel, post, y, n, b);
+		double pb[ITS_TERMS];
+		int prc = poisson_its(o, n, pb);
+
 		if (prc != GLM_OK) {
 			warn("%s: no Poisson fit (%s): the linear fit is drawn", who,
 			     glm_status_str(prc));
 			poisson = 0;
-			b[0] = fit.b[ITS_INTERCEPT].estimate;
-			b[1] = fit.b[ITS_PRE_SLOPE].estimate;
-			b[2] = fit.b[ITS_LEVEL].estimate;
-			b[3] = fit.b[ITS_SLOPE].estimate;
+		} else {
+			for (int k = 0; k < ITS_TERMS; k++)
+				b[k] = isnan(pb[k]) ? 0 : pb[k];    /* aliased: left out */
 		}
 	}
-	free(rel);
 	if (!poisson) {
 		c->fit_pre = (struct gp_segment){
 			event_x + lo[0], drawn(b[0] + b[1] * lo[0]),
@@ -217,8 +171,8 @@ void gp_read_prepost(struct gp_input *in, struct gp_chart *c)
 		free(pts.p);
 	}
 	if (event_line) {
-		char *label = gp_keep(xmalloc(48));
-		snprintf(label, 48, "event %g", event_x);
+		char *label = gp_keep(xmalloc(48)), b[32];
+		snprintf(label, 48, "event %s", gpc_num(b, event_x));
 		c->event_x = event_x;
 		c->event_label = label;
 		c->count = all_counts(o, n);

@@ -33,8 +33,14 @@ void gpc_lines_printf(struct lines *l, const char *fmt, ...)
 void gpc_lines_free(struct lines *l);
 void gpc_lines_put(FILE *out, const char *name, struct lines *l);
 
-/* shortest "%.Ng" that reads back as v, in buf */
+/* v as the tables write it (format_number: the shortest text that reads
+ * back as v), in buf; "NaN" for NaN */
 const char *gpc_num(char buf[32], double v);
+/* v to `digits` significant digits (format_number's -p form), for text a
+ * reader sees: hover texts, tic labels */
+const char *gpc_digits(char buf[32], double v, int digits);
+/* v rounded to `digits` significant digits: gpc_digits read back */
+double gpc_rounded(double v, int digits);
 
 /* " title '...'" or " notitle"; " lt K dt D" of the k-th series */
 void gpc_put_title(FILE *out, const char *name);

@@ -204,3 +204,50 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	fit->resid_sd = (double)sqrtl(sse / df);
 	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;
 }
+
+static int by_rel(const void *a, const void *b)
+{
+	const struct its_obs *p = a, *q = b;
+
+	if (p->rel != q->rel)
+		return p->rel < q->rel ? -1 : 1;
+	return (p->order > q->order) - (p->order < q->order);
+}
+
+void its_obs_sort(struct its_obs *o, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (by_rel(&o[i - 1], &o[i]) > 0) {
+			xqsort(o, n, sizeof *o, by_rel);
+			return;
+		}
+}
+
+int its_obs_fit(const struct its_obs *o, size_t n, size_t lag, double level,
+		struct its_fit *fit)
+{
+	double *rel = xmallocarray(n ? n : 1, 3 * sizeof *rel), *post = rel + n, *y = post + n;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		rel[i] = o[i].rel;
+		post[i] = o[i].post;
+		y[i] = o[i].y;
+	}
+	rc = its(rel, post, y, n, lag, level, fit);
+	free(rel);
+	return rc;
+}
+
+/* the rows 1, r, D, D r */
+void its_design(const struct its_obs *o, size_t n, double *X)
+{
+	for (size_t i = 0; i < n; i++) {
+		double *row = X + i * ITS_TERMS;
+
+		row[0] = 1;
+		row[1] = o[i].rel;
+		row[2] = o[i].post;
+		row[3] = o[i].post * o[i].rel;
+	}
+}

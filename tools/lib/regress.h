@@ -140,4 +140,26 @@ double regress_z_crit(double level);
 void regress_term_infer(struct regress_term *t, double est, double se,
 			double df, double level);
 
+/* ---- the segmented model's observations, for tt-prepost and its chart ----
+ * One fit of the same rows in the same order: tt-prepost's its_* terms and
+ * the lines tt-plot prepost draws (linear; its Poisson form in glm.h). */
+
+/* an observation: rel_year, post (0 or 1), the value, its place in the input */
+struct its_obs {
+	double rel, post, y;
+	size_t order;
+};
+
+/* into the order its_obs_fit takes: by rel_year, ties in input order
+ * (Newey-West's lags count positions in it); rows already in it are left
+ * as they are */
+void its_obs_sort(struct its_obs *o, size_t n);
+
+/* its() of observations in its_obs_sort's order */
+int its_obs_fit(const struct its_obs *o, size_t n, size_t lag, double level,
+		struct its_fit *fit);
+
+/* X (n x ITS_TERMS): the rows 1, r, D, D r of the segmented model */
+void its_design(const struct its_obs *o, size_t n, double *X);
+
 #endif
