@@ -184,17 +184,6 @@ static int row_cohort(const struct csv_header *h, const struct csv_row *row, int
 	return g == 0 ? DID_NEVER : (int)g;
 }
 
-/* "line 5", or "a.csv:5" when it is in another file than `here` */
-static const char *other_line(const char *file, long line, const char *here)
-{
-	static char buf[4096];
-	if (strcmp(file, here) == 0)
-		snprintf(buf, sizeof buf, "line %ld", line);
-	else
-		snprintf(buf, sizeof buf, "%s:%ld", strcmp(file, "-") ? file : "(stdin)", line);
-	return buf;
-}
-
 /* the unit columns of unit u, blank-separated */
 static char *unit_name(const struct input *in, size_t u)
 {
@@ -279,9 +268,8 @@ static void check_duplicates(const struct input *in, const struct part *p,
 	if (worst == p->n)
 		return;
 	const struct obs *a = &p->o[first], *b = &p->o[worst];
-	char *name = unit_name(in, b->unit);
-	die_at(b->file, b->line, in->c.time + 1, "column \"%s\": unit %s has year %d twice (also at %s)",
-	       h->name[in->c.time], name, b->year, other_line(a->file, a->line, b->file));
+	die_unit_year_twice(h, b->file, b->line, in->c.time, cell_shown(unit_name(in, b->unit)),
+			    b->year, a->file, a->line);
 }
 
 static const struct input *sort_in;

@@ -182,9 +182,9 @@ static void check_duplicates(const struct input *in, const struct part *p,
 
 	if (worst == p->n)
 		return;
-	die_at(p->at[worst].file, p->at[worst].line, in->time + 1,
-	       "column \"%s\": unit %s has year %d twice (also on line %ld)", h->name[in->time],
-	       group_label(in->units, p->o[worst].unit), p->o[worst].year, p->at[first].line);
+	die_unit_year_twice(h, p->at[worst].file, p->at[worst].line, in->time,
+			    group_label(in->units, p->o[worst].unit), p->o[worst].year,
+			    p->at[first].file, p->at[first].line);
 }
 
 /* "ppml-twfe(cluster=iso3)": family, model and the cluster columns */

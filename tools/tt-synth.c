@@ -223,9 +223,8 @@ static void build_panel(const struct input *in, const struct part *p,
 		if (seen[k]) {
 			size_t len;
 			const char *name = unit_name(in, o->unit, &len);
-			die_at(o->file, o->line, in->time + 1,
-			       "column \"%s\": unit %s has year %ld twice (also at line %ld)",
-			       h->name[in->time], cell_shown_n(name, len), o->year, seen[k]->line);
+			die_unit_year_twice(h, o->file, o->line, in->time, cell_shown_n(name, len),
+					    o->year, seen[k]->file, seen[k]->line);
 		}
 		seen[k] = o;
 		pn->v[k] = o->y;

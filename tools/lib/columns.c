@@ -156,6 +156,12 @@ static const char *cohort_text(long g, long never, char buf[32])
 	return buf;
 }
 
+/* a file as the located form names it: standard input is "(stdin)" */
+static const char *file_shown(const char *file)
+{
+	return strcmp(file, "-") ? file : "(stdin)";
+}
+
 noreturn void die_cohort(const struct csv_header *h, const struct csv_row *r, int col,
 			 const char *unit, long cohort, struct cohort_seen first, long never)
 {
@@ -163,8 +169,15 @@ noreturn void die_cohort(const struct csv_header *h, const struct csv_row *r, in
 
 	die_at(r->file, r->line, col + 1, "column \"%s\": unit %s has event year %s here "
 	       "but %s at %s:%ld", h->name[col], unit, cohort_text(cohort, never, a),
-	       cohort_text(first.cohort, never, b),
-	       strcmp(first.file, "-") ? first.file : "(stdin)", first.line);
+	       cohort_text(first.cohort, never, b), file_shown(first.file), first.line);
+}
+
+noreturn void die_unit_year_twice(const struct csv_header *h, const char *file, long line,
+				  int col, const char *unit, long year,
+				  const char *first_file, long first_line)
+{
+	die_at(file, line, col + 1, "column \"%s\": unit %s has year %ld twice (also at %s:%ld)",
+	       h->name[col], unit, year, file_shown(first_file), first_line);
 }
 
 int *col_by(const struct csv_header *h, const char *file, const char *by,

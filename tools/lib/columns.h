@@ -59,4 +59,11 @@ struct cohort_seen {
  * as the located form names this one. */
 noreturn void die_cohort(const struct csv_header *h, const struct csv_row *r, int col,
 			 const char *unit, long cohort, struct cohort_seen first, long never);
+/* A unit with two rows for one year ends the tool at the later row's time
+ * cell (column col), naming the earlier row as die_cohort does:
+ *   column "year": unit AFG has year 2004 twice (also at t.csv:6)
+ * A panel would be ambiguous, whether or not the values are missing. */
+noreturn void die_unit_year_twice(const struct csv_header *h, const char *file, long line,
+				  int col, const char *unit, long year,
+				  const char *first_file, long first_line);
 #endif
