@@ -193,7 +193,7 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
 static void exact_fit(struct its_fit *fit, int *rc)
 {
 	for (int j = 0; j < ITS_TERMS; j++) {
-		struct regress_term *b = &fit->b[j];
+		struct inference *b = &fit->b[j];
 		b->std_error = 0;
 		b->statistic = b->p_value = NAN;
 		b->conf_low = b->conf_high = b->estimate;
@@ -222,7 +222,7 @@ static void write_its(struct group_table *g, size_t i, const struct prepost_grou
 		exact_fit(&fit, rc);
 	snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
 	for (size_t t = 0; t < 3; t++) {
-		const struct regress_term *b = &fit.b[which[t]];
+		const struct inference *b = &fit.b[which[t]];
 		struct estimates_row r = estimates_row(terms[t], method);
 
 		r.estimate = b->estimate;

@@ -103,7 +103,7 @@ static int all_equal(const double *a, size_t n)
  * standard error of 0 (an exact fit) has no test and the CI est..est */
 static void t_inference(struct estimates_row *r, double est, double se, double df)
 {
-	double q = regress_t_crit(opt.level, df);
+	double q = inference_t_crit(opt.level, df);
 
 	r->estimate = est;
 	r->std_error = se;
@@ -113,7 +113,7 @@ static void t_inference(struct estimates_row *r, double est, double se, double d
 		r->conf_low = r->conf_high = est;
 	} else if (se > 0 && df > 0) {
 		r->statistic = est / se;
-		r->p_value = regress_t_p_two_sided(r->statistic, df);
+		r->p_value = inference_t_p_two_sided(r->statistic, df);
 		r->conf_low = est - q * se;
 		r->conf_high = est + q * se;
 	}
@@ -251,7 +251,7 @@ static void poisson_group(struct group_table *g, size_t i, const struct series *
 
 	slope.n = icpt.n = (long long)s->n;
 	if (rc == GLM_OK) {
-		struct regress_term *t[2] = { &fit.slope, &fit.intercept };
+		struct inference *t[2] = { &fit.slope, &fit.intercept };
 		struct estimates_row *r[2] = { &slope, &icpt };
 		for (int k = 0; k < 2; k++) {
 			r[k]->estimate = t[k]->estimate;

@@ -121,7 +121,7 @@ static void r_its(const struct its_ref *c)
 	CHECK(f.n == c->n && f.lag == c->lag);
 	CHECK(f.n_pre + f.n_post == c->n && f.n_pre >= 3 && f.n_post >= 3);
 	for (int j = 0; j < ITS_TERMS; j++) {
-		const struct regress_term *b = &f.b[j];
+		const struct inference *b = &f.b[j];
 
 		NEAR(b->estimate, c->est[j], R_REL, worst_r);
 		NEAR(b->std_error, c->se[j], R_REL, worst_r);
@@ -151,9 +151,9 @@ static void r_line(const double *x, const double *y, size_t n, const double *ref
 	NEAR(f.r2, ref[6], R_REL, worst_r);
 	CHECK(f.df == ref[7]);
 	t = f.slope / f.se_slope;
-	q = regress_t_crit(0.95, f.df);
+	q = inference_t_crit(0.95, f.df);
 	NEAR(t, ref[8], R_REL, worst_r);
-	NEAR(regress_t_p_two_sided(t, f.df), ref[9], R_REL, worst_r);
+	NEAR(inference_t_p_two_sided(t, f.df), ref[9], R_REL, worst_r);
 	NEAR(f.slope - q * f.se_slope, ref[10], R_REL, worst_r);
 	NEAR(f.slope + q * f.se_slope, ref[11], R_REL, worst_r);
 }
@@ -216,16 +216,16 @@ static void t_helpers(void)
 {
 	double p = 0.975;
 
-	CHECK_REL(regress_t_crit(0.95, 1), tan(acos(-1.0) * 0.475), 1e-12);
-	CHECK_REL(regress_t_crit(0.95, 2), (2 * p - 1) / sqrt(2 * p * (1 - p)), 1e-12);
-	CHECK_REL(regress_t_p_two_sided(1, 1), 0.5, 1e-14);
-	CHECK_REL(regress_t_p_two_sided(-1, 1), 0.5, 1e-14);
-	CHECK_REL(regress_t_p_two_sided(3, 2), 1 - 3 / sqrt(11.0), 1e-12);
-	CHECK_REL(regress_t_p_two_sided(0, 7), 1, 1e-15);
-	CHECK(isnan(regress_t_p_two_sided(NAN, 5)));
-	CHECK(isnan(regress_t_p_two_sided(1, 0)));
-	CHECK(isnan(regress_t_crit(1, 5)));
-	CHECK(isnan(regress_t_crit(0.95, -1)));
+	CHECK_REL(inference_t_crit(0.95, 1), tan(acos(-1.0) * 0.475), 1e-12);
+	CHECK_REL(inference_t_crit(0.95, 2), (2 * p - 1) / sqrt(2 * p * (1 - p)), 1e-12);
+	CHECK_REL(inference_t_p_two_sided(1, 1), 0.5, 1e-14);
+	CHECK_REL(inference_t_p_two_sided(-1, 1), 0.5, 1e-14);
+	CHECK_REL(inference_t_p_two_sided(3, 2), 1 - 3 / sqrt(11.0), 1e-12);
+	CHECK_REL(inference_t_p_two_sided(0, 7), 1, 1e-15);
+	CHECK(isnan(inference_t_p_two_sided(NAN, 5)));
+	CHECK(isnan(inference_t_p_two_sided(1, 0)));
+	CHECK(isnan(inference_t_crit(1, 5)));
+	CHECK(isnan(inference_t_crit(0.95, -1)));
 }
 
 static void degenerate_ols(void)

@@ -19,7 +19,7 @@
 #include "alloc.h"
 #include "did.h"
 #include "did_work.h"
-#include "regress.h"
+#include "inference.h"
 
 /* n_treated, n_control of an aggregate over cells idx[0..n) */
 static void count_units(const struct did_work *w, const size_t *idx, size_t n,
@@ -50,7 +50,7 @@ static void set_estimate(struct did_estimate *e, double est, double se,
 	e->n_boot = n_boot;
 	e->n = n;
 	e->statistic = se > 0 ? est / se : NAN;
-	e->p_value = se > 0 ? regress_z_p_two_sided(est / se) : NAN;
+	e->p_value = se > 0 ? inference_z_p_two_sided(est / se) : NAN;
 	e->conf_low = est - z * se;
 	e->conf_high = est + z * se;
 	e->band_low = e->band_high = NAN;
@@ -367,7 +367,7 @@ int did_estimate(const struct did_panel *p, const struct did_options *o,
 	}
 	r->reps = (int)R;
 
-	double z = regress_z_crit(o->level);
+	double z = inference_z_crit(o->level);
 	fill_cells(&w, est, se, nb, z, r);
 	fill_aggregates(&w, est, se, nb, z, r);
 	if (R || analytic)

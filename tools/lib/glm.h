@@ -26,7 +26,7 @@
 #define TT_GLM_H
 #include <stddef.h>
 
-#include "regress.h"
+#include "inference.h"
 
 #define GLM_TOL 1e-10
 #define GLM_MAXIT 100
@@ -97,7 +97,7 @@ void glm_fit_free(struct glm_fit *fit);
  * has slope 0 and standard errors 0, without a test. */
 
 struct poisson_trend_fit {
-	struct regress_term slope, intercept;
+	struct inference slope, intercept;
 	size_t n;
 	int iterations;
 };

@@ -15,7 +15,7 @@
 
 #include "alloc.h"
 #include "htest.h"
-#include "regress.h"
+#include "inference.h"
 
 /* Below this many values per sample (and without ties) p is exact, as R. */
 #define EXACT_BELOW 50
@@ -67,8 +67,8 @@ int one_sample_t(const double *x, size_t n, double level,
 		return HTEST_CONSTANT;
 	}
 	out->t = out->mean / out->std_error;
-	out->p_value = regress_t_p_two_sided(out->t, out->df);
-	q = regress_t_crit(level, out->df);
+	out->p_value = inference_t_p_two_sided(out->t, out->df);
+	q = inference_t_crit(level, out->df);
 	out->conf_low = out->mean - q * out->std_error;
 	out->conf_high = out->mean + q * out->std_error;
 	return HTEST_OK;
@@ -104,8 +104,8 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 	out->df = (v_pre + v_post) * (v_pre + v_post) /
 		  (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
 	out->t = out->diff / out->std_error;
-	out->p_value = regress_t_p_two_sided(out->t, out->df);
-	q = regress_t_crit(level, out->df);
+	out->p_value = inference_t_p_two_sided(out->t, out->df);
+	q = inference_t_crit(level, out->df);
 	out->conf_low = out->diff - q * out->std_error;
 	out->conf_high = out->diff + q * out->std_error;
 	return HTEST_OK;
@@ -225,7 +225,7 @@ static int mann_whitney_normal(struct mann_whitney_result *out,
 	if (!(sigma > 0))
 		return HTEST_CONSTANT;
 	out->z = (centred - sign_of(centred) * 0.5) / sigma;
-	out->p_value = regress_z_p_two_sided(out->z);
+	out->p_value = inference_z_p_two_sided(out->z);
 	return HTEST_OK;
 }
 
@@ -362,7 +362,7 @@ int mann_kendall(const double *t, const double *y, size_t n,
 	if (!(out->var_s > 0))
 		return HTEST_CONSTANT;
 	out->z = sign_of(out->s) * (fabs(out->s) - 1) / sqrt(out->var_s);
-	out->p_value = regress_z_p_two_sided(out->z);
+	out->p_value = inference_z_p_two_sided(out->z);
 	out->tau_b = tau_b_of(out->s, t, y, n);
 	return HTEST_OK;
 }
@@ -477,7 +477,7 @@ static int signed_rank_p(struct signed_rank_result *out, double tie_cubes)
 	centred = out->v - n * (n + 1) / 4;
 	sigma = sqrt(n * (n + 1) * (2 * n + 1) / 24 - tie_cubes / 48);
 	out->z = (centred - sign_of(centred) * 0.5) / sigma;
-	out->p_value = regress_z_p_two_sided(out->z);
+	out->p_value = inference_z_p_two_sided(out->z);
 	return HTEST_OK;
 }
 
