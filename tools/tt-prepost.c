@@ -126,13 +126,7 @@ static struct estimates_row mean_row(const char *term, const char *method,
 	struct estimates_row r = estimates_row(term, method);
 
 	one_sample_t(x, n, opt.level, &m);
-	r.estimate = m.mean;
-	r.std_error = m.std_error;
-	r.statistic = m.t;
-	r.df = m.df;
-	r.p_value = m.p_value;
-	r.conf_low = m.conf_low;
-	r.conf_high = m.conf_high;
+	r.inf = m.mean;
 	r.n = (long long)n;
 	return r;
 }
@@ -143,7 +137,7 @@ static void write_mean(struct group_table *g, size_t i, const char *term,
 	struct estimates_row r = mean_row(term, "mean", x, n);
 
 	/* a test of "the mean is 0" would mean nothing for a count: no t, no p */
-	r.statistic = r.p_value = NAN;
+	r.inf.statistic = r.inf.p_value = NAN;
 	write_row(g, i, &r);
 }
 
@@ -155,20 +149,14 @@ static int write_welch(struct group_table *g, size_t i, struct prepost_group *a,
 	struct estimates_row p = estimates_row("pct_change", "mean");
 	int rc = welch(pre, n_pre, post, n_post, opt.level, &w);
 
-	r.estimate = w.diff;
-	r.std_error = w.std_error;
-	r.statistic = w.t;
-	r.df = w.df;
-	r.p_value = w.p_value;
-	r.conf_low = w.conf_low;
-	r.conf_high = w.conf_high;
+	r.inf = w.diff;
 	r.n = p.n = (long long)(n_pre + n_post);
 	if (w.mean_pre != 0)
-		p.estimate = 100 * w.diff / w.mean_pre;
+		p.inf.estimate = 100 * w.diff.estimate / w.mean_pre;
 	write_row(g, i, &r);
 	write_row(g, i, &p);
-	a->has_diff = !isnan(w.diff);
-	a->diff = w.diff;
+	a->has_diff = !isnan(w.diff.estimate);
+	a->diff = w.diff.estimate;
 	a->mean_pre = w.mean_pre;
 	return rc;
 }
@@ -181,8 +169,8 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
 	struct estimates_row r = estimates_row("mann_whitney",
 		rc == HTEST_OK ? mann_whitney_method(&mw) : "mann-whitney");
 
-	r.statistic = mw.u;
-	r.p_value = mw.p_value;
+	r.inf.statistic = mw.u;
+	r.inf.p_value = mw.p_value;
 	r.n = (long long)(n_pre + n_post);
 	write_row(g, i, &r);
 }
@@ -222,16 +210,9 @@ static void write_its(struct group_table *g, size_t i, const struct prepost_grou
 		exact_fit(&fit, rc);
 	snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
 	for (size_t t = 0; t < 3; t++) {
-		const struct inference *b = &fit.b[which[t]];
 		struct estimates_row r = estimates_row(terms[t], method);
 
-		r.estimate = b->estimate;
-		r.std_error = b->std_error;
-		r.statistic = b->statistic;
-		r.df = b->df;
-		r.p_value = b->p_value;
-		r.conf_low = b->conf_low;
-		r.conf_high = b->conf_high;
+		r.inf = fit.b[which[t]];
 		r.n = (long long)a->n;
 		write_row(g, i, &r);
 	}
@@ -409,8 +390,8 @@ static void write_pooled_set(struct group_table *strata, size_t s, const double 
 
 	sr_rc = signed_rank(d, m, &sr);
 	r = estimates_row("signed_rank", sr_rc == HTEST_OK ? signed_rank_method(&sr) : "signed-rank");
-	r.statistic = sr.v;
-	r.p_value = sr.p_value;
+	r.inf.statistic = sr.v;
+	r.inf.p_value = sr.p_value;
 	r.n = (long long)m;
 	out_str("ALL");
 	group_write_key(strata, s);
@@ -418,11 +399,11 @@ static void write_pooled_set(struct group_table *strata, size_t s, const double 
 
 	sign_test(d, m, opt.level, &st);
 	r = estimates_row("sign_test", "sign-test exact");
-	r.estimate = st.share;
-	r.statistic = st.n ? (double)st.n_pos : NAN;
-	r.p_value = st.p_value;
-	r.conf_low = st.conf_low;
-	r.conf_high = st.conf_high;
+	r.inf.estimate = st.share;
+	r.inf.statistic = st.n ? (double)st.n_pos : NAN;
+	r.inf.p_value = st.p_value;
+	r.inf.conf_low = st.conf_low;
+	r.inf.conf_high = st.conf_high;
 	r.n = (long long)m;
 	out_str("ALL");
 	group_write_key(strata, s);

@@ -579,8 +579,8 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 		/* a = a_c - b tbar */
 		vb = cov[3];
 		va = cov[0] - 2 * tbar * cov[1] + tbar * tbar * cov[3];
-		inference_set(&out->slope, b, sqrt(vb), NAN, level);
-		inference_set(&out->intercept, a, sqrt(va), NAN, level);
+		inference_z(&out->slope, b, sqrt(vb), level);
+		inference_z(&out->intercept, a, sqrt(va), level);
 	}
 	glm_fit_free(&fit);
 	free(X);

@@ -12,10 +12,10 @@ void inference_nan(struct inference *r)
 	r->p_value = r->conf_low = r->conf_high = NAN;
 }
 
-void inference_set(struct inference *r, double est, double se, double df,
-		   double level)
+/* on the standard normal (df NaN) or on t with df degrees of freedom */
+static void fill(struct inference *r, double est, double se, double df,
+		 int normal, double level)
 {
-	int normal = isnan(df);
 	double q = normal ? inference_z_crit(level) : inference_t_crit(level, df);
 
 	r->estimate = est;
@@ -32,6 +32,17 @@ void inference_set(struct inference *r, double est, double se, double df,
 	r->conf_high = se > 0 ? est + q * se : est;
 	if (isnan(se) || isnan(est))
 		r->conf_low = r->conf_high = NAN;
+}
+
+void inference_t(struct inference *r, double est, double se, double df,
+		 double level)
+{
+	fill(r, est, se, df, 0, level);
+}
+
+void inference_z(struct inference *r, double est, double se, double level)
+{
+	fill(r, est, se, NAN, 1, level);
 }
 
 double inference_t_p_two_sided(double t, double df)

@@ -16,13 +16,15 @@ struct inference {
 void inference_nan(struct inference *r);
 
 /* est with standard error se at `level`: statistic est/se, two-sided p and
- * CI on Student t with df degrees of freedom, or, when df is NaN, on the
- * standard normal (df stays NaN: an empty cell; R's z tests).
- *   se == 0:          no statistic and p; the CI is est..est.
- *   est or se NaN:    statistic, p and CI NaN (df as given).
- *   df <= 0:          written as given; p and CI NaN (se > 0). */
-void inference_set(struct inference *r, double est, double se, double df,
-		   double level);
+ * CI on Student t with df degrees of freedom (inference_t) or on the
+ * standard normal (inference_z: df NaN, an empty cell; R's z tests).
+ *   se == 0:        no statistic and p; the CI is est..est.
+ *   est or se NaN:  statistic, p and CI NaN (df as given).
+ *   df NaN or <= 0: written as given; p and CI NaN (se > 0): a t test
+ *                   without degrees of freedom is not a z test. */
+void inference_t(struct inference *r, double est, double se, double df,
+		 double level);
+void inference_z(struct inference *r, double est, double se, double level);
 
 /* Student t (GSL): two-sided p of t on df degrees of freedom, and the
  * critical value for a two-sided interval at `level` (0.95 -> the 97.5%

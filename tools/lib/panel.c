@@ -329,8 +329,6 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 static void infer(struct panel_row *row, double est, double se, struct panel_result *r,
 		  const struct panel_options *opt, double add)
 {
-	double df = opt->family == GLM_LINEAR ? (double)r->G - 1 : NAN;
-
 	if (isnan(est)) {
 		inference_nan(&row->t);
 		return;
@@ -339,7 +337,10 @@ static void infer(struct panel_row *row, double est, double se, struct panel_res
 		se = NAN;
 		r->exact++;
 	}
-	inference_set(&row->t, est, se, df, opt->level);
+	if (opt->family == GLM_LINEAR)
+		inference_t(&row->t, est, se, (double)r->G - 1, opt->level);
+	else
+		inference_z(&row->t, est, se, opt->level);
 	if (opt->family == GLM_POISSON && add >= 0)
 		to_percent(&row->t, add);
 }

@@ -498,7 +498,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	}
 	if (rc == REGRESS_OK || rc == REGRESS_CONSTANT_Y) {
 		for (int j = 0; j < ITS_TERMS; j++)
-			inference_set(&fit->b[j], f.coef[j],
+			inference_t(&fit->b[j], f.coef[j],
 			      sqrt(nw[j * ITS_TERMS + j]), f.df, level);
 		fit->resid_sd = f.resid_sd;
 		fit->r2 = f.r2;
