@@ -180,12 +180,8 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
  * constant series is (tt-toolkit(7)): standard error 0, no test. */
 static void exact_fit(struct its_fit *fit, int *rc)
 {
-	for (int j = 0; j < ITS_TERMS; j++) {
-		struct inference *b = &fit->b[j];
-		b->std_error = 0;
-		b->statistic = b->p_value = NAN;
-		b->conf_low = b->conf_high = b->estimate;
-	}
+	for (int j = 0; j < ITS_TERMS; j++)
+		inference_t(&fit->b[j], fit->b[j].estimate, 0, fit->b[j].df, opt.level);
 	*rc = REGRESS_CONSTANT_Y;
 }
 
@@ -374,6 +370,14 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 	free(pre);
 }
 
+/* a row of the pooled set: "ALL" for the group, then the stratum's key */
+static void write_pooled_row(struct group_table *strata, size_t s, const struct estimates_row *r)
+{
+	out_str("ALL");
+	group_write_key(strata, s);
+	estimates_write(r, NULL);
+}
+
 /* --pooled: the groups' differences, one set per value of the other group
  * columns (per indicator, say), tested across groups. */
 static void write_pooled_set(struct group_table *strata, size_t s, const double *d,
@@ -384,18 +388,14 @@ static void write_pooled_set(struct group_table *strata, size_t s, const double 
 	struct estimates_row r = mean_row("pooled_diff", "one-sample-t", d, m);
 	int sr_rc;
 
-	out_str("ALL");
-	group_write_key(strata, s);
-	estimates_write(&r, NULL);
+	write_pooled_row(strata, s, &r);
 
 	sr_rc = signed_rank(d, m, &sr);
 	r = estimates_row("signed_rank", sr_rc == HTEST_OK ? signed_rank_method(&sr) : "signed-rank");
 	r.inf.statistic = sr.v;
 	r.inf.p_value = sr.p_value;
 	r.n = (long long)m;
-	out_str("ALL");
-	group_write_key(strata, s);
-	estimates_write(&r, NULL);
+	write_pooled_row(strata, s, &r);
 
 	sign_test(d, m, opt.level, &st);
 	r = estimates_row("sign_test", "sign-test exact");
@@ -405,9 +405,7 @@ static void write_pooled_set(struct group_table *strata, size_t s, const double 
 	r.inf.conf_low = st.conf_low;
 	r.inf.conf_high = st.conf_high;
 	r.n = (long long)m;
-	out_str("ALL");
-	group_write_key(strata, s);
-	estimates_write(&r, NULL);
+	write_pooled_row(strata, s, &r);
 }
 
 static void write_pooled(struct group_table *strata, const struct prepost_group *acc,

@@ -133,8 +133,14 @@ static void write_group(struct group_table *g, size_t i, const char *why,
 		write_pct_change(g, i, &rows[0], rows[0].method);
 }
 
+/* the same value at two times or more: slope 0, no test */
+static int constant_series(const struct series *s)
+{
+	return s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
+}
+
 /* why a group has no (full) trend, for the warning; NULL when it has one */
-static const char *degenerate(const struct series *s, int constant)
+static const char *degenerate(const struct series *s)
 {
 	if (s->n == 0)
 		return "no observations (all values missing): no trend";
@@ -142,7 +148,7 @@ static const char *degenerate(const struct series *s, int constant)
 		return "1 observation: no trend";
 	if (all_equal(s->t, s->n))
 		return "all observations at one time: no trend";
-	if (constant)
+	if (constant_series(s))
 		return "constant series: slope 0, no test";
 	return NULL;
 }
@@ -153,8 +159,8 @@ static void ols_group(struct group_table *g, size_t i, const struct series *s)
 	struct estimates_row slope = estimates_row("slope", "ols");
 	struct estimates_row icpt = estimates_row("intercept", "ols");
 	struct estimates_row r2 = estimates_row("r2", "ols");
-	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
-	const char *why = degenerate(s, constant);
+	int constant = constant_series(s);
+	const char *why = degenerate(s);
 	int rc = ols_line(s->t, s->y, s->n, &fit);
 
 	slope.n = icpt.n = r2.n = (long long)s->n;
@@ -185,8 +191,7 @@ static void sen_group(struct group_table *g, size_t i, const struct series *s)
 	struct estimates_row sen = estimates_row("sen_slope", "theil-sen");
 	struct estimates_row ms = estimates_row("mk_s", "mann-kendall(ties)");
 	struct estimates_row tau = estimates_row("mk_tau", "kendall(tau-b)");
-	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
-	const char *why = degenerate(s, constant);
+	const char *why = degenerate(s);
 	int ts_rc = theil_sen(s->t, s->y, s->n, opt.level, &ts);
 	int mk_rc = mann_kendall(s->t, s->y, s->n, &mk);
 
@@ -198,7 +203,7 @@ static void sen_group(struct group_table *g, size_t i, const struct series *s)
 		if (ts_rc == HTEST_NO_CI && !why)
 			why = "too few observations for a confidence interval of sen_slope at this level";
 	}
-	if (mk_rc == HTEST_OK || (mk_rc == HTEST_CONSTANT && constant)) {
+	if (mk_rc == HTEST_OK || (mk_rc == HTEST_CONSTANT && constant_series(s))) {
 		ms.inf.estimate = mk.s;
 		ms.inf.std_error = sqrt(mk.var_s);
 		ms.inf.statistic = mk.z;
@@ -225,8 +230,7 @@ static void poisson_group(struct group_table *g, size_t i, const struct series *
 	const char *m = poisson_method();
 	struct estimates_row slope = estimates_row("slope", m);
 	struct estimates_row icpt = estimates_row("intercept", m);
-	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
-	const char *why = degenerate(s, constant);
+	const char *why = degenerate(s);
 	int rc = poisson_trend(s->t, s->y, s->n, lag, opt.level, &fit);
 
 	slope.n = icpt.n = (long long)s->n;
