@@ -228,6 +228,33 @@ static void t_helpers(void)
 	CHECK(isnan(inference_t_crit(0.95, -1)));
 }
 
+/* the edge rules of inference.h: se 0, NaN, no df; t against z */
+static void inference_edges(void)
+{
+	struct inference r;
+
+	inference_t(&r, 3, 1, 2, 0.95);        /* t = 3 on 2 df, as t_helpers */
+	CHECK(r.statistic == 3 && r.df == 2);
+	CHECK_REL(r.p_value, 1 - 3 / sqrt(11.0), 1e-12);
+	CHECK_REL(r.conf_high - 3, inference_t_crit(0.95, 2), 1e-15);
+	inference_z(&r, 3, 1, 0.95);
+	CHECK(isnan(r.df) && r.statistic == 3);
+	CHECK_REL(r.p_value, inference_z_p_two_sided(3), 1e-15);
+	CHECK_REL(r.conf_low, 3 - inference_z_crit(0.95), 1e-15);
+	inference_t(&r, 3, 0, 5, 0.95);        /* an exact fit */
+	CHECK(r.std_error == 0 && r.df == 5 && isnan(r.statistic) &&
+	      isnan(r.p_value) && r.conf_low == 3 && r.conf_high == 3);
+	inference_t(&r, 3, NAN, 5, 0.95);
+	CHECK(r.estimate == 3 && r.df == 5 && isnan(r.statistic) &&
+	      isnan(r.conf_low) && isnan(r.conf_high));
+	inference_t(&r, 3, 1, NAN, 0.95);      /* no df: no test, not a z test */
+	CHECK(r.statistic == 3 && isnan(r.p_value) && isnan(r.conf_low));
+	inference_t(&r, 3, 1, 0, 0.95);
+	CHECK(r.df == 0 && isnan(r.p_value) && isnan(r.conf_high));
+	inference_nan(&r);
+	CHECK(isnan(r.estimate) && isnan(r.conf_high));
+}
+
 static void degenerate_ols(void)
 {
 	double X2[] = { 1, 2, 1, 2, 1, 2 };              /* two parallel columns */
@@ -369,6 +396,7 @@ int main(void)
 	r_newey_west_line();
 	r_default_lag();
 	t_helpers();
+	inference_edges();
 
 	degenerate_ols();
 	degenerate_line();
