@@ -88,7 +88,7 @@ struct panel_row {
 	int has_lead;
 	int cohort, year;      /* att_gt: the cell */
 	int aliased;           /* att_gt, post: not identified */
-	struct inference t; /* df NaN for poisson */
+	struct inference t;    /* df NaN for poisson */
 };
 
 struct panel_result {
