@@ -464,12 +464,7 @@ static void set_method(void)
 static struct estimates_row from_estimate(const char *term, const struct did_estimate *e)
 {
 	struct estimates_row r = estimates_row(term, method);
-	r.estimate = e->estimate;
-	r.std_error = e->std_error;
-	r.statistic = e->statistic;
-	r.p_value = e->p_value;
-	r.conf_low = e->conf_low;
-	r.conf_high = e->conf_high;
+	r.inf = e->inf;
 	r.n = (long long)e->n;
 	return r;
 }
@@ -532,9 +527,9 @@ static void write_part(const struct input *in, size_t b)
 		write_row(in, b, NAN, &row, &t);
 	}
 	struct estimates_row row = estimates_row("pretrend", method);
-	row.statistic = r->pretrend.statistic;
-	row.df = r->pretrend.df > 0 ? r->pretrend.df : NAN;
-	row.p_value = r->pretrend.p_value;
+	row.inf.statistic = r->pretrend.statistic;
+	row.inf.df = r->pretrend.df > 0 ? r->pretrend.df : NAN;
+	row.inf.p_value = r->pretrend.p_value;
 	row.n = (long long)r->n_units;
 	t = (struct trail){ NAN, NAN, NAN, NAN, (double)r->pretrend.n_treated,
 			    (double)r->pretrend.n_control, r->pretrend.p_perm };

@@ -259,13 +259,7 @@ static void write_part(const struct input *in, size_t b, const struct panel_resu
 
 		if (pr->term == PANEL_ATT_GT && !detail)
 			continue;
-		row.estimate = pr->t.estimate;
-		row.std_error = pr->t.std_error;
-		row.statistic = pr->t.statistic;
-		row.df = pr->t.df;
-		row.p_value = pr->t.p_value;
-		row.conf_low = pr->t.conf_low;
-		row.conf_high = pr->t.conf_high;
+		row.inf = pr->t;
 		row.n = (long long)r->n;
 		group_write_key(in->parts, b);
 		if (model != PANEL_TWFE) {

@@ -90,13 +90,7 @@ static struct estimates_row mean_row(const char *term, const char *method,
 	struct estimates_row r = estimates_row(term, method);
 
 	one_sample_t(x, n, opt.level, &m);
-	r.estimate = m.mean;
-	r.std_error = m.std_error;
-	r.statistic = m.t;
-	r.df = m.df;
-	r.p_value = m.p_value;
-	r.conf_low = m.conf_low;
-	r.conf_high = m.conf_high;
+	r.inf = m.mean;
 	r.n = (long long)n;
 	return r;
 }
@@ -107,7 +101,7 @@ static void write_mean(struct group_table *g, size_t i, const char *term,
 	struct estimates_row r = mean_row(term, "mean", x, n);
 
 	/* a test of "the mean is 0" would mean nothing for a count: no t, no p */
-	r.statistic = r.p_value = NAN;
+	r.inf.statistic = r.inf.p_value = NAN;
 	write_row(g, i, &r);
 }
 
@@ -119,20 +113,14 @@ static int write_welch(struct group_table *g, size_t i, struct prepost_group *a,
 	struct estimates_row p = estimates_row("pct_change", "mean");
 	int rc = welch(pre, n_pre, post, n_post, opt.level, &w);
 
-	r.estimate = w.diff;
-	r.std_error = w.std_error;
-	r.statistic = w.t;
-	r.df = w.df;
-	r.p_value = w.p_value;
-	r.conf_low = w.conf_low;
-	r.conf_high = w.conf_high;
+	r.inf = w.diff;
 	r.n = p.n = (long long)(n_pre + n_post);
 	if (w.mean_pre != 0)
-		p.estimate = 100 * w.diff / w.mean_pre;
+		p.inf.estimate = 100 * w.diff.estimate / w.mean_pre;
 	write_row(g, i, &r);
 	write_row(g, i, &p);
-	a->has_diff = !isnan(w.diff);
-	a->diff = w.diff;
+	a->has_diff = !isnan(w.diff.estimate);
+	a->diff = w.diff.estimate;
 	a->mean_pre = w.mean_pre;
 	return rc;
 }
@@ -145,8 +133,8 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
 	struct estimates_row r = estimates_row("mann_whitney",
 		rc == HTEST_OK ? mann_whitney_method(&mw) : "mann-whitney");
 
-	r.statistic = mw.u;
-	r.p_value = mw.p_value;
+	r.inf.statistic = mw.u;
+	r.inf.p_value = mw.p_value;
 	r.n = (long long)(n_pre + n_post);
 	write_row(g, i, &r);
 }
@@ -156,12 +144,8 @@ static void write_mann_whitney(struct group_table *g, size_t i, const double *pr
  * constant series is (tt-toolkit(7)): standard error 0, no test. */
 static void exact_fit(struct its_fit *fit, int *rc)
 {
-	for (int j = 0; j < ITS_TERMS; j++) {
-		struct regress_term *b = &fit->b[j];
-		b->std_error = 0;
-		b->statistic = b->p_value = NAN;
-		b->conf_low = b->conf_high = b->estimate;
-	}
+	for (int j = 0; j < ITS_TERMS; j++)
+		inference_t(&fit->b[j], fit->b[j].estimate, 0, fit->b[j].df, opt.level);
 	*rc = REGRESS_CONSTANT_Y;
 }
 
@@ -179,16 +163,9 @@ static void write_its(struct group_table *g, size_t i, const struct prepost_grou
 		exact_fit(&fit, rc);
 	snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
 	for (size_t t = 0; t < 3; t++) {
-		const struct regress_term *b = &fit.b[which[t]];
 		struct estimates_row r = estimates_row(terms[t], method);
 
-		r.estimate = b->estimate;
-		r.std_error = b->std_error;
-		r.statistic = b->statistic;
-		r.df = b->df;
-		r.p_value = b->p_value;
-		r.conf_low = b->conf_low;
-		r.conf_high = b->conf_high;
+		r.inf = fit.b[which[t]];
 		r.n = (long long)a->n;
 		write_row(g, i, &r);
 	}
@@ -348,6 +325,14 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 	free(pre);
 }
 
+/* a row of the pooled set: "ALL" for the group, then the stratum's key */
+static void write_pooled_row(struct group_table *strata, size_t s, const struct estimates_row *r)
+{
+	out_str("ALL");
+	group_write_key(strata, s);
+	estimates_write(r, NULL);
+}
+
 /* --pooled: the groups' differences, one set per value of the other group
  * columns (per indicator, say), tested across groups. */
 static void write_pooled_set(struct group_table *strata, size_t s, const double *d,
@@ -358,30 +343,24 @@ static void write_pooled_set(struct group_table *strata, size_t s, const double 
 	struct estimates_row r = mean_row("pooled_diff", "one-sample-t", d, m);
 	int sr_rc;
 
-	out_str("ALL");
-	group_write_key(strata, s);
-	estimates_write(&r, NULL);
+	write_pooled_row(strata, s, &r);
 
 	sr_rc = signed_rank(d, m, &sr);
 	r = estimates_row("signed_rank", sr_rc == HTEST_OK ? signed_rank_method(&sr) : "signed-rank");
-	r.statistic = sr.v;
-	r.p_value = sr.p_value;
+	r.inf.statistic = sr.v;
+	r.inf.p_value = sr.p_value;
 	r.n = (long long)m;
-	out_str("ALL");
-	group_write_key(strata, s);
-	estimates_write(&r, NULL);
+	write_pooled_row(strata, s, &r);
 
 	sign_test(d, m, opt.level, &st);
 	r = estimates_row("sign_test", "sign-test exact");
-	r.estimate = st.share;
-	r.statistic = st.n ? (double)st.n_pos : NAN;
-	r.p_value = st.p_value;
-	r.conf_low = st.conf_low;
-	r.conf_high = st.conf_high;
+	r.inf.estimate = st.share;
+	r.inf.statistic = st.n ? (double)st.n_pos : NAN;
+	r.inf.p_value = st.p_value;
+	r.inf.conf_low = st.conf_low;
+	r.inf.conf_high = st.conf_high;
 	r.n = (long long)m;
-	out_str("ALL");
-	group_write_key(strata, s);
-	estimates_write(&r, NULL);
+	write_pooled_row(strata, s, &r);
 }
 
 static void write_pooled(struct group_table *strata, const struct prepost_group *acc,

@@ -520,7 +520,7 @@ static void put(const struct result *res, double year, size_t donor, const char 
 		double estimate, long long n, const char *method)
 {
 	struct estimates_row r = estimates_row(term, method);
-	r.estimate = estimate;
+	r.inf.estimate = estimate;
 	r.n = n;
 	if (donor == SIZE_MAX) {
 		row_start(res, year, NULL, 0);
@@ -569,10 +569,10 @@ static void write_result(const struct result *res)
 	put(res, NAN, SIZE_MAX, "rmspe_pre", r->rmspe_pre, (long long)res->T0, method);
 	put(res, NAN, SIZE_MAX, "rmspe_post", r->rmspe_post, (long long)(res->T - res->T0), method);
 	struct estimates_row row = estimates_row("ratio", placebo);
-	row.estimate = r->ratio;
+	row.inf.estimate = r->ratio;
 	if (!isnan(r->ratio)) {
-		row.statistic = (double)(1 + r->n_as_extreme);
-		row.p_value = r->p_value;
+		row.inf.statistic = (double)(1 + r->n_as_extreme);
+		row.inf.p_value = r->p_value;
 	}
 	row.n = (long long)res->J + 1;
 	row_start(res, NAN, NULL, 0);

@@ -86,26 +86,6 @@ static int all_equal(const double *a, size_t n)
 	return 1;
 }
 
-/* estimate, standard error, t on df, p and CI of one coefficient; a
- * standard error of 0 (an exact fit) has no test and the CI est..est */
-static void t_inference(struct estimates_row *r, double est, double se, double df)
-{
-	double q = regress_t_crit(opt.level, df);
-
-	r->estimate = est;
-	r->std_error = se;
-	if (df > 0 && se >= 0)
-		r->df = df;
-	if (se == 0) {
-		r->conf_low = r->conf_high = est;
-	} else if (se > 0 && df > 0) {
-		r->statistic = est / se;
-		r->p_value = regress_t_p_two_sided(r->statistic, df);
-		r->conf_low = est - q * se;
-		r->conf_high = est + q * se;
-	}
-}
-
 /* 100 (e^b - 1): the percent change per time unit of a log-linear slope */
 static double pct(double b)
 {
@@ -117,16 +97,37 @@ static void write_pct_change(struct group_table *g, size_t i, const struct estim
 {
 	struct estimates_row r = estimates_row("pct_change", method);
 
-	r.estimate = pct(slope->estimate);
-	r.conf_low = pct(slope->conf_low);
-	r.conf_high = pct(slope->conf_high);
+	r.inf.estimate = pct(slope->inf.estimate);
+	r.inf.conf_low = pct(slope->inf.conf_low);
+	r.inf.conf_high = pct(slope->inf.conf_high);
 	r.n = slope->n;
 	group_write_key(g, i);
 	estimates_write(&r, NULL);
 }
 
+/* A group's warning, if any, and its rows; under a log transform the
+ * first row, the slope, also as a percent change. */
+static void write_group(struct group_table *g, size_t i, const char *why,
+			const struct estimates_row *rows, size_t n)
+{
+	if (why)
+		warn("%s: %s", group_label(g, i), why);
+	for (size_t k = 0; k < n; k++) {
+		group_write_key(g, i);
+		estimates_write(&rows[k], NULL);
+	}
+	if (transform != RAW)
+		write_pct_change(g, i, &rows[0], rows[0].method);
+}
+
+/* the same value at two times or more: slope 0, no test */
+static int constant_series(const struct series *s)
+{
+	return s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
+}
+
 /* why a group has no (full) trend, for the warning; NULL when it has one */
-static const char *degenerate(const struct series *s, int constant)
+static const char *degenerate(const struct series *s)
 {
 	if (s->n == 0)
 		return "no observations (all values missing): no trend";
@@ -134,7 +135,7 @@ static const char *degenerate(const struct series *s, int constant)
 		return "1 observation: no trend";
 	if (all_equal(s->t, s->n))
 		return "all observations at one time: no trend";
-	if (constant)
+	if (constant_series(s))
 		return "constant series: slope 0, no test";
 	return NULL;
 }
@@ -145,8 +146,8 @@ static void ols_group(struct group_table *g, size_t i, const struct series *s)
 	struct estimates_row slope = estimates_row("slope", "ols");
 	struct estimates_row icpt = estimates_row("intercept", "ols");
 	struct estimates_row r2 = estimates_row("r2", "ols");
-	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
-	const char *why = degenerate(s, constant);
+	int constant = constant_series(s);
+	const char *why = degenerate(s);
 	int rc = ols_line(s->t, s->y, s->n, &fit);
 
 	slope.n = icpt.n = r2.n = (long long)s->n;
@@ -155,25 +156,19 @@ static void ols_group(struct group_table *g, size_t i, const struct series *s)
 		 * level, has standard errors 0 and no test (rounding noise
 		 * would make t about 1e15). */
 		int exact = constant || (rc == REGRESS_OK && fit.r2 == 1);
+		/* 2 observations leave no df: no test, an empty df cell */
+		double df = fit.df > 0 ? fit.df : NAN;
 
-		t_inference(&slope, fit.slope, exact ? 0 : fit.se_slope, fit.df);
-		t_inference(&icpt, fit.intercept, exact ? 0 : fit.se_intercept, fit.df);
-		r2.estimate = fit.r2;
+		inference_t(&slope.inf, fit.slope, exact ? 0 : fit.se_slope, df, opt.level);
+		inference_t(&icpt.inf, fit.intercept, exact ? 0 : fit.se_intercept, df,
+			      opt.level);
+		r2.inf.estimate = fit.r2;
 		if (exact && !why)
 			why = "the line fits exactly: standard errors 0, no test";
 		if (rc == REGRESS_NO_DF && !constant)
 			why = "2 observations: no standard errors";
 	}
-	if (why)
-		warn("%s: %s", group_label(g, i), why);
-	group_write_key(g, i);
-	estimates_write(&slope, NULL);
-	group_write_key(g, i);
-	estimates_write(&icpt, NULL);
-	group_write_key(g, i);
-	estimates_write(&r2, NULL);
-	if (transform != RAW)
-		write_pct_change(g, i, &slope, "ols");
+	write_group(g, i, why, (struct estimates_row[]){ slope, icpt, r2 }, 3);
 }
 
 static void sen_group(struct group_table *g, size_t i, const struct series *s)
@@ -183,36 +178,26 @@ static void sen_group(struct group_table *g, size_t i, const struct series *s)
 	struct estimates_row sen = estimates_row("sen_slope", "theil-sen");
 	struct estimates_row ms = estimates_row("mk_s", "mann-kendall(ties)");
 	struct estimates_row tau = estimates_row("mk_tau", "kendall(tau-b)");
-	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
-	const char *why = degenerate(s, constant);
+	const char *why = degenerate(s);
 	int ts_rc = theil_sen(s->t, s->y, s->n, opt.level, &ts);
 	int mk_rc = mann_kendall(s->t, s->y, s->n, &mk);
 
 	sen.n = ms.n = tau.n = (long long)s->n;
 	if (ts_rc == HTEST_OK || ts_rc == HTEST_NO_CI) {
-		sen.estimate = ts.slope;
-		sen.conf_low = ts.conf_low;
-		sen.conf_high = ts.conf_high;
+		sen.inf.estimate = ts.slope;
+		sen.inf.conf_low = ts.conf_low;
+		sen.inf.conf_high = ts.conf_high;
 		if (ts_rc == HTEST_NO_CI && !why)
 			why = "too few observations for a confidence interval of sen_slope at this level";
 	}
-	if (mk_rc == HTEST_OK || (mk_rc == HTEST_CONSTANT && constant)) {
-		ms.estimate = mk.s;
-		ms.std_error = sqrt(mk.var_s);
-		ms.statistic = mk.z;
-		ms.p_value = mk.p_value;
-		tau.estimate = mk.tau_b;
+	if (mk_rc == HTEST_OK || (mk_rc == HTEST_CONSTANT && constant_series(s))) {
+		ms.inf.estimate = mk.s;
+		ms.inf.std_error = sqrt(mk.var_s);
+		ms.inf.statistic = mk.z;
+		ms.inf.p_value = mk.p_value;
+		tau.inf.estimate = mk.tau_b;
 	}
-	if (why)
-		warn("%s: %s", group_label(g, i), why);
-	group_write_key(g, i);
-	estimates_write(&sen, NULL);
-	group_write_key(g, i);
-	estimates_write(&ms, NULL);
-	group_write_key(g, i);
-	estimates_write(&tau, NULL);
-	if (transform != RAW)
-		write_pct_change(g, i, &sen, "theil-sen");
+	write_group(g, i, why, (struct estimates_row[]){ sen, ms, tau }, 3);
 }
 
 /* "poisson(hc1)" or "poisson(newey-west(lag=L,bartlett))" */
@@ -232,22 +217,14 @@ static void poisson_group(struct group_table *g, size_t i, const struct series *
 	const char *m = poisson_method();
 	struct estimates_row slope = estimates_row("slope", m);
 	struct estimates_row icpt = estimates_row("intercept", m);
-	int constant = s->n >= 2 && all_equal(s->y, s->n) && !all_equal(s->t, s->n);
-	const char *why = degenerate(s, constant);
+	const char *why = degenerate(s);
 	int rc = poisson_trend(s->t, s->y, s->n, lag, opt.level, &fit);
 
 	slope.n = icpt.n = (long long)s->n;
 	if (rc == GLM_OK) {
-		struct regress_term *t[2] = { &fit.slope, &fit.intercept };
-		struct estimates_row *r[2] = { &slope, &icpt };
-		for (int k = 0; k < 2; k++) {
-			r[k]->estimate = t[k]->estimate;
-			r[k]->std_error = t[k]->std_error;
-			r[k]->statistic = t[k]->statistic;
-			r[k]->p_value = t[k]->p_value;
-			r[k]->conf_low = t[k]->conf_low;
-			r[k]->conf_high = t[k]->conf_high;
-		}
+		/* df NaN: the tests are on the normal */
+		slope.inf = fit.slope;
+		icpt.inf = fit.intercept;
 		if (s->n == 2 && !why)
 			why = "2 observations: no standard errors";
 	} else if (!why || rc == GLM_ALL_ZERO) {

@@ -143,8 +143,8 @@ static void test_mpdta(void)
 	for (size_t k = 0; k < 12 && k < r.n_cells; k++) {
 		struct did_cell *c = &r.cells[k];
 		CHECK(c->cohort == (int)gt[k][0] && c->year == (int)gt[k][1]);
-		check_4dp(c->est.estimate, gt[k][2], "att_gt", c->cohort, c->year);
-		check_se(c->est.std_error, gt[k][3], "att_gt", c->cohort, c->year);
+		check_4dp(c->est.inf.estimate, gt[k][2], "att_gt", c->cohort, c->year);
+		check_se(c->est.inf.std_error, gt[k][3], "att_gt", c->cohort, c->year);
 		/* pre cells compare adjacent years, post cells the year before g */
 		CHECK(c->base_year == (c->post ? c->cohort - 1 : c->year - 1));
 	}
@@ -155,23 +155,23 @@ static void test_mpdta(void)
 	CHECK(r.n_events == 7);
 	for (size_t e = 0; e < 7 && e < r.n_events; e++) {
 		CHECK(r.events[e].rel_year == (int)dyn[e][0]);
-		check_4dp(r.events[e].est.estimate, dyn[e][1], "dynamic", (int)dyn[e][0], 0);
-		check_se(r.events[e].est.std_error, dyn[e][2], "dynamic", (int)dyn[e][0], 0);
+		check_4dp(r.events[e].est.inf.estimate, dyn[e][1], "dynamic", (int)dyn[e][0], 0);
+		check_se(r.events[e].est.inf.std_error, dyn[e][2], "dynamic", (int)dyn[e][0], 0);
 	}
-	check_4dp(r.dynamic.estimate, dyn[7][1], "dynamic overall", 0, 0);
-	check_se(r.dynamic.std_error, dyn[7][2], "dynamic overall", 0, 0);
+	check_4dp(r.dynamic.inf.estimate, dyn[7][1], "dynamic overall", 0, 0);
+	check_se(r.dynamic.inf.std_error, dyn[7][2], "dynamic overall", 0, 0);
 	/* the published overall interval is pointwise: estimate -/+ 1.96 se */
-	CHECK(fabs((r.dynamic.conf_high - r.dynamic.conf_low) /
+	CHECK(fabs((r.dynamic.inf.conf_high - r.dynamic.inf.conf_low) /
 		   (dyn[7][4] - dyn[7][3]) - 1) < 0.25);
 
 	CHECK(r.n_groups == 3);
 	for (size_t g = 0; g < 3 && g < r.n_groups; g++) {
 		CHECK(r.groups[g].cohort == (int)grp[g][0]);
-		check_4dp(r.groups[g].est.estimate, grp[g][1], "group", (int)grp[g][0], 0);
-		check_se(r.groups[g].est.std_error, grp[g][2], "group", (int)grp[g][0], 0);
+		check_4dp(r.groups[g].est.inf.estimate, grp[g][1], "group", (int)grp[g][0], 0);
+		check_se(r.groups[g].est.inf.std_error, grp[g][2], "group", (int)grp[g][0], 0);
 	}
-	check_4dp(r.group.estimate, grp[3][1], "group overall", 0, 0);
-	check_se(r.group.std_error, grp[3][2], "group overall", 0, 0);
+	check_4dp(r.group.inf.estimate, grp[3][1], "group overall", 0, 0);
+	check_se(r.group.inf.std_error, grp[3][2], "group overall", 0, 0);
 
 	/* simultaneous bands: did's critical value is half-width / se */
 	double crit_gt = (gt[0][5] - gt[0][2]) / gt[0][3];
@@ -180,7 +180,7 @@ static void test_mpdta(void)
 	CHECK(fabs(r.crit_cells / crit_gt - 1) < 0.15);
 	CHECK(fabs(r.crit_events / crit_ev - 1) < 0.15);
 	CHECK(fabs(r.crit_groups / crit_gr - 1) < 0.15);
-	CHECK(r.events[0].est.band_low < r.events[0].est.conf_low);
+	CHECK(r.events[0].est.band_low < r.events[0].est.inf.conf_low);
 	CHECK(r.crit_events >= 1.959963984540054);
 	printf("mpdta: crit cells %.3f (did %.3f), events %.3f (did %.3f), groups %.3f (did %.3f)\n",
 	       r.crit_cells, crit_gt, r.crit_events, crit_ev, r.crit_groups, crit_gr);
@@ -198,27 +198,27 @@ static void test_mpdta(void)
 	double s = 0, m = 0;
 	for (size_t k = 0; k < r.n_cells; k++)
 		if (r.cells[k].post) {
-			s += r.cells[k].n_treated * r.cells[k].est.estimate;
+			s += r.cells[k].n_treated * r.cells[k].est.inf.estimate;
 			m += r.cells[k].n_treated;
 		}
-	CHECK_REL(r.simple.estimate, s / m, 1e-12);
+	CHECK_REL(r.simple.inf.estimate, s / m, 1e-12);
 
 	/* the same seed gives the same numbers */
 	CHECK(did_estimate(&p, &o, &r2) == DID_OK);
 	int same = r2.n_cells == r.n_cells;
 	for (size_t k = 0; same && k < r.n_cells; k++)
-		same = r.cells[k].est.std_error == r2.cells[k].est.std_error &&
+		same = r.cells[k].est.inf.std_error == r2.cells[k].est.inf.std_error &&
 		       r.cells[k].est.band_low == r2.cells[k].est.band_low;
 	CHECK(same);
 	CHECK(r.pretrend.statistic == r2.pretrend.statistic);
-	CHECK(r.dynamic.std_error == r2.dynamic.std_error);
+	CHECK(r.dynamic.inf.std_error == r2.dynamic.inf.std_error);
 	did_result_free(&r2);
 
 	/* another seed, other draws, same estimates */
 	o.seed = 7;
 	CHECK(did_estimate(&p, &o, &r2) == DID_OK);
-	CHECK(r2.cells[0].est.std_error != r.cells[0].est.std_error);
-	CHECK(r2.cells[0].est.estimate == r.cells[0].est.estimate);
+	CHECK(r2.cells[0].est.inf.std_error != r.cells[0].est.inf.std_error);
+	CHECK(r2.cells[0].est.inf.estimate == r.cells[0].est.inf.estimate);
 	did_result_free(&r2);
 
 	/* balanced data: --balance drops nobody and changes nothing */
@@ -227,7 +227,7 @@ static void test_mpdta(void)
 	o.reps = 50;
 	CHECK(did_estimate(&p, &o, &r2) == DID_OK);
 	CHECK(r2.n_dropped_unbalanced == 0);
-	CHECK_REL(r2.group.estimate, r.group.estimate, 1e-12);
+	CHECK_REL(r2.group.inf.estimate, r.group.inf.estimate, 1e-12);
 	did_result_free(&r2);
 	did_result_free(&r);
 }
@@ -276,7 +276,7 @@ static const struct did_cell *find_cell(const struct did_result *r, int g, int t
 static double cell_att(const struct did_result *r, int g, int t)
 {
 	const struct did_cell *c = find_cell(r, g, t);
-	return c ? c->est.estimate : -12345;
+	return c ? c->est.inf.estimate : -12345;
 }
 
 static const struct did_event *find_event(const struct did_result *r, int e)
@@ -290,7 +290,7 @@ static const struct did_event *find_event(const struct did_result *r, int e)
 static double event_att(const struct did_result *r, int e)
 {
 	const struct did_event *ev = find_event(r, e);
-	return ev ? ev->est.estimate : -12345;
+	return ev ? ev->est.inf.estimate : -12345;
 }
 
 static void test_hand_notyet_varying(void)
@@ -333,17 +333,17 @@ static void test_hand_notyet_varying(void)
 	CHECK_REL(event_att(&r, 1), 4.5, 1e-12);
 	CHECK(find_event(&r, 0)->est.n == 3);
 	/* simple: (2*2.5 + 2*4.5 + 1*3) / (2+2+1) = 17/5 */
-	CHECK_REL(r.simple.estimate, 3.4, 1e-12);
+	CHECK_REL(r.simple.inf.estimate, 3.4, 1e-12);
 	/* group: 2003 -> (2.5+4.5)/2 = 3.5, 2004 -> 3; (2*3.5 + 3)/3 = 10/3 */
 	CHECK(r.n_groups == 2);
-	CHECK_REL(r.groups[0].est.estimate, 3.5, 1e-12);
+	CHECK_REL(r.groups[0].est.inf.estimate, 3.5, 1e-12);
 	CHECK(r.groups[0].size == 2 && r.groups[0].n_cells == 2);
-	CHECK_REL(r.groups[1].est.estimate, 3.0, 1e-12);
-	CHECK_REL(r.group.estimate, 10.0 / 3, 1e-12);
+	CHECK_REL(r.groups[1].est.inf.estimate, 3.0, 1e-12);
+	CHECK_REL(r.group.inf.estimate, 10.0 / 3, 1e-12);
 	/* dynamic: mean of e=0 and e=1: (8/3 + 9/2)/2 = 43/12 */
-	CHECK_REL(r.dynamic.estimate, 43.0 / 12, 1e-12);
+	CHECK_REL(r.dynamic.inf.estimate, 43.0 / 12, 1e-12);
 	/* no bootstrap: no standard errors, df still known */
-	CHECK(isnan(r.simple.std_error) && isnan(r.pretrend.statistic));
+	CHECK(isnan(r.simple.inf.std_error) && isnan(r.pretrend.statistic));
 	CHECK(r.pretrend.df == 2);
 	CHECK(r.warnings & DID_WSMALLCOHORT);   /* cohort 2004 is C alone */
 	did_result_free(&r);
@@ -355,9 +355,9 @@ static void test_hand_notyet_varying(void)
 	o.window_hi = 0;
 	CHECK(did_estimate(&s.p, &o, &r) == DID_OK);
 	CHECK(r.n_events == 2);
-	CHECK_REL(r.simple.estimate, 8.0 / 3, 1e-12);
-	CHECK_REL(r.dynamic.estimate, 8.0 / 3, 1e-12);
-	CHECK_REL(r.group.estimate, 8.0 / 3, 1e-12);
+	CHECK_REL(r.simple.inf.estimate, 8.0 / 3, 1e-12);
+	CHECK_REL(r.dynamic.inf.estimate, 8.0 / 3, 1e-12);
+	CHECK_REL(r.group.inf.estimate, 8.0 / 3, 1e-12);
 	did_result_free(&r);
 
 	/* control never: (2003,2002) is A,B 0.5 minus D 1 = -0.5, and
@@ -407,9 +407,9 @@ static void test_hand_universal(void)
 	CHECK_REL(event_att(&r, -2), 1.0 / 3, 1e-12);
 	CHECK(event_att(&r, -1) == 0 && find_event(&r, -1)->reference);
 	CHECK_REL(event_att(&r, 0), 8.0 / 3, 1e-12);
-	CHECK_REL(r.simple.estimate, 3.4, 1e-12);
-	CHECK_REL(r.group.estimate, 10.0 / 3, 1e-12);
-	CHECK_REL(r.dynamic.estimate, 43.0 / 12, 1e-12);
+	CHECK_REL(r.simple.inf.estimate, 3.4, 1e-12);
+	CHECK_REL(r.group.inf.estimate, 10.0 / 3, 1e-12);
+	CHECK_REL(r.dynamic.inf.estimate, 43.0 / 12, 1e-12);
 	/* pre-trend over e = -3, -2: the reference e = -1 is left out */
 	CHECK(r.pretrend.df == 2);
 	did_result_free(&r);
@@ -417,7 +417,7 @@ static void test_hand_universal(void)
 	/* with a bootstrap the reference has se 0 and the test stays df 2 */
 	o.reps = 200;
 	CHECK(did_estimate(&s.p, &o, &r) == DID_OK);
-	CHECK(find_event(&r, -1)->est.std_error == 0);
+	CHECK(find_event(&r, -1)->est.inf.std_error == 0);
 	CHECK(r.pretrend.df <= 2 && r.pretrend.n_boot > 0);
 	did_result_free(&r);
 }
@@ -440,7 +440,7 @@ static void test_hand_unbalanced(void)
 	/* (2003,2003) still uses B: 2.5 */
 	CHECK_REL(cell_att(&r, 2003, 2003), 2.5, 1e-12);
 	/* cohort 2003 still has 2 units: simple (2*2.5 + 2*4 + 3)/5 = 16/5 */
-	CHECK_REL(r.simple.estimate, 3.2, 1e-12);
+	CHECK_REL(r.simple.inf.estimate, 3.2, 1e-12);
 	did_result_free(&r);
 
 	/* balance: B is dropped; cohort 2003 = A alone.
@@ -522,8 +522,8 @@ static void test_degenerate(void)
 	 * recode the last cohort as never treated and drop 2004.) */
 	CHECK_REL(cell_att(&r, 2004, 2002), 1.0, 1e-12);
 	CHECK(find_cell(&r, 2004, 2003)->empty == DID_CELL_NOCONTROL);
-	CHECK_REL(r.simple.estimate, 2.5, 1e-12);
-	CHECK(!isnan(r.simple.std_error));
+	CHECK_REL(r.simple.inf.estimate, 2.5, 1e-12);
+	CHECK(!isnan(r.simple.inf.std_error));
 	did_result_free(&r);
 
 	/* everyone treated in the same year: nothing to compare with */
@@ -550,7 +550,7 @@ static void test_degenerate(void)
 	CHECK(called && progress_last == 300 && progress_total == 300);
 	CHECK(progress_calls <= 301);
 	/* its cohort effect rests on one unit: no standard error is known */
-	CHECK(r.n_groups == 2 && isnan(r.groups[1].est.std_error));
+	CHECK(r.n_groups == 2 && isnan(r.groups[1].est.inf.std_error));
 	CHECK(r.groups[1].est.n_boot < 300); /* C absent from ~1/3 of draws */
 	did_result_free(&r);
 	o.progress = NULL;
@@ -562,14 +562,14 @@ static void test_degenerate(void)
 	o.window_hi = 20;
 	CHECK(did_estimate(&s.p, &o, &r) == DID_OK);
 	CHECK(r.n_events == 0 && (r.warnings & DID_WWINDOW));
-	CHECK(isnan(r.dynamic.estimate));
-	CHECK_REL(r.simple.estimate, 3.4, 1e-12);
+	CHECK(isnan(r.dynamic.inf.estimate));
+	CHECK_REL(r.simple.inf.estimate, 3.4, 1e-12);
 	did_result_free(&r);
 	o.window_lo = -20;
 	o.window_hi = -10;
 	CHECK(did_estimate(&s.p, &o, &r) == DID_OK);
 	CHECK((r.warnings & DID_WNOPOST) && (r.warnings & DID_WNOPRE));
-	CHECK(isnan(r.simple.estimate) && isnan(r.group.estimate));
+	CHECK(isnan(r.simple.inf.estimate) && isnan(r.group.inf.estimate));
 	did_result_free(&r);
 	o.window_lo = 2;
 	o.window_hi = 1;
@@ -708,7 +708,7 @@ static void test_random_brute(void)
 			/* the base year by rule */
 			int b = c->post || o.base == DID_BASE_UNIVERSAL ? c->cohort - 1 : c->year - 1;
 			bad += c->base_year != b;
-			bad += !(fabs(c->est.estimate - want) <= 1e-12 * (1 + fabs(want)));
+			bad += !(fabs(c->est.inf.estimate - want) <= 1e-12 * (1 + fabs(want)));
 			cells++;
 		}
 		did_result_free(&r);
@@ -757,18 +757,18 @@ static void test_bootstrap_by_resampling(void)
 		struct did_options o1 = o;
 		o1.reps = 0;
 		ok &= did_estimate(&p, &o1, &rr) == DID_OK && rr.n_events == r.n_events;
-		simple[b] = rr.simple.estimate;
-		dynamic[b] = rr.dynamic.estimate;
+		simple[b] = rr.simple.inf.estimate;
+		dynamic[b] = rr.dynamic.inf.estimate;
 		for (size_t e = 0; e < rr.n_events && e < 16; e++)
-			ev[b][e] = rr.events[e].est.estimate;
+			ev[b][e] = rr.events[e].est.inf.estimate;
 		did_result_free(&rr);
 	}
 	CHECK(ok);
-	CHECK_REL(r.simple.std_error, gsl_stats_sd(simple, 1, REPS), 1e-9);
-	CHECK_REL(r.dynamic.std_error, gsl_stats_sd(dynamic, 1, REPS), 1e-9);
+	CHECK_REL(r.simple.inf.std_error, gsl_stats_sd(simple, 1, REPS), 1e-9);
+	CHECK_REL(r.dynamic.inf.std_error, gsl_stats_sd(dynamic, 1, REPS), 1e-9);
 	for (size_t e = 0; e < r.n_events && e < 16; e++)
 		if (!r.events[e].reference)
-			CHECK_REL(r.events[e].est.std_error,
+			CHECK_REL(r.events[e].est.inf.std_error,
 				  gsl_stats_sd(&ev[0][e], 16, REPS), 1e-9);
 	CHECK(r.simple.n_boot == REPS);
 	did_result_free(&r);
@@ -849,8 +849,8 @@ static void brute_p(struct tiny_panel *s, const struct did_options *o0,
 	o.se = DID_SE_ANALYTIC;
 	memcpy(actual, s->cohort, sizeof actual);
 	did_estimate(&s->p, &o, &r);
-	t_simple = r.simple.estimate;
-	t_ev0 = r.events[1].est.estimate;      /* rel_year 0 */
+	t_simple = r.simple.inf.estimate;
+	t_ev0 = r.events[1].est.inf.estimate;      /* rel_year 0 */
 	t_pre = r.pretrend.statistic;
 	did_result_free(&r);
 	int vals[3] = { 0, 2002, 2003 }, want[3] = { 0, 0, 0 };
@@ -862,7 +862,7 @@ static void brute_p(struct tiny_panel *s, const struct did_options *o0,
 	do {
 		memcpy(s->cohort, c, sizeof c);
 		did_estimate(&s->p, &o, &r);
-		double t[3] = { r.simple.estimate, r.events[1].est.estimate,
+		double t[3] = { r.simple.inf.estimate, r.events[1].est.inf.estimate,
 				r.pretrend.statistic };
 		double t0[3] = { t_simple, t_ev0, t_pre };
 		for (int i = 0; i < 3; i++)     /* undefined: not counted */
@@ -921,7 +921,7 @@ static void test_permute(void)
 	/* the same seed, the same p-values; the estimates do not move */
 	struct did_result r2;
 	CHECK(did_estimate(&s.p, &o, &r2) == DID_OK);
-	CHECK(r2.simple.p_perm == r.simple.p_perm && r2.simple.estimate == r.simple.estimate);
+	CHECK(r2.simple.p_perm == r.simple.p_perm && r2.simple.inf.estimate == r.simple.inf.estimate);
 	did_result_free(&r2);
 	did_result_free(&r);
 
@@ -964,17 +964,17 @@ static void test_min_treated(void)
 	int n = 0;
 	for (size_t k = 0; k < r3.n_cells; k++) {
 		const struct did_cell *c = &r3.cells[k];
-		CHECK(c->thin == (c->n_treated < 2 && !isnan(c->est.estimate)));
-		CHECK(c->est.estimate == r.cells[k].est.estimate || isnan(c->est.estimate));
+		CHECK(c->thin == (c->n_treated < 2 && !isnan(c->est.inf.estimate)));
+		CHECK(c->est.inf.estimate == r.cells[k].est.inf.estimate || isnan(c->est.inf.estimate));
 		if (c->thin)
-			CHECK(isnan(c->est.std_error));
-		if (!c->thin && c->post && !isnan(c->est.estimate)) {
-			sum += c->est.estimate;     /* one cohort left: plain mean */
+			CHECK(isnan(c->est.inf.std_error));
+		if (!c->thin && c->post && !isnan(c->est.inf.estimate)) {
+			sum += c->est.inf.estimate;     /* one cohort left: plain mean */
 			n++;
 		}
 	}
 	CHECK(n > 0);
-	CHECK_REL(r3.simple.estimate, sum / n, 1e-12);
+	CHECK_REL(r3.simple.inf.estimate, sum / n, 1e-12);
 	CHECK(r3.simple.n_treated == 2);
 	did_result_free(&r);
 	did_result_free(&r3);
@@ -999,10 +999,10 @@ static void test_multiplier(void)
 	o.reps = 2000;
 	CHECK(did_estimate(&p, &o, &rm) == DID_OK);
 	for (size_t e = 0; e < ra.n_events; e++)
-		CHECK_REL(rm.events[e].est.std_error, ra.events[e].est.std_error, 0.10);
-	CHECK_REL(rm.simple.std_error, ra.simple.std_error, 0.10);
-	CHECK_REL(rm.group.std_error, ra.group.std_error, 0.10);
-	CHECK_REL(rm.dynamic.std_error, ra.dynamic.std_error, 0.10);
+		CHECK_REL(rm.events[e].est.inf.std_error, ra.events[e].est.inf.std_error, 0.10);
+	CHECK_REL(rm.simple.inf.std_error, ra.simple.inf.std_error, 0.10);
+	CHECK_REL(rm.group.inf.std_error, ra.group.inf.std_error, 0.10);
+	CHECK_REL(rm.dynamic.inf.std_error, ra.dynamic.inf.std_error, 0.10);
 	CHECK(isnan(ra.events[0].est.band_low) && !isnan(rm.events[0].est.band_low));
 	CHECK(rm.crit_events >= 1.959);
 	did_result_free(&ra);

@@ -53,13 +53,13 @@ static void test_one_sample_t(void)
 		struct mean_t_result r;
 
 		CHECK(one_sample_t(c->x, c->n, c->level, &r) == HTEST_OK);
-		NEAR(r.mean, c->mean);
-		NEAR(r.std_error, c->se);
-		NEAR(r.t, c->t);
-		NEAR(r.df, c->df);
-		NEAR(r.p_value, c->p);
-		NEAR(r.conf_low, c->lo);
-		NEAR(r.conf_high, c->hi);
+		NEAR(r.mean.estimate, c->mean);
+		NEAR(r.mean.std_error, c->se);
+		NEAR(r.mean.statistic, c->t);
+		NEAR(r.mean.df, c->df);
+		NEAR(r.mean.p_value, c->p);
+		NEAR(r.mean.conf_low, c->lo);
+		NEAR(r.mean.conf_high, c->hi);
 		CHECK(r.n == c->n);
 	}
 }
@@ -72,13 +72,13 @@ static void test_welch(void)
 
 		CHECK(welch(c->pre, c->n_pre, c->post, c->n_post, c->level,
 			    &r) == HTEST_OK);
-		NEAR(r.diff, c->diff);
-		NEAR(r.std_error, c->se);
-		NEAR(r.t, c->t);
-		NEAR(r.df, c->df);
-		NEAR(r.p_value, c->p);
-		NEAR(r.conf_low, c->lo);
-		NEAR(r.conf_high, c->hi);
+		NEAR(r.diff.estimate, c->diff);
+		NEAR(r.diff.std_error, c->se);
+		NEAR(r.diff.statistic, c->t);
+		NEAR(r.diff.df, c->df);
+		NEAR(r.diff.p_value, c->p);
+		NEAR(r.diff.conf_low, c->lo);
+		NEAR(r.diff.conf_high, c->hi);
 		NEAR(r.mean_post - r.mean_pre, c->diff);
 	}
 }
@@ -207,34 +207,34 @@ static void test_degenerate_t(void)
 	struct welch_result w;
 
 	CHECK(one_sample_t(one, 0, 0.95, &m) == HTEST_TOO_FEW);
-	CHECK(isnan(m.mean) && isnan(m.std_error) && isnan(m.p_value));
+	CHECK(isnan(m.mean.estimate) && isnan(m.mean.std_error) && isnan(m.mean.p_value));
 	CHECK(one_sample_t(one, 1, 0.95, &m) == HTEST_TOO_FEW);
-	CHECK(m.mean == 4 && isnan(m.std_error) && isnan(m.t) &&
-	      isnan(m.conf_low) && isnan(m.df));
+	CHECK(m.mean.estimate == 4 && isnan(m.mean.std_error) && isnan(m.mean.statistic) &&
+	      isnan(m.mean.conf_low) && isnan(m.mean.df));
 	CHECK(one_sample_t(flat, 3, 0.95, &m) == HTEST_CONSTANT);
-	CHECK(m.mean == 4 && m.std_error == 0 && m.df == 2 &&
-	      m.conf_low == 4 && m.conf_high == 4 && isnan(m.t) &&
-	      isnan(m.p_value));
+	CHECK(m.mean.estimate == 4 && m.mean.std_error == 0 && m.mean.df == 2 &&
+	      m.mean.conf_low == 4 && m.mean.conf_high == 4 && isnan(m.mean.statistic) &&
+	      isnan(m.mean.p_value));
 	CHECK(one_sample_t(zeros, 2, 0.95, &m) == HTEST_CONSTANT);
-	CHECK(m.mean == 0 && m.std_error == 0 && isnan(m.t));
+	CHECK(m.mean.estimate == 0 && m.mean.std_error == 0 && isnan(m.mean.statistic));
 	CHECK(one_sample_t(some, 3, 1.0, &m) == HTEST_BAD_LEVEL);
-	CHECK(isnan(m.mean));
+	CHECK(isnan(m.mean.estimate));
 
 	CHECK(welch(five, 2, seven, 3, 0.95, &w) == HTEST_CONSTANT);
-	CHECK(w.diff == 2 && w.std_error == 0 && w.conf_low == 2 &&
-	      w.conf_high == 2 && isnan(w.t) && isnan(w.df) &&
-	      isnan(w.p_value));
+	CHECK(w.diff.estimate == 2 && w.diff.std_error == 0 && w.diff.conf_low == 2 &&
+	      w.diff.conf_high == 2 && isnan(w.diff.statistic) && isnan(w.diff.df) &&
+	      isnan(w.diff.p_value));
 	CHECK(welch(one, 1, some, 3, 0.95, &w) == HTEST_TOO_FEW);
-	CHECK(w.mean_pre == 4 && fabs(w.diff - (7.0 / 3 - 4)) < 1e-15 &&
-	      isnan(w.std_error) && isnan(w.p_value) && isnan(w.conf_low));
+	CHECK(w.mean_pre == 4 && fabs(w.diff.estimate - (7.0 / 3 - 4)) < 1e-15 &&
+	      isnan(w.diff.std_error) && isnan(w.diff.p_value) && isnan(w.diff.conf_low));
 	CHECK(welch(one, 0, some, 3, 0.95, &w) == HTEST_TOO_FEW);
-	CHECK(isnan(w.mean_pre) && !isnan(w.mean_post) && isnan(w.diff));
+	CHECK(isnan(w.mean_pre) && !isnan(w.mean_post) && isnan(w.diff.estimate));
 	CHECK(welch(some, 3, one, 0, 0.95, &w) == HTEST_TOO_FEW);
-	CHECK(isnan(w.mean_post) && isnan(w.diff));
+	CHECK(isnan(w.mean_post) && isnan(w.diff.estimate));
 	CHECK(welch(some, 3, seven, 3, 0, &w) == HTEST_BAD_LEVEL);
 	/* one constant side is fine: df = n_other - 1 */
 	CHECK(welch(five, 2, some, 3, 0.95, &w) == HTEST_OK);
-	CHECK(fabs(w.df - 2) < 1e-12);
+	CHECK(fabs(w.diff.df - 2) < 1e-12);
 }
 
 static void test_degenerate_ranks(void)

@@ -22,9 +22,9 @@ static void did_part(void)
 	static int early[] = { 3 };
 	struct did_cell cells[2] = {
 		{ .cohort = 2003, .year = 2003, .rel_year = 0, .thin = 1, .n_treated = 1,
-		  .n_control = 2, .est = { .estimate = 1.5 } },
+		  .n_control = 2, .est = { .inf = { .estimate = 1.5 } } },
 		{ .cohort = 2003, .year = 2004, .rel_year = 1, .empty = DID_CELL_NOCONTROL,
-		  .est = { .estimate = NAN } },
+		  .est = { .inf = { .estimate = NAN } } },
 	};
 	struct did_result r = { .status = DID_OK, .n_years = 5, .first_year = 2000,
 				.last_year = 2004, .dropped_early = early, .n_dropped_early = 1,

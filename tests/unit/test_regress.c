@@ -183,7 +183,7 @@ static void r_its(const struct its_ref *c)
 	CHECK(f.n == c->n && f.lag == c->lag);
 	CHECK(f.n_pre + f.n_post == c->n && f.n_pre >= 3 && f.n_post >= 3);
 	for (int j = 0; j < ITS_TERMS; j++) {
-		const struct regress_term *b = &f.b[j];
+		const struct inference *b = &f.b[j];
 
 		NEAR(b->estimate, c->est[j], R_REL, worst_r);
 		NEAR(b->std_error, c->se[j], R_REL, worst_r);
@@ -213,9 +213,9 @@ static void r_line(const double *x, const double *y, size_t n, const double *ref
 	NEAR(f.r2, ref[6], R_REL, worst_r);
 	CHECK(f.df == ref[7]);
 	t = f.slope / f.se_slope;
-	q = regress_t_crit(0.95, f.df);
+	q = inference_t_crit(0.95, f.df);
 	NEAR(t, ref[8], R_REL, worst_r);
-	NEAR(regress_t_p_two_sided(t, f.df), ref[9], R_REL, worst_r);
+	NEAR(inference_t_p_two_sided(t, f.df), ref[9], R_REL, worst_r);
 	NEAR(f.slope - q * f.se_slope, ref[10], R_REL, worst_r);
 	NEAR(f.slope + q * f.se_slope, ref[11], R_REL, worst_r);
 }
@@ -278,16 +278,43 @@ static void t_helpers(void)
 {
 	double p = 0.975;
 
-	CHECK_REL(regress_t_crit(0.95, 1), tan(acos(-1.0) * 0.475), 1e-12);
-	CHECK_REL(regress_t_crit(0.95, 2), (2 * p - 1) / sqrt(2 * p * (1 - p)), 1e-12);
-	CHECK_REL(regress_t_p_two_sided(1, 1), 0.5, 1e-14);
-	CHECK_REL(regress_t_p_two_sided(-1, 1), 0.5, 1e-14);
-	CHECK_REL(regress_t_p_two_sided(3, 2), 1 - 3 / sqrt(11.0), 1e-12);
-	CHECK_REL(regress_t_p_two_sided(0, 7), 1, 1e-15);
-	CHECK(isnan(regress_t_p_two_sided(NAN, 5)));
-	CHECK(isnan(regress_t_p_two_sided(1, 0)));
-	CHECK(isnan(regress_t_crit(1, 5)));
-	CHECK(isnan(regress_t_crit(0.95, -1)));
+	CHECK_REL(inference_t_crit(0.95, 1), tan(acos(-1.0) * 0.475), 1e-12);
+	CHECK_REL(inference_t_crit(0.95, 2), (2 * p - 1) / sqrt(2 * p * (1 - p)), 1e-12);
+	CHECK_REL(inference_t_p_two_sided(1, 1), 0.5, 1e-14);
+	CHECK_REL(inference_t_p_two_sided(-1, 1), 0.5, 1e-14);
+	CHECK_REL(inference_t_p_two_sided(3, 2), 1 - 3 / sqrt(11.0), 1e-12);
+	CHECK_REL(inference_t_p_two_sided(0, 7), 1, 1e-15);
+	CHECK(isnan(inference_t_p_two_sided(NAN, 5)));
+	CHECK(isnan(inference_t_p_two_sided(1, 0)));
+	CHECK(isnan(inference_t_crit(1, 5)));
+	CHECK(isnan(inference_t_crit(0.95, -1)));
+}
+
+/* the edge rules of inference.h: se 0, NaN, no df; t against z */
+static void inference_edges(void)
+{
+	struct inference r;
+
+	inference_t(&r, 3, 1, 2, 0.95);        /* t = 3 on 2 df, as t_helpers */
+	CHECK(r.statistic == 3 && r.df == 2);
+	CHECK_REL(r.p_value, 1 - 3 / sqrt(11.0), 1e-12);
+	CHECK_REL(r.conf_high - 3, inference_t_crit(0.95, 2), 1e-15);
+	inference_z(&r, 3, 1, 0.95);
+	CHECK(isnan(r.df) && r.statistic == 3);
+	CHECK_REL(r.p_value, inference_z_p_two_sided(3), 1e-15);
+	CHECK_REL(r.conf_low, 3 - inference_z_crit(0.95), 1e-15);
+	inference_t(&r, 3, 0, 5, 0.95);        /* an exact fit */
+	CHECK(r.std_error == 0 && r.df == 5 && isnan(r.statistic) &&
+	      isnan(r.p_value) && r.conf_low == 3 && r.conf_high == 3);
+	inference_t(&r, 3, NAN, 5, 0.95);
+	CHECK(r.estimate == 3 && r.df == 5 && isnan(r.statistic) &&
+	      isnan(r.conf_low) && isnan(r.conf_high));
+	inference_t(&r, 3, 1, NAN, 0.95);      /* no df: no test, not a z test */
+	CHECK(r.statistic == 3 && isnan(r.p_value) && isnan(r.conf_low));
+	inference_t(&r, 3, 1, 0, 0.95);
+	CHECK(r.df == 0 && isnan(r.p_value) && isnan(r.conf_high));
+	inference_nan(&r);
+	CHECK(isnan(r.estimate) && isnan(r.conf_high));
 }
 
 static void degenerate_ols(void)
@@ -454,6 +481,7 @@ int main(void)
 	r_newey_west_line();
 	r_default_lag();
 	t_helpers();
+	inference_edges();
 
 	degenerate_ols();
 	degenerate_line();

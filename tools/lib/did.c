@@ -19,7 +19,7 @@
 #include "alloc.h"
 #include "did.h"
 #include "did_work.h"
-#include "regress.h"
+#include "inference.h"
 
 /* n_treated, n_control of an aggregate over cells idx[0..n) */
 static void count_units(const struct did_work *w, const size_t *idx, size_t n,
@@ -43,16 +43,11 @@ static void count_units(const struct did_work *w, const size_t *idx, size_t n,
 /* Filling the result                                                   */
 
 static void set_estimate(struct did_estimate *e, double est, double se,
-			 int n_boot, double z, size_t n)
+			 int n_boot, double level, size_t n)
 {
-	e->estimate = est;
-	e->std_error = se;
+	inference_z(&e->inf, est, se, level);
 	e->n_boot = n_boot;
 	e->n = n;
-	e->statistic = se > 0 ? est / se : NAN;
-	e->p_value = se > 0 ? regress_z_p_two_sided(est / se) : NAN;
-	e->conf_low = est - z * se;
-	e->conf_high = est + z * se;
 	e->band_low = e->band_high = NAN;
 	e->p_perm = NAN;
 }
@@ -62,20 +57,20 @@ static void set_estimate(struct did_estimate *e, double est, double se,
  * replicates never vary, has no standard error to report (not 0). */
 static void no_error(struct did_estimate *e)
 {
-	e->std_error = e->statistic = e->p_value = NAN;
-	e->conf_low = e->conf_high = NAN;
+	e->inf.std_error = e->inf.statistic = e->inf.p_value = NAN;
+	e->inf.conf_low = e->inf.conf_high = NAN;
 }
 
 static void set_band(struct did_estimate *e, double crit)
 {
-	if (isnan(crit) || isnan(e->std_error))
+	if (isnan(crit) || isnan(e->inf.std_error))
 		return;
-	e->band_low = e->estimate - crit * e->std_error;
-	e->band_high = e->estimate + crit * e->std_error;
+	e->band_low = e->inf.estimate - crit * e->inf.std_error;
+	e->band_high = e->inf.estimate + crit * e->inf.std_error;
 }
 
 static void fill_cells(const struct did_work *w, const double *est,
-		       const double *se, const int *nb, double z,
+		       const double *se, const int *nb, double level,
 		       struct did_result *r)
 {
 	r->n_cells = w->n_cells;
@@ -93,7 +88,7 @@ static void fill_cells(const struct did_work *w, const double *est,
 		c->n_control = (size_t)(w->ct_n[k] + 0.5);
 		if (isnan(est[k]))
 			c->empty = w->tr_n[k] > 0 ? DID_CELL_NOCONTROL : DID_CELL_NOTREATED;
-		set_estimate(&c->est, est[k], se[k], nb[k], z,
+		set_estimate(&c->est, est[k], se[k], nb[k], level,
 			     c->n_treated + c->n_control);
 		c->est.n_treated = c->n_treated;
 		c->est.n_control = c->n_control;
@@ -127,7 +122,7 @@ static int single_side(const struct did_work *w, const size_t *idx, size_t n)
 
 static void unknown_error(struct did_estimate *e, struct did_result *r)
 {
-	if (isnan(e->std_error))
+	if (isnan(e->inf.std_error))
 		return;
 	no_error(e);
 	r->warnings |= DID_WNOVARIATION;
@@ -179,7 +174,7 @@ static void fill_counts(const struct did_work *w, struct did_result *r)
 }
 
 static void fill_aggregates(const struct did_work *w, const double *est,
-			    const double *se, const int *nb, double z,
+			    const double *se, const int *nb, double level,
 			    struct did_result *r)
 {
 	r->n_events = w->ev.n;
@@ -195,7 +190,7 @@ static void fill_aggregates(const struct did_work *w, const double *est,
 			ev->reference &= w->cells[w->ev.idx[i]].pair < 0;
 		}
 		size_t k = w->k_ev + e;
-		set_estimate(&ev->est, est[k], se[k], nb[k], z, n);
+		set_estimate(&ev->est, est[k], se[k], nb[k], level, n);
 		if (!ev->reference && se[k] == 0) {
 			no_error(&ev->est);
 			r->warnings |= DID_WNOVARIATION;
@@ -211,12 +206,12 @@ static void fill_aggregates(const struct did_work *w, const double *est,
 		gr->size = (size_t)(w->Mc[c] + 0.5);
 		gr->n_cells = w->grp.start[g + 1] - a;
 		size_t k = w->k_grp + g;
-		set_estimate(&gr->est, est[k], se[k], nb[k], z, gr->size);
+		set_estimate(&gr->est, est[k], se[k], nb[k], level, gr->size);
 	}
 	set_estimate(&r->simple, est[w->k_simple], se[w->k_simple],
-		     nb[w->k_simple], z, w->U);
-	set_estimate(&r->dynamic, est[w->k_dyn], se[w->k_dyn], nb[w->k_dyn], z, w->U);
-	set_estimate(&r->group, est[w->k_group], se[w->k_group], nb[w->k_group], z, w->U);
+		     nb[w->k_simple], level, w->U);
+	set_estimate(&r->dynamic, est[w->k_dyn], se[w->k_dyn], nb[w->k_dyn], level, w->U);
+	set_estimate(&r->group, est[w->k_group], se[w->k_group], nb[w->k_group], level, w->U);
 	fill_counts(w, r);
 	if (w->grp.n == 0)
 		r->warnings |= DID_WNOPOST;
@@ -367,11 +362,10 @@ int did_estimate(const struct did_panel *p, const struct did_options *o,
 	}
 	r->reps = (int)R;
 
-	double z = regress_z_crit(o->level);
-	fill_cells(&w, est, se, nb, z, r);
-	fill_aggregates(&w, est, se, nb, z, r);
+	fill_cells(&w, est, se, nb, o->level, r);
+	fill_aggregates(&w, est, se, nb, o->level, r);
 	if (R || analytic)
-		fill_inference(&w, boot, R, est, se, o, z, r);
+		fill_inference(&w, boot, R, est, se, o, inference_z_crit(o->level), r);
 	else
 		for (size_t e = 0; e < w.ev.n; e++)
 			if (r->events[e].rel_year < 0 && !r->events[e].reference)

@@ -103,6 +103,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "inference.h"
+
 enum did_control { DID_CONTROL_NOTYET, DID_CONTROL_NEVER };
 enum did_base { DID_BASE_VARYING, DID_BASE_UNIVERSAL };
 enum did_se { DID_SE_BOOTSTRAP, DID_SE_MULTIPLIER, DID_SE_ANALYTIC };
@@ -172,11 +174,9 @@ struct did_panel {
 /* One estimate with its bootstrap inference.  Without bootstrap (reps 0)
  * everything but estimate and n is NaN.  `n` is documented per use below. */
 struct did_estimate {
-	double estimate;
-	double std_error;
-	double statistic;           /* estimate / std_error (z) */
-	double p_value;             /* two-sided, standard normal */
-	double conf_low, conf_high; /* pointwise normal */
+	/* statistic estimate / std_error (z), p two-sided on the standard
+	 * normal, CI pointwise normal; df NaN */
+	struct inference inf;
 	double band_low, band_high; /* simultaneous over the family, or NaN */
 	int n_boot;                 /* replicates in which it was defined */
 	size_t n;

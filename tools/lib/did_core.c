@@ -32,7 +32,6 @@
 #include "alloc.h"
 #include "did.h"
 #include "did_work.h"
-#include "regress.h"
 
 void did_options_init(struct did_options *o)
 {

@@ -19,7 +19,6 @@
 #include "alloc.h"
 #include "did.h"
 #include "did_work.h"
-#include "regress.h"
 
 /* ------------------------------------------------------------------ */
 /* Bootstrap                                                            */

@@ -110,7 +110,7 @@ static void note_empty_cells(const struct did_notes *n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < r->n_cells; i++)
-		if (isnan(r->cells[i].est.estimate)) {
+		if (isnan(r->cells[i].est.inf.estimate)) {
 			if (!first)
 				first = &r->cells[i];
 			k++;
@@ -135,7 +135,7 @@ static void note_single_cells(const struct did_notes *n)
 	for (size_t i = 0; i < r->n_cells; i++) {
 		const struct did_cell *c = &r->cells[i];
 		int e = c->rel_year;
-		if (isnan(c->est.estimate) || c->reference || c->thin)
+		if (isnan(c->est.inf.estimate) || c->reference || c->thin)
 			continue;
 		if (!((e >= lo && e <= hi) || (e >= 0 && e <= hi)))
 			continue;
@@ -225,7 +225,7 @@ static void rel_range(const struct did_result *r, int *lo, int *hi)
 	*lo = INT_MAX;
 	*hi = INT_MIN;
 	for (size_t k = 0; k < r->n_cells; k++) {
-		if (isnan(r->cells[k].est.estimate))
+		if (isnan(r->cells[k].est.inf.estimate))
 			continue;
 		if (r->cells[k].rel_year < *lo)
 			*lo = r->cells[k].rel_year;

@@ -15,7 +15,7 @@ static size_t ntrail;
 
 struct estimates_row estimates_row(const char *term, const char *method)
 {
-	return (struct estimates_row){ term, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
+	return (struct estimates_row){ term, { NAN, NAN, NAN, NAN, NAN, NAN, NAN },
 				       -1, method };
 }
 
@@ -36,13 +36,13 @@ void estimates_header(const struct csv_header *h, const int *gcols, size_t ng,
 void estimates_write(const struct estimates_row *r, const double *trail)
 {
 	out_str(r->term);
-	out_num(r->estimate);
-	out_num(r->std_error);
-	out_num(r->statistic);
-	out_num(r->df);
-	out_num(r->p_value);
-	out_num(r->conf_low);
-	out_num(r->conf_high);
+	out_num(r->inf.estimate);
+	out_num(r->inf.std_error);
+	out_num(r->inf.statistic);
+	out_num(r->inf.df);
+	out_num(r->inf.p_value);
+	out_num(r->inf.conf_low);
+	out_num(r->inf.conf_high);
 	if (r->n >= 0)
 		out_int(r->n);
 	else

@@ -13,10 +13,11 @@
 #include <stddef.h>
 
 #include "csvread.h"
+#include "inference.h"
 
 struct estimates_row {
 	const char *term;
-	double estimate, std_error, statistic, df, p_value, conf_low, conf_high;
+	struct inference inf;   /* estimate .. conf_high */
 	long long n;            /* observations behind the term; < 0: empty */
 	const char *method;     /* NULL: empty */
 };

@@ -546,8 +546,8 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 	double *X, tbar = 0, cov[4], va, vb;
 	int rc;
 
-	regress_term_nan(&out->slope);
-	regress_term_nan(&out->intercept);
+	inference_nan(&out->slope);
+	inference_nan(&out->intercept);
 	out->n = n;
 	out->iterations = 0;
 	if (n < 2 || all_same(t, n))
@@ -579,8 +579,8 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 		/* a = a_c - b tbar */
 		vb = cov[3];
 		va = cov[0] - 2 * tbar * cov[1] + tbar * tbar * cov[3];
-		regress_term_infer(&out->slope, b, sqrt(vb), NAN, level);
-		regress_term_infer(&out->intercept, a, sqrt(va), NAN, level);
+		inference_z(&out->slope, b, sqrt(vb), level);
+		inference_z(&out->intercept, a, sqrt(va), level);
 	}
 	glm_fit_free(&fit);
 	free(X);

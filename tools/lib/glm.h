@@ -26,6 +26,7 @@
 #define TT_GLM_H
 #include <stddef.h>
 
+#include "inference.h"
 #include "regress.h"
 
 #define GLM_TOL 1e-10
@@ -97,7 +98,7 @@ void glm_fit_free(struct glm_fit *fit);
  * has slope 0 and standard errors 0, without a test. */
 
 struct poisson_trend_fit {
-	struct regress_term slope, intercept;
+	struct inference slope, intercept;
 	size_t n;
 	int iterations;
 };

@@ -15,7 +15,7 @@
 
 #include "alloc.h"
 #include "htest.h"
-#include "regress.h"
+#include "inference.h"
 
 /* Below this many values per sample (and without ties) p is exact, as R. */
 #define EXACT_BELOW 50
@@ -37,7 +37,7 @@ static int level_ok(double level)
 	return level > 0 && level < 1;
 }
 
-/* two-sided p of a t statistic; upper tails keep small p accurate */
+/* -1, 0 or 1 */
 static double sign_of(double v)
 {
 	return (v > 0) - (v < 0);
@@ -48,66 +48,57 @@ static double sign_of(double v)
 int one_sample_t(const double *x, size_t n, double level,
 		 struct mean_t_result *out)
 {
-	double q;
+	double mean, se;
 
-	*out = (struct mean_t_result){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, n };
+	inference_nan(&out->mean);
+	out->n = n;
 	if (!level_ok(level))
 		return HTEST_BAD_LEVEL;
 	if (n == 0)
 		return HTEST_TOO_FEW;
-	out->mean = gsl_stats_mean(x, 1, n);
+	mean = out->mean.estimate = gsl_stats_mean(x, 1, n);
 	if (n < 2)
 		return HTEST_TOO_FEW;
-	out->df = n - 1.0;
-	out->std_error = gsl_stats_sd_m(x, 1, n, out->mean) / sqrt((double)n);
+	se = gsl_stats_sd_m(x, 1, n, mean) / sqrt((double)n);
 	/* R's t.test refuses "essentially constant" data with this test */
-	if (out->std_error <= 10 * DBL_EPSILON * fabs(out->mean)) {
-		out->std_error = 0;
-		out->conf_low = out->conf_high = out->mean;
+	if (se <= 10 * DBL_EPSILON * fabs(mean)) {
+		inference_t(&out->mean, mean, 0, n - 1.0, level);
 		return HTEST_CONSTANT;
 	}
-	out->t = out->mean / out->std_error;
-	out->p_value = regress_t_p_two_sided(out->t, out->df);
-	q = regress_t_crit(level, out->df);
-	out->conf_low = out->mean - q * out->std_error;
-	out->conf_high = out->mean + q * out->std_error;
+	inference_t(&out->mean, mean, se, n - 1.0, level);
 	return HTEST_OK;
 }
 
 int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 	  double level, struct welch_result *out)
 {
-	double v_pre, v_post, q;
+	double v_pre, v_post, se, df, diff;
 
-	*out = (struct welch_result){ NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN,
-				      NAN, n_pre, n_post };
+	*out = (struct welch_result){ NAN, NAN, { NAN, NAN, NAN, NAN, NAN, NAN, NAN },
+				      n_pre, n_post };
 	if (!level_ok(level))
 		return HTEST_BAD_LEVEL;
 	if (n_pre > 0)
 		out->mean_pre = gsl_stats_mean(pre, 1, n_pre);
 	if (n_post > 0)
 		out->mean_post = gsl_stats_mean(post, 1, n_post);
-	out->diff = out->mean_post - out->mean_pre;
+	diff = out->diff.estimate = out->mean_post - out->mean_pre;
 	if (n_pre < 2 || n_post < 2)
 		return HTEST_TOO_FEW;
 
 	/* squared standard errors of each mean */
 	v_pre = gsl_stats_variance_m(pre, 1, n_pre, out->mean_pre) / n_pre;
 	v_post = gsl_stats_variance_m(post, 1, n_post, out->mean_post) / n_post;
-	out->std_error = sqrt(v_pre + v_post);
-	if (out->std_error <= 10 * DBL_EPSILON *
+	se = sqrt(v_pre + v_post);
+	if (se <= 10 * DBL_EPSILON *
 	    fmax(fabs(out->mean_pre), fabs(out->mean_post))) {
-		out->std_error = 0;
-		out->conf_low = out->conf_high = out->diff;
+		/* no df: with a standard error of 0 nothing uses it */
+		inference_t(&out->diff, diff, 0, NAN, level);
 		return HTEST_CONSTANT;
 	}
-	out->df = (v_pre + v_post) * (v_pre + v_post) /
-		  (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
-	out->t = out->diff / out->std_error;
-	out->p_value = regress_t_p_two_sided(out->t, out->df);
-	q = regress_t_crit(level, out->df);
-	out->conf_low = out->diff - q * out->std_error;
-	out->conf_high = out->diff + q * out->std_error;
+	df = (v_pre + v_post) * (v_pre + v_post) /
+	     (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
+	inference_t(&out->diff, diff, se, df, level);
 	return HTEST_OK;
 }
 
@@ -225,7 +216,7 @@ static int mann_whitney_normal(struct mann_whitney_result *out,
 	if (!(sigma > 0))
 		return HTEST_CONSTANT;
 	out->z = (centred - sign_of(centred) * 0.5) / sigma;
-	out->p_value = regress_z_p_two_sided(out->z);
+	out->p_value = inference_z_p_two_sided(out->z);
 	return HTEST_OK;
 }
 
@@ -362,7 +353,7 @@ int mann_kendall(const double *t, const double *y, size_t n,
 	if (!(out->var_s > 0))
 		return HTEST_CONSTANT;
 	out->z = sign_of(out->s) * (fabs(out->s) - 1) / sqrt(out->var_s);
-	out->p_value = regress_z_p_two_sided(out->z);
+	out->p_value = inference_z_p_two_sided(out->z);
 	out->tau_b = tau_b_of(out->s, t, y, n);
 	return HTEST_OK;
 }
@@ -477,7 +468,7 @@ static int signed_rank_p(struct signed_rank_result *out, double tie_cubes)
 	centred = out->v - n * (n + 1) / 4;
 	sigma = sqrt(n * (n + 1) * (2 * n + 1) / 24 - tie_cubes / 48);
 	out->z = (centred - sign_of(centred) * 0.5) / sigma;
-	out->p_value = regress_z_p_two_sided(out->z);
+	out->p_value = inference_z_p_two_sided(out->z);
 	return HTEST_OK;
 }
 

@@ -23,6 +23,8 @@
 #define TT_HTEST_H
 #include <stddef.h>
 
+#include "inference.h"
+
 enum htest_status {
 	HTEST_OK = 0,
 	HTEST_TOO_FEW,   /* too few observations: statistic, p (and more) NaN */
@@ -45,7 +47,7 @@ const char *htest_status_str(int status);
  *                  essentially constant": se < 10 DBL_EPSILON |mean|.
  */
 struct mean_t_result {
-	double mean, std_error, t, df, p_value, conf_low, conf_high;
+	struct inference mean;  /* estimate: the mean; statistic: t */
 	size_t n;
 };
 int one_sample_t(const double *x, size_t n, double level,
@@ -63,8 +65,8 @@ int one_sample_t(const double *x, size_t n, double level,
  * One constant side alone is fine: df is then the other side's n - 1.
  */
 struct welch_result {
-	double mean_pre, mean_post, diff;
-	double std_error, t, df, p_value, conf_low, conf_high;
+	double mean_pre, mean_post;
+	struct inference diff;  /* estimate: post - pre; statistic: t */
 	size_t n_pre, n_post;
 };
 int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,

@@ -135,7 +135,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	int rc, constant;
 
 	for (int j = 0; j < ITS_TERMS; j++)
-		regress_term_nan(&fit->b[j]);
+		inference_nan(&fit->b[j]);
 	fit->n = n;
 	fit->n_pre = fit->n_post = 0;
 	fit->lag = lag;
@@ -195,8 +195,8 @@ int its(const double *r, const double *post, const double *y, size_t n,
 			for (int a = 0; a < ITS_TERMS; a++)
 				for (int b = 0; b < ITS_TERMS; b++)
 					v += G[k][a] * cov[a * ITS_TERMS + b] * G[k][b];
-			regress_term_infer(&fit->b[k], (double)coef[k], (double)sqrtl(v),
-					   (double)df, level);
+			inference_t(&fit->b[k], (double)coef[k], (double)sqrtl(v),
+				    (double)df, level);
 		}
 	}
 	tss = gsl_stats_tss(y, 1, n);

@@ -191,7 +191,7 @@ static void sample_rules(const struct panel_obs *o, size_t n, size_t units,
 }
 
 /* the estimate and CI of a log-scale term as a percent effect or index */
-static void to_percent(struct regress_term *t, double add)
+static void to_percent(struct inference *t, double add)
 {
 	t->estimate = 100 * (expm1(t->estimate) + add);
 	t->conf_low = 100 * (expm1(t->conf_low) + add);
@@ -206,7 +206,7 @@ static struct panel_row *add_row(struct panel_result *r, size_t *cap, enum panel
 	row = &r->row[r->nrows++];
 	memset(row, 0, sizeof *row);
 	row->term = term;
-	regress_term_nan(&row->t);
+	inference_nan(&row->t);
 	return row;
 }
 
@@ -329,17 +329,18 @@ static int build_design(const struct panel_obs *o, size_t n, const char *alive, 
 static void infer(struct panel_row *row, double est, double se, struct panel_result *r,
 		  const struct panel_options *opt, double add)
 {
-	double df = opt->family == GLM_LINEAR ? (double)r->G - 1 : NAN;
-
 	if (isnan(est)) {
-		regress_term_nan(&row->t);
+		inference_nan(&row->t);
 		return;
 	}
 	if (se < PANEL_EXACT_SE * (1 + fabs(est))) {
 		se = NAN;
 		r->exact++;
 	}
-	regress_term_infer(&row->t, est, se, df, opt->level);
+	if (opt->family == GLM_LINEAR)
+		inference_t(&row->t, est, se, (double)r->G - 1, opt->level);
+	else
+		inference_z(&row->t, est, se, opt->level);
 	if (opt->family == GLM_POISSON && add >= 0)
 		to_percent(&row->t, add);
 }

@@ -30,7 +30,7 @@
 #include <stddef.h>
 
 #include "glm.h"
-#include "regress.h"
+#include "inference.h"
 
 #define PANEL_NEVER (-2147483647 - 1)   /* cohort of a unit with no event */
 #define PANEL_BASE_FIRST PANEL_NEVER    /* base year: the first in the sample */
@@ -88,7 +88,7 @@ struct panel_row {
 	int has_lead;
 	int cohort, year;      /* att_gt: the cell */
 	int aliased;           /* att_gt, post: not identified */
-	struct regress_term t; /* df NaN for poisson */
+	struct inference t;    /* df NaN for poisson */
 };
 
 struct panel_result {

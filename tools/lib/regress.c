@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -460,83 +459,4 @@ size_t newey_west_default_lag(size_t n)
 	while (m > 0 && 1e4 * pow(m, 9) > lhs)
 		m--;
 	return (size_t)m;
-}
-
-double regress_t_p_two_sided(double t, double df)
-{
-	double p;
-
-	if (isnan(t) || !(df > 0) || isinf(df))     /* values overflowed */
-		return NAN;
-	p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
-	return p > 1 ? 1 : p;
-}
-
-/* The quantile is a pure function of (level, df), and whole-number df
- * (n - 1, n - 2, n - 4) come back group after group: those up to 1024 are
- * kept (Welch's fractional df are not).  A tool is one thread, so the static
- * table needs no lock. */
-double regress_t_crit(double level, double df)
-{
-	enum { KEPT = 1024 };
-	static struct { double level, q; } memo[KEPT + 1];
-	size_t i;
-	double q;
-
-	if (!(level > 0 && level < 1) || !(df > 0))
-		return NAN;
-	if (!(df <= KEPT && df == floor(df)))
-		return gsl_cdf_tdist_Qinv((1 - level) / 2, df);
-	i = (size_t)df;
-	if (memo[i].level == level)
-		return memo[i].q;
-	q = gsl_cdf_tdist_Qinv((1 - level) / 2, df);
-	memo[i].level = level;
-	memo[i].q = q;
-	return q;
-}
-
-void regress_term_nan(struct regress_term *t)
-{
-	t->estimate = t->std_error = t->statistic = t->df = NAN;
-	t->p_value = t->conf_low = t->conf_high = NAN;
-}
-
-double regress_z_p_two_sided(double z)
-{
-	double p;
-
-	if (isnan(z))
-		return NAN;
-	p = 2 * gsl_cdf_ugaussian_Q(fabs(z));
-	return p > 1 ? 1 : p;
-}
-
-double regress_z_crit(double level)
-{
-	if (!(level > 0 && level < 1))
-		return NAN;
-	return gsl_cdf_ugaussian_Qinv((1 - level) / 2);
-}
-
-void regress_term_infer(struct regress_term *t, double est, double se,
-			double df, double level)
-{
-	int normal = isnan(df);
-	double q = normal ? regress_z_crit(level) : regress_t_crit(level, df);
-
-	t->estimate = est;
-	t->std_error = se;
-	t->df = df;
-	if (se > 0) {
-		t->statistic = est / se;
-		t->p_value = normal ? regress_z_p_two_sided(t->statistic)
-				    : regress_t_p_two_sided(t->statistic, df);
-	} else {
-		t->statistic = t->p_value = NAN;
-	}
-	t->conf_low = se > 0 ? est - q * se : est;
-	t->conf_high = se > 0 ? est + q * se : est;
-	if (isnan(se) || isnan(est))
-		t->conf_low = t->conf_high = NAN;
 }

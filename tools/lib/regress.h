@@ -10,6 +10,8 @@
 #define TT_REGRESS_H
 #include <stddef.h>
 
+#include "inference.h"
+
 enum regress_status {
 	REGRESS_OK = 0,
 	/* y has no variation to explain (constant y with an intercept column,
@@ -94,11 +96,6 @@ int newey_west(const double *X, const double *resid, size_t n, size_t k,
 /* floor(4 (n/100)^(2/9)), the Newey-West (1994) rule of thumb */
 size_t newey_west_default_lag(size_t n);
 
-/* One coefficient with its inference, as a row of the estimates table. */
-struct regress_term {
-	double estimate, std_error, statistic, df, p_value, conf_low, conf_high;
-};
-
 enum { ITS_INTERCEPT, ITS_PRE_SLOPE, ITS_LEVEL, ITS_SLOPE, ITS_TERMS };
 
 /* Segmented interrupted time series y = b0 + b1 r + b2 D + b3 D r
@@ -108,7 +105,7 @@ enum { ITS_INTERCEPT, ITS_PRE_SLOPE, ITS_LEVEL, ITS_SLOPE, ITS_TERMS };
  * `level`.  Where a standard error is 0 (an exact fit) the statistic and p
  * are NaN and the CI is the estimate itself. */
 struct its_fit {
-	struct regress_term b[ITS_TERMS];
+	struct inference b[ITS_TERMS];
 	size_t n, n_pre, n_post, lag;
 	double resid_sd, r2;
 };
@@ -117,28 +114,6 @@ struct its_fit {
  * REGRESS_TOO_FEW when fewer than 3 pre or 3 post observations. */
 int its(const double *rel_year, const double *post, const double *y, size_t n,
 	size_t lag, double level, struct its_fit *fit);
-
-/* Student t helpers (GSL): two-sided p of t on df degrees of freedom, and
- * the critical value for a two-sided interval at `level` (0.95 -> 97.5%
- * quantile).  NaN for NaN t, df <= 0 or infinite (values that overflowed),
- * or level outside (0,1); p at most 1.  One helper for htest and regress. */
-double regress_t_p_two_sided(double t, double df);
-double regress_t_crit(double level, double df);
-
-/* The same on the standard normal scale (z statistics): NaN for NaN z or
- * a level outside (0,1). */
-/* every number of the term NaN: nothing was estimated */
-void regress_term_nan(struct regress_term *t);
-double regress_z_p_two_sided(double z);
-double regress_z_crit(double level);
-
-/* A coefficient's inference at `level`: statistic est/se, two-sided p and
- * CI on Student t with df degrees of freedom, or, when df is NaN, on the
- * normal distribution (df stays NaN: an empty cell).  A standard error of 0
- * has no statistic and p (the CI is est..est); a NaN estimate or standard
- * error leaves statistic, p and CI NaN. */
-void regress_term_infer(struct regress_term *t, double est, double se,
-			double df, double level);
 
 /* ---- the segmented model's observations, for tt-prepost and its chart ----
  * One fit of the same rows in the same order: tt-prepost's its_* terms and
