@@ -101,16 +101,28 @@ static void its_meat(const real *c, const real *e, const double *post, size_t n,
 
 	for (size_t j = 0; j <= lag && j < n; j++) {
 		real w = j ? 1 - (real)j / ((real)lag + 1) : 0.5L;
+		size_t t = j;
 
-		for (size_t t = j; t < n; t++) {
-			size_t u = t - j;
-			real k = w * e[t] * e[u], kt = k * c[t];
-			real *s = sum[post[t] == 1][post[u] == 1];
+		/* by runs of rows whose pair of segments is the same (rows in
+		 * time order: a few runs), the run's sums in registers */
+		while (t < n) {
+			int dt = post[t] == 1, du = post[t - j] == 1;
+			real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+			real *s = sum[dt][du];
 
-			s[0] += k;
-			s[1] += k * c[u];
-			s[2] += kt;
-			s[3] += kt * c[u];
+			for (; t < n && (post[t] == 1) == dt && (post[t - j] == 1) == du; t++) {
+				size_t u = t - j;
+				real k = w * e[t] * e[u], kt = k * c[t];
+
+				s0 += k;
+				s1 += k * c[u];
+				s2 += kt;
+				s3 += kt * c[u];
+			}
+			s[0] += s0;
+			s[1] += s1;
+			s[2] += s2;
+			s[3] += s3;
 		}
 	}
 	for (int dt = 0; dt < 2; dt++)
