@@ -3,6 +3,7 @@
  * time series) regression with Newey-West standard errors.  Reads a table
  * joined by tt-join (rel_year, post). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,13 +156,17 @@ static void write_its(struct group_table *g, size_t i, const struct prepost_grou
 	static const char *terms[] = { "its_pre_slope", "its_level", "its_slope" };
 	static const int which[] = { ITS_PRE_SLOPE, ITS_LEVEL, ITS_SLOPE };
 	size_t lag = lag_arg >= 0 ? (size_t)lag_arg : newey_west_default_lag(a->n);
-	char method[64];
+	static char method[64];     /* groups of one size share their lag */
+	static size_t method_lag = SIZE_MAX;
 	struct its_fit fit;
 
 	*rc = its_obs_fit(a->o, a->n, lag, opt.level, &fit);
 	if (*rc == REGRESS_OK && fit.r2 == 1)
 		exact_fit(&fit, rc);
-	snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
+	if (lag != method_lag) {
+		snprintf(method, sizeof method, "newey-west(lag=%zu,bartlett)", lag);
+		method_lag = lag;
+	}
 	for (size_t t = 0; t < 3; t++) {
 		struct estimates_row r = estimates_row(terms[t], method);
 
@@ -252,9 +257,16 @@ static void tell_all(void)
 static void explain(struct group_table *g, size_t i, const struct prepost_group *a,
 		    size_t n_pre, size_t n_post, int welch_rc, int its_rc)
 {
-	const char *label = group_label(g, i);
+	int constant = n_pre && n_post && all_equal(a);
+	const char *label;
 	char counts[64];
 
+	/* most groups have nothing to tell: their label is not built */
+	if (n_pre >= 3 && n_post >= 3 && its_rc != REGRESS_SINGULAR &&
+	    its_rc != REGRESS_CONSTANT_Y && !constant && welch_rc != HTEST_CONSTANT &&
+	    !(a->has_diff && a->mean_pre == 0))
+		return;
+	label = group_label(g, i);
 	snprintf(counts, sizeof counts, "%zu pre, %zu post", n_pre, n_post);
 	if (n_pre == 0 || n_post == 0)
 		tell(W_NOCOMP, label, counts, "%zu pre and %zu post observations: no comparison",
@@ -267,9 +279,9 @@ static void explain(struct group_table *g, size_t i, const struct prepost_group 
 		     "3 on each side)", n_pre, n_post);
 	else if (its_rc == REGRESS_SINGULAR)
 		tell(W_SINGULAR, label, "", "%s", why_text[W_SINGULAR]);
-	else if (its_rc == REGRESS_CONSTANT_Y && !all_equal(a))
+	else if (its_rc == REGRESS_CONSTANT_Y && !constant)
 		tell(W_EXACT, label, "", "%s", why_text[W_EXACT]);
-	if (n_pre && n_post && all_equal(a))
+	if (constant)
 		tell(W_CONST, label, "", "%s", why_text[W_CONST]);
 	else if (welch_rc == HTEST_CONSTANT)
 		tell(W_CONSTWELCH, label, "", "%s", why_text[W_CONSTWELCH]);

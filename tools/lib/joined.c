@@ -1,6 +1,34 @@
+#include <string.h>
+
 #include "columns.h"
 #include "diag.h"
 #include "joined.h"
+
+/* cell_number of the event year, remembered for the next row: a unit's
+ * rows repeat it, and the same bytes read as the same number (one thread) */
+static int event_number(const struct csv_header *h, const struct csv_row *row, int col,
+			double *out)
+{
+	static char last[32];
+	static size_t last_len = sizeof last;
+	static double value;
+	static int missing;
+	size_t len = row->len[col];
+
+	if (len == last_len && memcmp(row->f[col], last, len) == 0) {
+		*out = value;
+		return missing;
+	}
+	missing = cell_number(h, row, col, &value);
+	*out = value;
+	if (len < sizeof last) {
+		memcpy(last, row->f[col], len);
+		last_len = len;
+	} else {
+		last_len = sizeof last;
+	}
+	return missing;
+}
 
 struct event_cols event_cols_find(const struct csv_header *h, const char *file,
 				  const char *time_col)
@@ -24,13 +52,13 @@ int event_of_row(const struct csv_header *h, const struct csv_row *row,
 			return 1;
 		/* rel_year is time - event_year: a table edited by hand may
 		 * disagree with itself */
-		if (c->event >= 0 && c->time >= 0 && !cell_number(h, row, c->event, &ev) &&
+		if (c->event >= 0 && c->time >= 0 && !event_number(h, row, c->event, &ev) &&
 		    !cell_number(h, row, c->time, &t) && *rel != t - ev)
 			die_at(row->file, row->line, c->rel + 1,
 			       "column \"%s\": %g is not %s - %s (%g - %g)", h->name[c->rel], *rel,
 			       h->name[c->time], h->name[c->event], t, ev);
 	} else {
-		if (cell_number(h, row, c->event, &ev))
+		if (event_number(h, row, c->event, &ev))
 			return 1;
 		t = cell_time_number(h, row, c->time);
 		*rel = t - ev;
