@@ -78,14 +78,6 @@ static double transformed(const struct csv_header *h, const struct csv_row *row,
 	return y;
 }
 
-static int all_equal(const double *a, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		if (a[i] != a[0])
-			return 0;
-	return 1;
-}
-
 /* 100 (e^b - 1): the percent change per time unit of a log-linear slope */
 static double pct(double b)
 {

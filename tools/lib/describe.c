@@ -104,3 +104,11 @@ double mad(const double *y, size_t n)
 	free(work);
 	return 1.4826 * m;
 }
+
+int all_equal(const double *y, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (y[i] != y[0])
+			return 0;
+	return 1;
+}

@@ -31,5 +31,7 @@ void series_free(struct series *s);
 double quantile_sorted(const double *sorted, size_t n, double p);
 /* median absolute deviation scaled by 1.4826, as R's mad(); data need not be sorted */
 double mad(const double *y, size_t n);
+/* 1 when the n values are all the same (or n < 2): a constant series */
+int all_equal(const double *y, size_t n);
 
 #endif

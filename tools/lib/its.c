@@ -20,6 +20,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "regress.h"
 
 typedef long double real;
@@ -77,14 +78,6 @@ static int segment_fit(const double *r, const double *post, const double *y,
 		return REGRESS_SINGULAR;      /* one year repeated, or overflow */
 	s->slope = sxy / s->sxx;
 	return REGRESS_OK;
-}
-
-static int all_equal(const double *a, size_t m)
-{
-	for (size_t i = 1; i < m; i++)
-		if (a[i] != a[0])
-			return 0;
-	return 1;
 }
 
 /* The meat M = sum_j w_j sum_t e_t e_{t-j} (z_t z_{t-j}' + z_{t-j} z_t'),

@@ -11,6 +11,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "regress.h"
 
 const char *regress_status_str(int status)
@@ -44,14 +45,6 @@ static int all_finite(const double *a, size_t m)
 {
 	for (size_t i = 0; i < m; i++)
 		if (!isfinite(a[i]))
-			return 0;
-	return 1;
-}
-
-static int all_equal(const double *a, size_t m)
-{
-	for (size_t i = 1; i < m; i++)
-		if (a[i] != a[0])
 			return 0;
 	return 1;
 }
