@@ -46,6 +46,19 @@ static void near(double got, double want, int line)
 }
 #define NEAR(got, want) near((got), (want), __LINE__)
 
+/* the seven numbers of an inference record against R's */
+static void near_inference(const struct inference *g, double est, double se, double t,
+			   double df, double p, double lo, double hi, int line)
+{
+	near(g->estimate, est, line);
+	near(g->std_error, se, line);
+	near(g->statistic, t, line);
+	near(g->df, df, line);
+	near(g->p_value, p, line);
+	near(g->conf_low, lo, line);
+	near(g->conf_high, hi, line);
+}
+
 static void test_one_sample_t(void)
 {
 	for (size_t i = 0; i < NCASES(mean_cases); i++) {
@@ -53,13 +66,7 @@ static void test_one_sample_t(void)
 		struct mean_t_result r;
 
 		CHECK(one_sample_t(c->x, c->n, c->level, &r) == HTEST_OK);
-		NEAR(r.mean.estimate, c->mean);
-		NEAR(r.mean.std_error, c->se);
-		NEAR(r.mean.statistic, c->t);
-		NEAR(r.mean.df, c->df);
-		NEAR(r.mean.p_value, c->p);
-		NEAR(r.mean.conf_low, c->lo);
-		NEAR(r.mean.conf_high, c->hi);
+		near_inference(&r.mean, c->mean, c->se, c->t, c->df, c->p, c->lo, c->hi, __LINE__);
 		CHECK(r.n == c->n);
 	}
 }
@@ -72,13 +79,7 @@ static void test_welch(void)
 
 		CHECK(welch(c->pre, c->n_pre, c->post, c->n_post, c->level,
 			    &r) == HTEST_OK);
-		NEAR(r.diff.estimate, c->diff);
-		NEAR(r.diff.std_error, c->se);
-		NEAR(r.diff.statistic, c->t);
-		NEAR(r.diff.df, c->df);
-		NEAR(r.diff.p_value, c->p);
-		NEAR(r.diff.conf_low, c->lo);
-		NEAR(r.diff.conf_high, c->hi);
+		near_inference(&r.diff, c->diff, c->se, c->t, c->df, c->p, c->lo, c->hi, __LINE__);
 		NEAR(r.mean_post - r.mean_pre, c->diff);
 	}
 }
