@@ -118,6 +118,9 @@ static int write_welch(struct group_table *g, size_t i, struct prepost_group *a,
 	r.n = p.n = (long long)(n_pre + n_post);
 	if (w.mean_pre != 0)
 		p.inf.estimate = 100 * w.diff.estimate / w.mean_pre;
+	/* a difference near the largest double: 100 d overflows, d/m need not */
+	if (isinf(p.inf.estimate))
+		p.inf.estimate = 100 * (w.diff.estimate / w.mean_pre);
 	write_row(g, i, &r);
 	write_row(g, i, &p);
 	a->has_diff = !isnan(w.diff.estimate);
@@ -190,7 +193,7 @@ static int all_equal(const struct prepost_group *a)
  * a run over 180 countries says what it could not do in a few lines, not
  * in a hundred. */
 enum why {
-	W_NOCOMP, W_NOWELCH, W_NOITS, W_SINGULAR, W_EXACT, W_CONST, W_CONSTWELCH,
+	W_NOCOMP, W_NOWELCH, W_NOITS, W_SINGULAR, W_OVERFLOW, W_EXACT, W_CONST, W_CONSTWELCH,
 	W_MEANPRE0, W_REPEAT, W_GAP, W_N
 };
 
@@ -199,6 +202,7 @@ static const char *const why_text[W_N] = {
 	"no Welch test and no ITS (they need 2 and 3 observations on each side)",
 	"no ITS (it needs 3 observations on each side)",
 	"the ITS regression is singular (repeated years?): no ITS",
+	"values too large: the ITS numbers overflow a double, no ITS",
 	"the ITS lines fit exactly: standard errors 0, no ITS tests",
 	"constant values: differences 0, no tests",
 	"values constant before and after: no Welch test",
@@ -262,7 +266,7 @@ static void explain(struct group_table *g, size_t i, const struct prepost_group 
 	char counts[64];
 
 	/* most groups have nothing to tell: their label is not built */
-	if (n_pre >= 3 && n_post >= 3 && its_rc != REGRESS_SINGULAR &&
+	if (n_pre >= 3 && n_post >= 3 && its_rc != REGRESS_SINGULAR && its_rc != REGRESS_OVERFLOW &&
 	    its_rc != REGRESS_CONSTANT_Y && !constant && welch_rc != HTEST_CONSTANT &&
 	    !(a->has_diff && a->mean_pre == 0))
 		return;
@@ -279,6 +283,8 @@ static void explain(struct group_table *g, size_t i, const struct prepost_group 
 		     "3 on each side)", n_pre, n_post);
 	else if (its_rc == REGRESS_SINGULAR)
 		tell(W_SINGULAR, label, "", "%s", why_text[W_SINGULAR]);
+	else if (its_rc == REGRESS_OVERFLOW)
+		tell(W_OVERFLOW, label, "", "%s", why_text[W_OVERFLOW]);
 	else if (its_rc == REGRESS_CONSTANT_Y && !constant)
 		tell(W_EXACT, label, "", "%s", why_text[W_EXACT]);
 	if (constant)

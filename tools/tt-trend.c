@@ -159,6 +159,8 @@ static void ols_group(struct group_table *g, size_t i, const struct series *s)
 			why = "the line fits exactly: standard errors 0, no test";
 		if (rc == REGRESS_NO_DF && !constant)
 			why = "2 observations: no standard errors";
+	} else if (rc == REGRESS_OVERFLOW && !why) {
+		why = "values too large: the line's numbers overflow a double, no trend";
 	}
 	write_group(g, i, why, (struct estimates_row[]){ slope, icpt, r2 }, 3);
 }

@@ -375,6 +375,20 @@ static void degenerate_line(void)
 	CHECK(ols_line(xinf, y, 3, &f) == REGRESS_BAD_INPUT);
 	CHECK(ols_line(xc, y, 4, &f) == REGRESS_SINGULAR);
 	CHECK(isnan(f.slope) && isnan(f.se_slope));
+	{
+		/* every value a double, the line's numbers not: NaN and a status */
+		double big[] = { 1.7e308, -1.7e308, 1.7e308, -1.7e308, 1.7e308, -1.7e308 };
+		double r[] = { -3, -2, -1, 0, 1, 2 }, post[] = { 0, 0, 0, 1, 1, 1 };
+		struct its_fit g;
+
+		CHECK(ols_line(x, big, 4, &f) == REGRESS_OVERFLOW);
+		CHECK(isnan(f.slope) && isnan(f.intercept) && isnan(f.se_slope) && isnan(f.r2));
+		CHECK(its(r, post, big, 6, 1, 0.95, &g) == REGRESS_OVERFLOW);
+		for (int j = 0; j < ITS_TERMS; j++)
+			CHECK(isnan(g.b[j].estimate) && isnan(g.b[j].std_error));
+		CHECK_STR(regress_status_str(REGRESS_OVERFLOW),
+			  "values too large (the fit's numbers overflow)");
+	}
 
 	/* two points: the line through them, no standard errors */
 	CHECK(ols_line(x, y, 2, &f) == REGRESS_NO_DF);

@@ -185,6 +185,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 			cov[a * ITS_TERMS + b] = cov[b * ITS_TERMS + a] =
 				meat[a * ITS_TERMS + b] * bread[a] * bread[b] *
 				((real)n / df);
+	tss = gsl_stats_tss(y, 1, n);
 	{
 		/* the rows of G: b from the centred segment coefficients */
 		const real G[ITS_TERMS][ITS_TERMS] = {
@@ -200,11 +201,17 @@ int its(const double *r, const double *post, const double *y, size_t n,
 			for (int a = 0; a < ITS_TERMS; a++)
 				for (int b = 0; b < ITS_TERMS; b++)
 					v += G[k][a] * cov[a * ITS_TERMS + b] * G[k][b];
-			inference_t(&fit->b[k], (double)coef[k], (double)sqrtl(v),
-				    (double)df, level);
+			double est = (double)coef[k], se = (double)sqrtl(v);
+
+			/* values near the largest double: the numbers overflow */
+			if (!isfinite(est) || isinf(se) || !isfinite(tss)) {
+				for (int j = 0; j < ITS_TERMS; j++)
+					inference_nan(&fit->b[j]);
+				return REGRESS_OVERFLOW;
+			}
+			inference_t(&fit->b[k], est, se, (double)df, level);
 		}
 	}
-	tss = gsl_stats_tss(y, 1, n);
 	fit->r2 = tss > 0 ? (double)(1 - sse / tss) : NAN;
 	fit->resid_sd = (double)sqrtl(sse / df);
 	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;

@@ -23,6 +23,7 @@ const char *regress_status_str(int status)
 	case REGRESS_SINGULAR: return "singular design (collinear columns)";
 	case REGRESS_TOO_FEW: return "too few observations";
 	case REGRESS_BAD_INPUT: return "invalid input";
+	case REGRESS_OVERFLOW: return "values too large (the fit's numbers overflow)";
 	case REGRESS_NO_MEMORY: return "out of memory";
 	}
 	return "unknown status";
@@ -261,7 +262,7 @@ int ols_line(const double *x, const double *y, size_t n, struct line_fit *fit)
 		sxy += dx * dy;
 		syy += dy * dy;
 	}
-	if (!isfinite((double)sxx) || !(sxx > 0) || !isfinite((double)sxy))
+	if (!(sxx > 0))
 		return REGRESS_SINGULAR;
 	/* a constant series: slope exactly 0, not a rounding residue */
 	constant = all_equal(y, n);
@@ -276,13 +277,23 @@ int ols_line(const double *x, const double *y, size_t n, struct line_fit *fit)
 	fit->slope = (double)slope;
 	fit->intercept = (double)(ybar - slope * xbar);
 	fit->r2 = !constant && syy > 0 ? (double)(1 - sse / syy) : NAN;
+	if (n > 2) {
+		s2 = sse / (long double)(n - 2);
+		fit->se_slope = (double)sqrtl(s2 / sxx);
+		fit->se_intercept = (double)sqrtl(s2 * (1 / (long double)n + xbar * xbar / sxx));
+		fit->cov_intercept_slope = (double)(-xbar * s2 / sxx);
+		fit->resid_sd = (double)sqrtl(s2);
+	}
+	/* values near the largest double: the line's numbers overflow (a
+	 * double's sums of squares would have been infinite long before) */
+	if (!isfinite(fit->slope) || !isfinite(fit->intercept) || !isfinite((double)syy) ||
+	    (n > 2 && (!isfinite(fit->se_slope) || !isfinite(fit->se_intercept) ||
+		       !isfinite(fit->cov_intercept_slope)))) {
+		line_nan(fit, n);
+		return REGRESS_OVERFLOW;
+	}
 	if (n == 2)
 		return REGRESS_NO_DF;
-	s2 = sse / (long double)(n - 2);
-	fit->se_slope = (double)sqrtl(s2 / sxx);
-	fit->se_intercept = (double)sqrtl(s2 * (1 / (long double)n + xbar * xbar / sxx));
-	fit->cov_intercept_slope = (double)(-xbar * s2 / sxx);
-	fit->resid_sd = (double)sqrtl(s2);
 	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;
 }
 
