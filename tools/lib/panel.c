@@ -473,7 +473,7 @@ int panel_estimate(const struct panel_obs *o, size_t n, size_t units, size_t clu
 	r->G = d.G;
 	r->units = d.unit ? fixef_levels(d.unit, d.n, units) : 0;
 	r->years = d.T;
-	r->base_year = d.T ? d.years[d.ref] : 0;
+	r->base_year = d.ref < d.T ? d.years[d.ref] : 0;   /* d.ref = d.T: base year not in the sample */
 	if (opt->model == PANEL_INDEX && opt->base_year != PANEL_BASE_FIRST)
 		r->base_year = opt->base_year;
 	if (rc != PANEL_OK) {
