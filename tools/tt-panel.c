@@ -142,6 +142,12 @@ static void read_input(struct csv_reader *r, struct input *in)
 		if (model == PANEL_TWFE && in->ev.rel < 0 && in->ev.event < 0)
 			o.post = post_only(h, row, in->ev.post);
 		else if (model != PANEL_INDEX && event_of_row(h, row, &in->ev, &rel, &post) == 0) {
+			int col = in->ev.rel >= 0 ? in->ev.rel : in->ev.event;
+
+			/* the cohort is a year: year - rel_year must be one */
+			if (rel != floor(rel) || fabs(rel) > 1000000)
+				die_at(row->file, row->line, col + 1, "column \"%s\": \"%s\" is not a whole year",
+				       h->name[col], cell_shown(row->f[col]));
 			o.cohort = o.year - (int)rel;
 			o.post = post;
 		}
