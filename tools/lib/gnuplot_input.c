@@ -152,12 +152,7 @@ void gpi_require_one_group(const struct gp_input *in, const char *kind)
 
 double gpi_time_of(const struct gp_input *in, const struct csv_row *row, int tcol)
 {
-	double t;
-
-	if (cell_number(in->h, row, tcol, &t))
-		die_at(row->file, row->line, tcol + 1, "column \"%s\": the time is missing",
-		       in->h->name[tcol]);
-	return t;
+	return cell_time_number(in->h, row, tcol);
 }
 
 void gpi_points_add(struct points *s, double x, double y)

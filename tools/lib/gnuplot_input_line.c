@@ -358,13 +358,10 @@ void gp_read_step(struct gp_input *in, struct gp_chart *c)
 		int year;
 
 		/* a series of undated rows only would be a flat line at 0 */
-		if (is_missing(row->f[dcol], row->len[dcol])) {
+		if (!cell_date(h, row, dcol, &year)) {
 			undated++;
 			continue;
 		}
-		if (!parse_date(row->f[dcol], row->len[dcol], &year, NULL, NULL))
-			die_at(row->file, row->line, dcol + 1, "column \"%s\": \"%s\" is not a "
-			       "date (YYYY-MM-DD, YYYY-MM or YYYY)", h->name[dcol], row->f[dcol]);
 		d = xgrow(d, &cap, n + 1, sizeof *d);
 		d[n] = (struct dated){ group_of(in->groups, row), year, NULL, 0, row->line };
 		if (kcol >= 0) {
