@@ -302,7 +302,8 @@ static void check_units(const struct gp_input *in, struct dated *d, size_t n, in
 		if (d[i].series == d[i - 1].series && d[i].keylen == d[i - 1].keylen &&
 		    memcmp(d[i].key, d[i - 1].key, d[i].keylen) == 0)
 			die_at(in->file, d[i].line, kcol + 1, "key \"%s\" also on line %ld%s%s: "
-			       "a step chart counts each unit once per series", d[i].key,
+			       "a step chart counts each unit once per series",
+			       cell_shown_n(d[i].key, d[i].keylen),
 			       d[i - 1].line, in->ng ? " in series " : "",
 			       in->ng ? group_label(in->groups, d[i].series) : "");
 }
@@ -482,7 +483,8 @@ void gp_read_synth(struct gp_input *in, struct gp_chart *c)
 	free(s.synthetic.p);
 	free(s.gap.p);
 	for (size_t j = 0; j < s.donors.n; j++) {
-		gpi_points_to_series(&s.placebo[j], &series[3 + j], s.donors.v[j], h->name[tcol]);
+		gpi_points_to_series(&s.placebo[j], &series[3 + j],
+				     cell_shown_n(s.donors.v[j], s.donors.len[j]), h->name[tcol]);
 		free(s.placebo[j].p);
 	}
 	if (isnan(s.event))
