@@ -29,6 +29,7 @@
 #include "group.h"
 #include "number.h"
 #include "options.h"
+#include "strbuf.h"
 
 static const char *unit_arg = "iso3", *by_arg, *cohort_arg = "event_year";
 static int window_lo = DID_WINDOW_ALL_LO, window_hi = DID_WINDOW_ALL_HI;
@@ -184,26 +185,18 @@ static int row_cohort(const struct csv_header *h, const struct csv_row *row, int
 	return g == 0 ? DID_NEVER : (int)g;
 }
 
-/* the unit columns of unit u, blank-separated */
+/* unit u as messages name it, "AFG" or "AFG, north" (group_label's form:
+ * its unit columns, which follow the --by columns in the key) */
 static char *unit_name(const struct input *in, size_t u)
 {
-	size_t need = 1, n = 0;
-	for (size_t k = 0; k < in->c.n_unit; k++) {
-		size_t len;
-		group_key(in->units, u, in->c.n_by + k, &len);
-		need += len + 1;
-	}
-	char *s = xmalloc(need);
-	for (size_t k = 0; k < in->c.n_unit; k++) {
-		size_t len;
-		const char *p = group_key(in->units, u, in->c.n_by + k, &len);
-		if (k)
-			s[n++] = ' ';
-		memcpy(s + n, p, len);
-		n += len;
-	}
-	s[n] = '\0';
-	return s;
+	struct strbuf b = { 0 };
+	size_t *keys = xmalloc((in->c.n_unit ? in->c.n_unit : 1) * sizeof *keys);
+
+	for (size_t k = 0; k < in->c.n_unit; k++)
+		keys[k] = in->c.n_by + k;
+	group_label_add(&b, in->units, u, keys, in->c.n_unit, 1);
+	free(keys);
+	return sb_take(&b);
 }
 
 static void add_unit(struct input *in, size_t part, const struct csv_row *row, int cohort)
@@ -241,7 +234,7 @@ static void read_input(struct csv_reader *r, struct input *in)
 		if (u == in->n_units)
 			add_unit(in, b, row, cohort);
 		else if (in->unit[u].cohort != cohort)
-			die_cohort(h, row, in->c.cohort, cell_shown(unit_name(in, u)), cohort,
+			die_cohort(h, row, in->c.cohort, unit_name(in, u), cohort,
 				   (struct cohort_seen){ in->unit[u].cohort, in->unit[u].file,
 							 in->unit[u].line }, DID_NEVER);
 		if (cell_number(h, row, in->c.value, &y))
@@ -268,7 +261,7 @@ static void check_duplicates(const struct input *in, const struct part *p,
 	if (worst == p->n)
 		return;
 	const struct obs *a = &p->o[first], *b = &p->o[worst];
-	die_unit_year_twice(h, b->file, b->line, in->c.time, cell_shown(unit_name(in, b->unit)),
+	die_unit_year_twice(h, b->file, b->line, in->c.time, unit_name(in, b->unit),
 			    b->year, a->file, a->line);
 }
 

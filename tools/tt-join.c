@@ -115,15 +115,8 @@ static double event_year(const struct csv_header *h, const struct csv_row *row, 
 {
 	int year;
 
-	*parts = 0;
-	if (is_missing(row->f[col], row->len[col]))
-		return NAN;
-	*parts = parse_date(row->f[col], row->len[col], &year, NULL, NULL);
-	if (!*parts)
-		die_at(row->file, row->line, col + 1,
-		       "column \"%s\": \"%s\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
-		       h->name[col], cell_shown(row->f[col]));
-	return year;
+	*parts = cell_date(h, row, col, &year);
+	return *parts ? year : NAN;
 }
 
 static void read_events(struct csv_reader *r, struct event_table *t)

@@ -225,20 +225,10 @@ static void tell(enum why w, const char *label, const char *detail, const char *
 	va_list ap;
 
 	if (told[w].n++ == 0) {
-		char *msg;
+		sb_printf(&told[w].one, "%s: ", label);
 		va_start(ap, fmt);
-		{
-			va_list aq;
-			int len;
-			va_copy(aq, ap);
-			len = vsnprintf(NULL, 0, fmt, aq);
-			va_end(aq);
-			msg = xmalloc((size_t)len + 1);
-			vsnprintf(msg, (size_t)len + 1, fmt, ap);
-		}
+		sb_vprintf(&told[w].one, fmt, ap);
 		va_end(ap);
-		sb_printf(&told[w].one, "%s: %s", label, msg);
-		free(msg);
 	}
 	sb_printf(&told[w].list, "%s%s%s%s%s", told[w].n > 1 ? "; " : "", label,
 		  *detail ? " (" : "", detail, *detail ? ")" : "");

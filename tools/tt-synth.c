@@ -242,18 +242,18 @@ static void free_panel(struct panel *pn)
 /* ------------------------------------------------------------------ */
 /* Messages                                                             */
 
-/* "PHL" or "PHL, prosecution" */
+/* "PHL" or "PHL, prosecution": the unit, then its --by columns (the key
+ * holds them first) */
 static char *case_label(const struct input *in, size_t u)
 {
 	struct strbuf b = { 0 };
-	size_t len;
-	const char *name = unit_name(in, u, &len);
+	size_t *keys = xmalloc((in->n_by + 1) * sizeof *keys);
 
-	sb_item(&b, "%s", cell_shown_n(name, len));
-	for (size_t k = 0; k < in->n_by; k++) {
-		const char *v = group_key(in->units, u, k, &len);
-		sb_item(&b, "%s", cell_shown_n(v, len));
-	}
+	keys[0] = in->n_by;
+	for (size_t k = 0; k < in->n_by; k++)
+		keys[k + 1] = k;
+	group_label_add(&b, in->units, u, keys, in->n_by + 1, 1);
+	free(keys);
 	return sb_take(&b);
 }
 

@@ -65,14 +65,14 @@ static double transformed(const struct csv_header *h, const struct csv_row *row,
 		if (y <= 0)
 			die_at(row->file, row->line, vcol + 1,
 			       "column \"%s\": \"%s\" has no logarithm (--log needs values above 0; "
-			       "--log1p takes ln(1 + value))", h->name[vcol], row->f[vcol]);
+			       "--log1p takes ln(1 + value))", h->name[vcol], cell_shown(row->f[vcol]));
 		return log(y);
 	}
 	if (transform == LOG1P) {
 		if (y <= -1)
 			die_at(row->file, row->line, vcol + 1,
 			       "column \"%s\": \"%s\" has no ln(1 + value) (--log1p needs values above -1)",
-			       h->name[vcol], row->f[vcol]);
+			       h->name[vcol], cell_shown(row->f[vcol]));
 		return log1p(y);
 	}
 	return y;
@@ -242,7 +242,7 @@ static double count_value(const struct csv_header *h, const struct csv_row *row,
 	if (method == POISSON && y < 0)
 		die_at(row->file, row->line, vcol + 1,
 		       "column \"%s\": \"%s\" is negative (--method poisson needs counts of 0 or more)",
-		       h->name[vcol], row->f[vcol]);
+		       h->name[vcol], cell_shown(row->f[vcol]));
 	return y;
 }
 

@@ -148,6 +148,20 @@ double cell_time_number(const struct csv_header *h, const struct csv_row *r, int
 	return t;
 }
 
+int cell_date(const struct csv_header *h, const struct csv_row *r, int col, int *year)
+{
+	int parts;
+
+	if (is_missing(r->f[col], r->len[col]))
+		return 0;
+	parts = parse_date(r->f[col], r->len[col], year, NULL, NULL);
+	if (!parts)
+		die_at(r->file, r->line, col + 1,
+		       "column \"%s\": \"%s\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+		       h->name[col], cell_shown(r->f[col]));
+	return parts;
+}
+
 static const char *cohort_text(long g, long never, char buf[32])
 {
 	if (g == never)

@@ -44,6 +44,11 @@ long cell_time(const struct csv_header *h, const struct csv_row *r, int col, lon
 /* The time of a row as any number (a time column need not hold whole
  * years for a trend): a missing one ends the tool as cell_time does. */
 double cell_time_number(const struct csv_header *h, const struct csv_row *r, int col);
+/* A date in a cell, YYYY-MM-DD, YYYY-MM or YYYY (parse_date): the number
+ * of parts it gives (3, 2 or 1) with *year set, or 0 when the cell is
+ * missing; anything else ends the tool with a located message:
+ *   column "C": "X" is not a date (YYYY-MM-DD, YYYY-MM or YYYY) */
+int cell_date(const struct csv_header *h, const struct csv_row *r, int col, int *year);
 
 /* A unit's event year (its cohort) as its first row gave it, and where. */
 struct cohort_seen {

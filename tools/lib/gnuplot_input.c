@@ -20,6 +20,7 @@
 #include "gnuplot_int.h"
 #include "group.h"
 #include "number.h"
+#include "strbuf.h"
 #include "strlist.h"
 
 static void **kept;
@@ -87,6 +88,7 @@ const char **gpi_group_labels_but(struct group_table *g, int skip)
 	size_t n = group_count(g), nc = group_ncols(g);
 	const char **label = gp_keep(xcalloc(n ? n : 1, sizeof *label));
 	int *varies = xcalloc(nc ? nc : 1, sizeof *varies);
+	size_t *keys = xmalloc((nc ? nc : 1) * sizeof *keys), nk = 0;
 	int any = 0;
 
 	for (size_t k = 0; k < nc; k++)
@@ -96,25 +98,16 @@ const char **gpi_group_labels_but(struct group_table *g, int skip)
 			varies[k] = l0 != li || memcmp(v0, vi, l0) != 0;
 			any |= varies[k];
 		}
+	for (size_t k = 0; k < nc; k++)
+		if ((!any || varies[k]) && (int)k != skip)
+			keys[nk++] = k;
 	for (size_t i = 0; i < n && nc > 0; i++) {
-		char *s = NULL;
-		size_t len = 0, cap = 0;
-		for (size_t k = 0; k < nc; k++) {
-			size_t l;
-			const char *v = group_key(g, i, k, &l);
-			if ((any && !varies[k]) || (int)k == skip)
-				continue;
-			s = xgrow(s, &cap, len + l + 3, 1);
-			if (len) {
-				memcpy(s + len, ", ", 2);
-				len += 2;
-			}
-			memcpy(s + len, v, l);
-			len += l;
-		}
-		label[i] = gpi_clean_text(s ? s : "", len);
-		free(s);
+		struct strbuf b = { 0 };
+		group_label_add(&b, g, i, keys, nk, 0);
+		label[i] = gpi_clean_text(b.s ? b.s : "", b.len);
+		free(b.s);
 	}
+	free(keys);
 	free(varies);
 	return label;
 }
@@ -152,12 +145,7 @@ void gpi_require_one_group(const struct gp_input *in, const char *kind)
 
 double gpi_time_of(const struct gp_input *in, const struct csv_row *row, int tcol)
 {
-	double t;
-
-	if (cell_number(in->h, row, tcol, &t))
-		die_at(row->file, row->line, tcol + 1, "column \"%s\": the time is missing",
-		       in->h->name[tcol]);
-	return t;
+	return cell_time_number(in->h, row, tcol);
 }
 
 void gpi_points_add(struct points *s, double x, double y)

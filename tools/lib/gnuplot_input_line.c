@@ -302,7 +302,8 @@ static void check_units(const struct gp_input *in, struct dated *d, size_t n, in
 		if (d[i].series == d[i - 1].series && d[i].keylen == d[i - 1].keylen &&
 		    memcmp(d[i].key, d[i - 1].key, d[i].keylen) == 0)
 			die_at(in->file, d[i].line, kcol + 1, "key \"%s\" also on line %ld%s%s: "
-			       "a step chart counts each unit once per series", d[i].key,
+			       "a step chart counts each unit once per series",
+			       cell_shown_n(d[i].key, d[i].keylen),
 			       d[i - 1].line, in->ng ? " in series " : "",
 			       in->ng ? group_label(in->groups, d[i].series) : "");
 }
@@ -358,13 +359,10 @@ void gp_read_step(struct gp_input *in, struct gp_chart *c)
 		int year;
 
 		/* a series of undated rows only would be a flat line at 0 */
-		if (is_missing(row->f[dcol], row->len[dcol])) {
+		if (!cell_date(h, row, dcol, &year)) {
 			undated++;
 			continue;
 		}
-		if (!parse_date(row->f[dcol], row->len[dcol], &year, NULL, NULL))
-			die_at(row->file, row->line, dcol + 1, "column \"%s\": \"%s\" is not a "
-			       "date (YYYY-MM-DD, YYYY-MM or YYYY)", h->name[dcol], row->f[dcol]);
 		d = xgrow(d, &cap, n + 1, sizeof *d);
 		d[n] = (struct dated){ group_of(in->groups, row), year, NULL, 0, row->line };
 		if (kcol >= 0) {
@@ -485,7 +483,8 @@ void gp_read_synth(struct gp_input *in, struct gp_chart *c)
 	free(s.synthetic.p);
 	free(s.gap.p);
 	for (size_t j = 0; j < s.donors.n; j++) {
-		gpi_points_to_series(&s.placebo[j], &series[3 + j], s.donors.v[j], h->name[tcol]);
+		gpi_points_to_series(&s.placebo[j], &series[3 + j],
+				     cell_shown_n(s.donors.v[j], s.donors.len[j]), h->name[tcol]);
 		free(s.placebo[j].p);
 	}
 	if (isnan(s.event))

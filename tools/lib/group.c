@@ -192,20 +192,26 @@ static int has_control(const char *p, size_t len)
 	return 0;
 }
 
+void group_label_add(struct strbuf *b, const struct group_table *g, size_t i,
+		     const size_t *keys, size_t n, int shown)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t l;
+		const char *p = group_key(g, i, keys ? keys[k] : k, &l);
+		if (k)
+			sb_puts(b, ", ");
+		if (shown && has_control(p, l))
+			sb_puts(b, cell_shown_n(p, l));
+		else
+			sb_add(b, p, l);
+	}
+}
+
 const char *group_label(struct group_table *g, size_t i)
 {
 	struct strbuf b = { 0 };
 
-	for (size_t k = 0; k < g->ncols; k++) {
-		size_t l;
-		const char *p = group_key(g, i, k, &l);
-		if (k)
-			sb_puts(&b, ", ");
-		if (has_control(p, l))
-			sb_puts(&b, cell_shown_n(p, l));
-		else
-			sb_add(&b, p, l);
-	}
+	group_label_add(&b, g, i, NULL, g->ncols, 1);
 	if (g->ncols == 0)
 		sb_puts(&b, "all");
 	free(g->label);

@@ -29,8 +29,18 @@ size_t group_count(const struct group_table *g);
 size_t group_ncols(const struct group_table *g);
 /* the value of key column k of group i */
 const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *len);
-/* "PHL, prosecutions" for messages */
+/* "PHL, prosecutions" for messages: group_label_add of every key column,
+ * shown; "all" when the table has none */
 const char *group_label(struct group_table *g, size_t i);
+/* The one joiner of a group's key cells: the key columns keys[0..n-1] of
+ * group i (positions in the key, in that order; keys NULL: the first n)
+ * joined by ", " onto b.  A
+ * cell holding a control character goes in as cell_shown shows it when
+ * `shown` (a message stays on one line), else as it is (a chart's legend,
+ * whose quoting replaces control characters). */
+struct strbuf;
+void group_label_add(struct strbuf *b, const struct group_table *g, size_t i,
+		     const size_t *keys, size_t n, int shown);
 void group_free(struct group_table *g);
 
 /* --grouped: input whose groups each come as one block of consecutive rows
