@@ -37,21 +37,6 @@
 #include "strbuf.h"
 #include "utf8.h"
 
-/* a malloc'd string from a printf format */
-char *gpc_format_va(const char *fmt, va_list ap)
-{
-	va_list again;
-	char *s;
-	int n;
-
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
-	vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
-	return s;
-}
-
 /* ---- quoting -------------------------------------------------------------- */
 
 static int is_control(unsigned char c)
@@ -203,7 +188,7 @@ void gpc_lines_printf(struct lines *l, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
-	l->v[l->n++] = gpc_format_va(fmt, ap);
+	l->v[l->n++] = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 
@@ -445,7 +430,7 @@ char *gpc_hover_text(const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = gpc_format_va(fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	for (char *p = s; *p; p++)
 		if (*p == '"')

@@ -5,7 +5,6 @@
  * gnuplot_input.h. */
 #ifndef TT_GNUPLOT_INT_H
 #define TT_GNUPLOT_INT_H
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,9 +16,6 @@
 
 /* the house palette's size (gnuplot_chart.c); linetype k % NCOLOURS + 1 */
 enum { NCOLOURS = 8 };
-
-/* a malloc'd string from a printf format */
-char *gpc_format_va(const char *fmt, va_list ap);
 
 /* A list of data lines that the chart builders fill, then write as one
  * data block (gp_put_datablock) and free. */

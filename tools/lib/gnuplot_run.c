@@ -6,7 +6,6 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,17 +20,6 @@
 
 
 /* ---- running gnuplot -------------------------------------------------------- */
-
-static char *msgf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = gpc_format_va(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* Where the output goes: its directory (gnuplot runs there) and the
  * temporary file we let gnuplot write. */
@@ -69,7 +57,7 @@ static int target_open(struct target *t, const char *output, char **message)
 
 	base = base ? base + 1 : output;
 	if (!*base) {
-		*message = msgf("%s: not a file name", output);
+		*message = xasprintf("%s: not a file name", output);
 		return -1;
 	}
 	t->dir = dir_of(output);
@@ -77,8 +65,8 @@ static int target_open(struct target *t, const char *output, char **message)
 		int fd;
 		free(t->tmp_name);
 		free(t->tmp_path);
-		t->tmp_name = msgf(".tt-plot-%ld-%u.tmp", (long)getpid(), serial++);
-		t->tmp_path = msgf("%s/%s", t->dir, t->tmp_name);
+		t->tmp_name = xasprintf(".tt-plot-%ld-%u.tmp", (long)getpid(), serial++);
+		t->tmp_path = xasprintf("%s/%s", t->dir, t->tmp_name);
 		fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0666);
 		if (fd >= 0) {
 			close(fd);
@@ -88,7 +76,7 @@ static int target_open(struct target *t, const char *output, char **message)
 		if (err != EEXIST)
 			break;
 	}
-	*message = msgf("cannot create a file in %s: %s", t->dir, strerror(err));
+	*message = xasprintf("cannot create a file in %s: %s", t->dir, strerror(err));
 	free(t->tmp_path);
 	t->tmp_path = NULL;
 	return -1;
@@ -238,11 +226,11 @@ static int wait_child(pid_t pid)
 static char *report_message(const struct child_report *r, const char *dir)
 {
 	if (r->step == 'c')
-		return msgf("cannot enter %s: %s", dir, strerror(r->err));
+		return xasprintf("cannot enter %s: %s", dir, strerror(r->err));
 	if (r->step == 'e' && r->err == ENOENT)
-		return msgf("gnuplot is not installed: it comes with the Debian "
-			    "package gnuplot-nox (apt-get install gnuplot-nox)");
-	return msgf("cannot run gnuplot: %s", strerror(r->err));
+		return xasprintf("gnuplot is not installed: it comes with the Debian "
+				 "package gnuplot-nox (apt-get install gnuplot-nox)");
+	return xasprintf("cannot run gnuplot: %s", strerror(r->err));
 }
 
 struct run {
@@ -354,7 +342,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 
 	if (make_pipes(fd) != 0) {
 		not_started(run, GP_SYSTEM,
-			    msgf("cannot make a pipe: %s", strerror(errno)));
+			    xasprintf("cannot make a pipe: %s", strerror(errno)));
 		return;
 	}
 	fflush(stdout);		/* gnuplot may write to the same stdout */
@@ -362,7 +350,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 	pid = fork_in_utf8_locale();
 	if (pid < 0) {
 		not_started(run, GP_SYSTEM,
-			    msgf("cannot start gnuplot: %s", strerror(errno)));
+			    xasprintf("cannot start gnuplot: %s", strerror(errno)));
 		close_all(fd, 6);
 		return;
 	}
@@ -540,7 +528,7 @@ static int finish_file(const char *tmp, enum gp_terminal term, char **message)
 	int changed = 0;
 
 	if (read_file(tmp, &t) != 0 || t.len == 0) {
-		*message = msgf("gnuplot wrote no chart");
+		*message = xasprintf("gnuplot wrote no chart");
 		free(t.s);
 		return -1;
 	}
@@ -549,7 +537,7 @@ static int finish_file(const char *tmp, enum gp_terminal term, char **message)
 	else if (term == GP_TERM_PDF)
 		fix_pdf(&t, &changed);
 	if (changed && write_file(tmp, t.s, t.len) != 0) {
-		*message = msgf("cannot write %s: %s", tmp, strerror(errno));
+		*message = xasprintf("cannot write %s: %s", tmp, strerror(errno));
 		free(t.s);
 		return -1;
 	}
@@ -563,12 +551,12 @@ static char *failure_message(const struct run *run)
 	char *m;
 
 	if (WIFSIGNALED(run->status))
-		m = msgf("gnuplot was killed by signal %d%s%s", WTERMSIG(run->status),
-			 *text ? ":\n" : "", text);
+		m = xasprintf("gnuplot was killed by signal %d%s%s", WTERMSIG(run->status),
+			      *text ? ":\n" : "", text);
 	else
-		m = msgf("gnuplot failed (exit status %d)%s%s",
-			 WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1,
-			 *text ? ":\n" : "", text);
+		m = xasprintf("gnuplot failed (exit status %d)%s%s",
+			      WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1,
+			      *text ? ":\n" : "", text);
 	free(text);
 	return m;
 }
@@ -619,7 +607,7 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 		size_t len = 0;
 		f = open_memstream(&buf, &len);
 		if (!f) {
-			set_message(message, msgf("out of memory"));
+			set_message(message, xasprintf("out of memory"));
 			if (t.tmp_path)
 				unlink(t.tmp_path);
 			target_free(&t);
@@ -646,8 +634,8 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 		code = GP_FAILED;
 	} else if (t.tmp_path && rename(t.tmp_path, page->output) != 0) {
 		code = GP_SYSTEM;
-		m = msgf("cannot rename %s to %s: %s", t.tmp_path, page->output,
-			 strerror(errno));
+		m = xasprintf("cannot rename %s to %s: %s", t.tmp_path, page->output,
+			      strerror(errno));
 	} else {
 		m = trimmed_copy(&run.err);	/* warnings, if any */
 		if (!*m) {
