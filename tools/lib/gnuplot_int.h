@@ -1,6 +1,6 @@
-/* Inside the gnuplot layer: what gnuplot.c gives the chart files
- * (gnuplot_line.c, gnuplot_estimates.c, gnuplot_chart.c) and the runner
- * (gnuplot_run.c), and what gnuplot_input.c gives the readers of each kind
+/* Inside the gnuplot layer: what gnuplot.c (data lines) and gnuplot_parts.c
+ * give the chart files (gnuplot_line.c, gnuplot_estimates.c,
+ * gnuplot_chart.c), and what gnuplot_input.c gives the readers of each kind
  * (gnuplot_input_*.c).  Not for the tools: they use gnuplot.h and
  * gnuplot_input.h. */
 #ifndef TT_GNUPLOT_INT_H
