@@ -145,7 +145,7 @@ struct gp_chart {
 	/* ---- additions: all zero / NULL / NaN by gp_chart_init ---- */
 	/* svg only: every data point carries a hover text ("label, x: y"),
 	 * drawn `with labels hypertext` and turned into <title> elements by
-	 * gnuplot_run (see fix_svg) */
+	 * gnuplot_run (gnuplot_output.c: fix_svg) */
 	int hover;
 	/* line: the y axis logarithmic (values <= 0 must be NaN already) */
 	int log_y;

@@ -67,6 +67,12 @@ const char *gpc_write_event(FILE *out, const struct gp_chart *c);
 const char *gpc_write_forest(FILE *out, const struct gp_chart *c);
 const char *gpc_write_bar(FILE *out, const struct gp_chart *c);
 
+/* The runner's chart file before its rename (gnuplot_output.c): an SVG's
+ * hover titles and "]]>" fixed, a PDF's creation date.  Returns -1 (with a
+ * malloc'd *message) when the file is missing, empty or unreadable, or
+ * cannot be written back. */
+int gpr_finish_file(const char *tmp, enum gp_terminal term, char **message);
+
 /* ---- the readers (gnuplot_input*.c) share gnuplot_input.c's helpers ---- */
 
 /* gp_clean_text, kept */
