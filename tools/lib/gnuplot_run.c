@@ -12,7 +12,10 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "csvwrite.h"
+#include "diag.h"
 #include "gnuplot.h"
+#include "gnuplot_input.h"
 #include "gnuplot_int.h"
 #include "strbuf.h"
 
@@ -483,4 +486,76 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 	target_free(&t);
 	set_message(message, m);
 	return code;
+}
+
+/* ---- a tool's run: gnuplot's messages, the text chart copied out ---------- */
+
+/* Runs gnuplot on the script; a failure removes the private directory
+ * `tmpdir` (or NULL) and ends the run with gnuplot's message. */
+static void draw(const struct gp_page *page, const char *chart, const char *tmpdir)
+{
+	char *message = NULL;
+	int status = gnuplot_run(chart, page, &message);
+
+	gp_keep(message);
+	if (status != GP_OK) {
+		if (tmpdir)
+			rmdir(tmpdir);
+		die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
+	}
+	if (message)
+		warn("gnuplot: %s", message);
+}
+
+/* Copies a file to standard output through the CSV writer, which reports
+ * a full disk and ends quietly on a closed pipe. */
+static int copy_out(const char *path)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int bad;
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		out_raw(buf, n);
+	bad = ferror(f);
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* The text chart (no output file): gnuplot writes it into a private
+ * directory and we copy it out, so that a write error on standard output is
+ * ours to see, as with every tool. */
+static void draw_text(struct gp_page *page, const char *chart)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = gp_keep(xmalloc(strlen(tmp && *tmp ? tmp : "/tmp") + 32));
+	char *file;
+	int copied;
+
+	sprintf(dir, "%s/tt-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		die(EXIT_DATA, "cannot make a temporary directory in %s: %s",
+		    tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	file = gp_keep(xmalloc(strlen(dir) + 16));
+	sprintf(file, "%s/chart.txt", dir);
+	page->output = file;
+	draw(page, chart, dir);
+	copied = copy_out(file);
+	unlink(file);
+	rmdir(dir);
+	if (copied != 0)
+		die(EXIT_DATA, "cannot read the chart gnuplot wrote: %s", strerror(errno));
+}
+
+void gp_draw(const struct gp_page *page, const char *chart_script)
+{
+	struct gp_page p = *page;
+
+	if (p.output)
+		draw(&p, chart_script, NULL);
+	else
+		draw_text(&p, chart_script);
 }
