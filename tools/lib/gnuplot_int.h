@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "csvread.h"
+#include "estimates.h"
 #include "gnuplot.h"
 #include "gnuplot_input.h"
 #include "group.h"
@@ -96,8 +97,6 @@ const char *gpi_group_name(struct group_table *g, size_t i);
 void gpi_require_one_group(const struct gp_input *in, const char *kind);
 /* the row's time; exits when it is missing */
 double gpi_time_of(const struct gp_input *in, const struct csv_row *row, int tcol);
-/* the cell as a number, NaN when missing or col < 0 */
-double gpi_cell_or_nan(const struct gp_input *in, const struct csv_row *row, int col);
 
 /* the points of a series, in the order read */
 struct point {
@@ -120,23 +119,16 @@ void gpi_points_band(const struct points *s, const double **lo, const double **h
 /* a missing point where the times leave a gap (more than 1.5 steps) */
 void gpi_break_gaps(struct gp_series *s);
 
-/* The rows of one term (and the columns they come from). */
-struct term_rows {
-	int term_col;		/* -1: the table has no term column */
-	const char *term;	/* the term drawn (NULL: every row) */
-	struct strlist seen;	/* every term in the input */
-	int first_seen;		/* term is the first one seen, by default */
-};
-
-/* --term, else dflt (NULL: the first term seen) */
-void gpi_term_rows_init(struct term_rows *t, const struct gp_input *in, const char *dflt);
-/* 1 when the row is of the term to draw */
-int gpi_term_matches(struct term_rows *t, const struct csv_row *row);
+/* The rows of one term of an estimates table (estimates.h: estimates_terms,
+ * estimates_term_matches) with tt-plot's --term and messages.  The term:
+ * --term, else dflt (NULL: the first term seen). */
+void gpi_term_rows_init(struct estimates_terms *t, const struct gp_input *in,
+			const char *dflt);
 /* after the rows: the term exists; a term taken by default is noted */
-void gpi_check_term(const struct gp_input *in, struct term_rows *t, size_t matched,
-		    const char *kind);
+void gpi_check_term(const struct gp_input *in, struct estimates_terms *t,
+		    size_t matched, const char *kind);
 /* keeps the term past the list of terms seen */
-void gpi_term_rows_done(struct term_rows *t, const struct gp_input *in);
+void gpi_term_rows_done(struct estimates_terms *t, const struct gp_input *in);
 /* one note naming the rows with no estimate (or value, `what`) */
 void gpi_note_left_out(const struct gp_estimate *e, size_t n, const char *what);
 
