@@ -2,17 +2,15 @@
  *
  * Each chart kind reads its table into a struct gp_chart (the readers:
  * tools/lib/gnuplot_input.h); the library writes the gnuplot script, which
- * is printed (--script) or fed to gnuplot.  Here are the options, the page
- * (its size fitted to the chart) and the run.  Every string that reaches
+ * is printed (--script) or fed to gnuplot (gp_draw).  Here are the options
+ * and the page (its size fitted to the chart).  Every string that reaches
  * gnuplot (labels from the data and the options, the file name) passes the
  * library's quoting helper, after gp_clean_text has made it valid UTF-8, so
  * that an SVG stays well-formed.  The data never reach a shell. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "csvread.h"
@@ -248,66 +246,6 @@ static void print_script(const struct gp_page *page, const char *chart)
 	free(text);
 }
 
-/* Runs gnuplot on the script; a failure removes the private directory
- * `tmpdir` (or NULL) and ends the run with gnuplot's message. */
-static void draw(const struct gp_page *page, const char *chart, const char *tmpdir)
-{
-	char *message = NULL;
-	int status = gnuplot_run(chart, page, &message);
-
-	gp_keep(message);
-	if (status != GP_OK) {
-		if (tmpdir)
-			rmdir(tmpdir);
-		die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
-	}
-	if (message)
-		warn("gnuplot: %s", message);
-}
-
-/* Copies a file to standard output through the CSV writer, which reports
- * a full disk and ends quietly on a closed pipe. */
-static int copy_out(const char *path)
-{
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	int bad;
-
-	if (!f)
-		return -1;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		out_raw(buf, n);
-	bad = ferror(f);
-	fclose(f);
-	return bad ? -1 : 0;
-}
-
-/* The text chart (no -o): gnuplot writes it into a private directory and
- * we copy it out, so that a write error on standard output is ours to
- * see, as with every tool. */
-static void draw_text(struct gp_page *page, const char *chart)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *dir = gp_keep(xmalloc(strlen(tmp && *tmp ? tmp : "/tmp") + 32));
-	char *file;
-	int copied;
-
-	sprintf(dir, "%s/tt-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		die(EXIT_DATA, "cannot make a temporary directory in %s: %s",
-		    tmp && *tmp ? tmp : "/tmp", strerror(errno));
-	file = gp_keep(xmalloc(strlen(dir) + 16));
-	sprintf(file, "%s/chart.txt", dir);
-	page->output = file;
-	draw(page, chart, dir);
-	copied = copy_out(file);
-	unlink(file);
-	rmdir(dir);
-	if (copied != 0)
-		die(EXIT_DATA, "cannot read the chart gnuplot wrote: %s", strerror(errno));
-}
-
 int main(int argc, char **argv)
 {
 	tt_init(argv[0]);
@@ -342,10 +280,8 @@ int main(int argc, char **argv)
 	text = chart_text(&chart, input.file);
 	if (script_only)
 		print_script(&page, text);
-	else if (page.output)
-		draw(&page, text, NULL);
 	else
-		draw_text(&page, text);
+		gp_draw(&page, text);
 
 	group_free(input.groups);
 	csv_close(input.r);

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "columns.h"
 #include "csvwrite.h"
@@ -68,4 +69,40 @@ int estimates_lead_columns(const struct csv_header *h, const char *time)
 	if (term < 0 || (rel >= 0 && rel < term))
 		return rel;
 	return term;
+}
+
+void estimates_terms_init(struct estimates_terms *t, const struct csv_header *h,
+			  const char *term)
+{
+	memset(t, 0, sizeof *t);
+	t->term_col = col_find(h, "term");
+	t->term = term;
+}
+
+/* the first term seen is taken when none was asked for */
+int estimates_term_matches(struct estimates_terms *t, const struct csv_row *row)
+{
+	const char *s;
+	size_t len;
+
+	if (t->term_col < 0)
+		return 1;
+	s = row->f[t->term_col];
+	len = row->len[t->term_col];
+	if (strlist_find(&t->seen, s, len) < 0)
+		strlist_push(&t->seen, s, len);
+	if (!t->term) {
+		t->term = t->seen.v[0];
+		t->first_seen = 1;
+	}
+	return len == strlen(t->term) && memcmp(s, t->term, len) == 0;
+}
+
+double estimates_cell(const struct csv_header *h, const struct csv_row *row, int col)
+{
+	double v;
+
+	if (col < 0 || cell_number(h, row, col, &v))
+		return NAN;
+	return v;
 }

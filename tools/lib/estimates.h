@@ -14,6 +14,7 @@
 
 #include "csvread.h"
 #include "inference.h"
+#include "strlist.h"
 
 struct estimates_row {
 	const char *term;
@@ -42,5 +43,26 @@ void estimates_write(const struct estimates_row *r, const double *trail);
  * column, or neither term nor rel_year).  A table led by the time column
  * `time` (tt-panel's year index) has its groups before that column. */
 int estimates_lead_columns(const struct csv_header *h, const char *time);
+
+/* The rows of one term, as a reader goes through the table: the term column
+ * (-1: the table has none, and every row is of the term), the term asked for
+ * (NULL: the first term seen, which is then taken; first_seen says so), and
+ * every term seen so far, in order, for the reader's messages. */
+struct estimates_terms {
+	int term_col;
+	const char *term;	/* points into seen when taken by default */
+	struct strlist seen;
+	int first_seen;
+};
+
+void estimates_terms_init(struct estimates_terms *t, const struct csv_header *h,
+			  const char *term);
+/* 1 when the row is of the term; its term is added to seen */
+int estimates_term_matches(struct estimates_terms *t, const struct csv_row *row);
+
+/* A cell of an estimates table as a number: NaN when it is missing or col is
+ * below 0 (the table has no such column); a cell that is neither ends the
+ * tool (cell_number). */
+double estimates_cell(const struct csv_header *h, const struct csv_row *row, int col);
 
 #endif

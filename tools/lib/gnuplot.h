@@ -13,7 +13,8 @@
  *	err = gp_write_chart(memstream, &chart);	// run it
  *	status = gnuplot_run(text, &page, &message);
  *
- * Nothing here prints or exits; errors come back as text for the tool. */
+ * Nothing here prints or exits, but gp_draw, a tool's run of gnuplot;
+ * errors come back as text for the tool. */
 #ifndef TT_GNUPLOT_H
 #define TT_GNUPLOT_H
 #include <stddef.h>
@@ -145,7 +146,7 @@ struct gp_chart {
 	/* ---- additions: all zero / NULL / NaN by gp_chart_init ---- */
 	/* svg only: every data point carries a hover text ("label, x: y"),
 	 * drawn `with labels hypertext` and turned into <title> elements by
-	 * gnuplot_run (see fix_svg) */
+	 * gnuplot_run (gnuplot_output.c: fix_svg) */
 	int hover;
 	/* line: the y axis logarithmic (values <= 0 must be NaN already) */
 	int log_y;
@@ -232,5 +233,14 @@ enum gp_status {
  * text: the error, or on GP_OK gnuplot's warnings if it printed any. */
 int gnuplot_run(const char *chart_script, const struct gp_page *page,
 		char **message);
+
+/* A tool's run (tt-plot): gnuplot_run, and a failure ends the run (exit
+ * status 1) with gnuplot's message, its warnings are passed on as
+ * "gnuplot: ...".  With no page->output, gnuplot writes the text chart into
+ * a private directory under $TMPDIR (or /tmp) and it is copied to standard
+ * output through csvwrite.h's out_raw, so that a write error there is
+ * reported as for every tool's output.  What it allocates is kept until
+ * gp_free_kept (gnuplot_input.h). */
+void gp_draw(const struct gp_page *page, const char *chart_script);
 
 #endif

@@ -1,22 +1,11 @@
 /* A chart's script: the house style, the labels, and the kind's own part
  * (gnuplot_line.c, gnuplot_estimates.c). */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "alloc.h"
 #include "gnuplot.h"
 #include "gnuplot_int.h"
-#include "strbuf.h"
 
 
 /* ---- style ------------------------------------------------------------------ */
@@ -98,4 +87,3 @@ const char *gp_write_script(FILE *out, const struct gp_chart *c,
 	gp_write_header(out, page);
 	return gp_write_chart(out, c);
 }
-

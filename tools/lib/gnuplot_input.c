@@ -1,6 +1,7 @@
 /* Reading a table into a chart: what the readers of every kind share (the
  * lifetime of what they allocate, the groups and their labels, the points
- * of a series, the rows of one term of an estimates table).  The readers
+ * of a series, --term and the messages on the term of an estimates table,
+ * whose rows estimates.h finds).  The readers
  * are in gnuplot_input_line.c (line, step, synth), gnuplot_input_prepost.c
  * and gnuplot_input_estimates.c (event, forest, bar). */
 #include <math.h>
@@ -238,26 +239,6 @@ void gpi_break_gaps(struct gp_series *s)
 	s->n = n;
 }
 
-/* 1 when the row is of the term to draw; the first term seen is taken
- * when none was asked for. */
-int gpi_term_matches(struct term_rows *t, const struct csv_row *row)
-{
-	const char *s;
-	size_t len;
-
-	if (t->term_col < 0)
-		return 1;
-	s = row->f[t->term_col];
-	len = row->len[t->term_col];
-	if (strlist_find(&t->seen, s, len) < 0)
-		strlist_push(&t->seen, s, len);
-	if (!t->term) {
-		t->term = t->seen.v[0];
-		t->first_seen = 1;
-	}
-	return gpi_field_is(row, t->term_col, t->term);
-}
-
 static char *join_terms(const struct strlist *l, size_t most)
 {
 	char *s = NULL;
@@ -274,8 +255,8 @@ static char *join_terms(const struct strlist *l, size_t most)
 
 /* After the rows: the term asked for must exist; a term taken by default
  * from several is named in a note. */
-void gpi_check_term(const struct gp_input *in, struct term_rows *t, size_t matched,
-		       const char *kind)
+void gpi_check_term(const struct gp_input *in, struct estimates_terms *t,
+		    size_t matched, const char *kind)
 {
 	if (t->term_col < 0)
 		return;
@@ -289,30 +270,20 @@ void gpi_check_term(const struct gp_input *in, struct term_rows *t, size_t match
 		     kind, t->term, t->seen.n, join_terms(&t->seen, 8));
 }
 
-void gpi_term_rows_init(struct term_rows *t, const struct gp_input *in, const char *dflt)
+void gpi_term_rows_init(struct estimates_terms *t, const struct gp_input *in,
+			const char *dflt)
 {
-	memset(t, 0, sizeof *t);
-	t->term_col = col_find(in->h, "term");
-	t->term = in->term ? in->term : dflt;
+	estimates_terms_init(t, in->h, in->term ? in->term : dflt);
 	if (t->term_col < 0 && in->term)
 		col_require(in->h, in->file, "term", "term column");
 }
 
 /* Keeps the term (it points into the strlist) past strlist_free. */
-void gpi_term_rows_done(struct term_rows *t, const struct gp_input *in)
+void gpi_term_rows_done(struct estimates_terms *t, const struct gp_input *in)
 {
 	if (t->term && t->term != in->term)
 		t->term = gp_keep(xstrdup(t->term));
 	strlist_free(&t->seen);
-}
-
-double gpi_cell_or_nan(const struct gp_input *in, const struct csv_row *row, int col)
-{
-	double v;
-
-	if (col < 0 || cell_number(in->h, row, col, &v))
-		return NAN;
-	return v;
 }
 
 /* Rows whose estimate (or value, `what`) is missing are named in one note,

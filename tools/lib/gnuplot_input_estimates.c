@@ -52,7 +52,7 @@ void gp_read_event(struct gp_input *in, struct gp_chart *c)
 	int rcol = col_require(h, in->file, "rel_year", "column");
 	int ecol = col_require(h, in->file, "estimate", "column");
 	int lcol, hcol;
-	struct term_rows t;
+	struct estimates_terms t;
 	struct event_row *rows = NULL;
 	struct gp_estimate *est;
 	size_t n = 0, cap = 0;
@@ -70,13 +70,13 @@ void gp_read_event(struct gp_input *in, struct gp_chart *c)
 	while (csv_next(in->r, &row)) {
 		double rel;
 
-		if (!gpi_term_matches(&t, row) || cell_number(h, row, rcol, &rel))
+		if (!estimates_term_matches(&t, row) || cell_number(h, row, rcol, &rel))
 			continue;
 		group_of(in->groups, row);
 		rows = xgrow(rows, &cap, n + 1, sizeof *rows);
-		rows[n].e = (struct gp_estimate){ NULL, rel, gpi_cell_or_nan(in, row, ecol),
-						  gpi_cell_or_nan(in, row, lcol),
-						  gpi_cell_or_nan(in, row, hcol) };
+		rows[n].e = (struct gp_estimate){ NULL, rel, estimates_cell(in->h, row, ecol),
+						  estimates_cell(in->h, row, lcol),
+						  estimates_cell(in->h, row, hcol) };
 		rows[n++].line = row->line;
 	}
 	gpi_check_term(in, &t, n, "event chart");
@@ -105,7 +105,7 @@ struct group_row {
 
 /* Reads one row per group of the term drawn: value column vcol, interval
  * columns lcol and hcol (or -1).  Returns the rows, by group. */
-static struct gp_estimate *read_group_rows(struct gp_input *in, struct term_rows *t,
+static struct gp_estimate *read_group_rows(struct gp_input *in, struct estimates_terms *t,
 					   int vcol, int lcol, int hcol, const char *kind,
 					   size_t *nrows)
 {
@@ -118,7 +118,7 @@ static struct gp_estimate *read_group_rows(struct gp_input *in, struct term_rows
 	while (csv_next(in->r, &row)) {
 		size_t g;
 
-		if (!gpi_term_matches(t, row))
+		if (!estimates_term_matches(t, row))
 			continue;
 		matched++;
 		g = group_of(in->groups, row);
@@ -135,9 +135,9 @@ static struct gp_estimate *read_group_rows(struct gp_input *in, struct term_rows
 			       "with tt-select --from Y --to Y, or name more group columns "
 			       "with -g)", group_label(in->groups, g), rows[g].line, kind);
 		}
-		rows[g].e = (struct gp_estimate){ NULL, NAN, gpi_cell_or_nan(in, row, vcol),
-						  gpi_cell_or_nan(in, row, lcol),
-						  gpi_cell_or_nan(in, row, hcol) };
+		rows[g].e = (struct gp_estimate){ NULL, NAN, estimates_cell(in->h, row, vcol),
+						  estimates_cell(in->h, row, lcol),
+						  estimates_cell(in->h, row, hcol) };
 		rows[g].line = row->line;
 	}
 	gpi_check_term(in, t, matched, kind);
@@ -185,12 +185,12 @@ static void forest_put(struct gp_input *in, struct forest_set *s, const struct c
 		       "charts draw one row per group (keep one first, e.g. one year "
 		       "with tt-select --from Y --to Y, or name more group columns "
 		       "with -g)", group_label(in->groups, g), s->rows[g].line);
-	s->rows[g] = (struct group_row){ { NULL, NAN, gpi_cell_or_nan(in, row, fc->est),
-					   gpi_cell_or_nan(in, row, fc->lo),
-					   gpi_cell_or_nan(in, row, fc->hi) }, row->line, 1 };
+	s->rows[g] = (struct group_row){ { NULL, NAN, estimates_cell(in->h, row, fc->est),
+					   estimates_cell(in->h, row, fc->lo),
+					   estimates_cell(in->h, row, fc->hi) }, row->line, 1 };
 	s->name[g] = fc->name >= 0 && !is_missing(row->f[fc->name], row->len[fc->name])
 		? gpi_clean_text(row->f[fc->name], row->len[fc->name]) : NULL;
-	s->n[g] = gpi_cell_or_nan(in, row, fc->n);
+	s->n[g] = estimates_cell(in->h, row, fc->n);
 	s->matched++;
 }
 
@@ -298,7 +298,7 @@ void gp_read_forest(struct gp_input *in, struct gp_chart *c)
 	struct forest_set set[2];	/* the term asked (or first seen); diff */
 	struct pooled_row *pooled = NULL;
 	size_t npooled = 0, cap_pooled = 0, n, use;
-	struct term_rows t;
+	struct estimates_terms t;
 	struct csv_row *row;
 	const char **label;
 	struct gp_estimate *est;
@@ -320,12 +320,12 @@ void gp_read_forest(struct gp_input *in, struct gp_chart *c)
 			pooled[npooled++] = (struct pooled_row){
 				t.term_col >= 0 ? xstrndup(row->f[t.term_col], row->len[t.term_col])
 						: xstrdup(""),
-				{ "pooled", NAN, gpi_cell_or_nan(in, row, fc.est),
-				  gpi_cell_or_nan(in, row, fc.lo), gpi_cell_or_nan(in, row, fc.hi) },
-				gpi_cell_or_nan(in, row, fc.n) };
+				{ "pooled", NAN, estimates_cell(in->h, row, fc.est),
+				  estimates_cell(in->h, row, fc.lo), estimates_cell(in->h, row, fc.hi) },
+				estimates_cell(in->h, row, fc.n) };
 			continue;
 		}
-		m = gpi_term_matches(&t, row);
+		m = estimates_term_matches(&t, row);
 		diff = !in->term && t.term_col >= 0 && gpi_field_is(row, t.term_col, "diff");
 		if (!m && !diff)
 			continue;
@@ -382,7 +382,7 @@ void gp_read_bar(struct gp_input *in, struct gp_chart *c)
 {
 	const struct csv_header *h = in->h;
 	int vcol, lcol = col_find(h, "conf_low"), hcol = col_find(h, "conf_high");
-	struct term_rows t;
+	struct estimates_terms t;
 
 	if (strcmp(in->value, "value") == 0 && col_find(h, "value") < 0 &&
 	    col_find(h, "estimate") >= 0)

@@ -139,7 +139,7 @@ static void read_estimates_line(struct gp_input *in, struct gp_chart *c)
 	const char **label;
 	struct csv_row *row;
 	size_t nacc = 0, cap = 0, matched = 0;
-	struct term_rows t;
+	struct estimates_terms t;
 
 	if (in->facet)
 		die_usage("option --facet draws a long table (a value column), not an "
@@ -153,7 +153,7 @@ static void read_estimates_line(struct gp_input *in, struct gp_chart *c)
 		size_t g;
 		struct point *p;
 
-		if (!gpi_term_matches(&t, row))
+		if (!estimates_term_matches(&t, row))
 			continue;
 		matched++;
 		g = group_of(in->groups, row);
@@ -161,10 +161,10 @@ static void read_estimates_line(struct gp_input *in, struct gp_chart *c)
 			acc = xgrow(acc, &cap, nacc + 1, sizeof *acc);
 			memset(&acc[nacc++], 0, sizeof *acc);
 		}
-		gpi_points_add(&acc[g], gpi_time_of(in, row, tcol), gpi_cell_or_nan(in, row, ecol));
+		gpi_points_add(&acc[g], gpi_time_of(in, row, tcol), estimates_cell(in->h, row, ecol));
 		p = &acc[g].p[acc[g].n - 1];
-		p->lo = gpi_cell_or_nan(in, row, lcol);
-		p->hi = gpi_cell_or_nan(in, row, hcol);
+		p->lo = estimates_cell(in->h, row, lcol);
+		p->hi = estimates_cell(in->h, row, hcol);
 	}
 	gpi_check_term(in, &t, matched, "line chart");
 	label = gpi_group_labels(in->groups);
@@ -235,7 +235,7 @@ void gp_read_line(struct gp_input *in, struct gp_chart *c)
 			}
 		}
 		if (ecol >= 0 && isnan(event[g]))
-			event[g] = gpi_cell_or_nan(in, row, ecol);
+			event[g] = estimates_cell(in->h, row, ecol);
 		/* a missing value is a gap in the line; without a time it
 		 * has no place, and no gap to make */
 		if (cell_number(h, row, vcol, &y)) {
@@ -427,7 +427,7 @@ struct synth_read {
 static void synth_row(struct gp_input *in, struct synth_read *s, const struct csv_row *row,
 		      int tcol, int ecol, int dcol, int term)
 {
-	double y = gpi_cell_or_nan(in, row, ecol);
+	double y = estimates_cell(in->h, row, ecol);
 
 	if (gpi_field_is(row, term, "event")) {
 		s->event = gpi_time_of(in, row, tcol);

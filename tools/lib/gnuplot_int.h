@@ -1,15 +1,15 @@
-/* Inside the gnuplot layer: what gnuplot.c gives the chart files
- * (gnuplot_line.c, gnuplot_estimates.c, gnuplot_chart.c) and the runner
- * (gnuplot_run.c), and what gnuplot_input.c gives the readers of each kind
+/* Inside the gnuplot layer: what gnuplot.c (data lines) and gnuplot_parts.c
+ * give the chart files (gnuplot_line.c, gnuplot_estimates.c,
+ * gnuplot_chart.c), and what gnuplot_input.c gives the readers of each kind
  * (gnuplot_input_*.c).  Not for the tools: they use gnuplot.h and
  * gnuplot_input.h. */
 #ifndef TT_GNUPLOT_INT_H
 #define TT_GNUPLOT_INT_H
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "csvread.h"
+#include "estimates.h"
 #include "gnuplot.h"
 #include "gnuplot_input.h"
 #include "group.h"
@@ -17,9 +17,6 @@
 
 /* the house palette's size (gnuplot_chart.c); linetype k % NCOLOURS + 1 */
 enum { NCOLOURS = 8 };
-
-/* a malloc'd string from a printf format */
-char *gpc_format_va(const char *fmt, va_list ap);
 
 /* A list of data lines that the chart builders fill, then write as one
  * data block (gp_put_datablock) and free. */
@@ -71,6 +68,12 @@ const char *gpc_write_event(FILE *out, const struct gp_chart *c);
 const char *gpc_write_forest(FILE *out, const struct gp_chart *c);
 const char *gpc_write_bar(FILE *out, const struct gp_chart *c);
 
+/* The runner's chart file before its rename (gnuplot_output.c): an SVG's
+ * hover titles and "]]>" fixed, a PDF's creation date.  Returns -1 (with a
+ * malloc'd *message) when the file is missing, empty or unreadable, or
+ * cannot be written back. */
+int gpr_finish_file(const char *tmp, enum gp_terminal term, char **message);
+
 /* ---- the readers (gnuplot_input*.c) share gnuplot_input.c's helpers ---- */
 
 /* gp_clean_text, kept */
@@ -94,8 +97,6 @@ const char *gpi_group_name(struct group_table *g, size_t i);
 void gpi_require_one_group(const struct gp_input *in, const char *kind);
 /* the row's time; exits when it is missing */
 double gpi_time_of(const struct gp_input *in, const struct csv_row *row, int tcol);
-/* the cell as a number, NaN when missing or col < 0 */
-double gpi_cell_or_nan(const struct gp_input *in, const struct csv_row *row, int col);
 
 /* the points of a series, in the order read */
 struct point {
@@ -118,23 +119,16 @@ void gpi_points_band(const struct points *s, const double **lo, const double **h
 /* a missing point where the times leave a gap (more than 1.5 steps) */
 void gpi_break_gaps(struct gp_series *s);
 
-/* The rows of one term (and the columns they come from). */
-struct term_rows {
-	int term_col;		/* -1: the table has no term column */
-	const char *term;	/* the term drawn (NULL: every row) */
-	struct strlist seen;	/* every term in the input */
-	int first_seen;		/* term is the first one seen, by default */
-};
-
-/* --term, else dflt (NULL: the first term seen) */
-void gpi_term_rows_init(struct term_rows *t, const struct gp_input *in, const char *dflt);
-/* 1 when the row is of the term to draw */
-int gpi_term_matches(struct term_rows *t, const struct csv_row *row);
+/* The rows of one term of an estimates table (estimates.h: estimates_terms,
+ * estimates_term_matches) with tt-plot's --term and messages.  The term:
+ * --term, else dflt (NULL: the first term seen). */
+void gpi_term_rows_init(struct estimates_terms *t, const struct gp_input *in,
+			const char *dflt);
 /* after the rows: the term exists; a term taken by default is noted */
-void gpi_check_term(const struct gp_input *in, struct term_rows *t, size_t matched,
-		    const char *kind);
+void gpi_check_term(const struct gp_input *in, struct estimates_terms *t,
+		    size_t matched, const char *kind);
 /* keeps the term past the list of terms seen */
-void gpi_term_rows_done(struct term_rows *t, const struct gp_input *in);
+void gpi_term_rows_done(struct estimates_terms *t, const struct gp_input *in);
 /* one note naming the rows with no estimate (or value, `what`) */
 void gpi_note_left_out(const struct gp_estimate *e, size_t n, const char *what);
 

@@ -1,37 +1,26 @@
 /* Running gnuplot: a constant command line and no shell, the script through
  * a pipe, the chart written to a temporary file renamed when gnuplot
- * succeeded, and what its files need after it (fix_svg, fix_pdf). */
+ * succeeded (what the file needs first: gnuplot_output.c). */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "csvwrite.h"
+#include "diag.h"
 #include "gnuplot.h"
+#include "gnuplot_input.h"
 #include "gnuplot_int.h"
 #include "strbuf.h"
 
 
 /* ---- running gnuplot -------------------------------------------------------- */
-
-static char *msgf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = gpc_format_va(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* Where the output goes: its directory (gnuplot runs there) and the
  * temporary file we let gnuplot write. */
@@ -69,7 +58,7 @@ static int target_open(struct target *t, const char *output, char **message)
 
 	base = base ? base + 1 : output;
 	if (!*base) {
-		*message = msgf("%s: not a file name", output);
+		*message = xasprintf("%s: not a file name", output);
 		return -1;
 	}
 	t->dir = dir_of(output);
@@ -77,8 +66,8 @@ static int target_open(struct target *t, const char *output, char **message)
 		int fd;
 		free(t->tmp_name);
 		free(t->tmp_path);
-		t->tmp_name = msgf(".tt-plot-%ld-%u.tmp", (long)getpid(), serial++);
-		t->tmp_path = msgf("%s/%s", t->dir, t->tmp_name);
+		t->tmp_name = xasprintf(".tt-plot-%ld-%u.tmp", (long)getpid(), serial++);
+		t->tmp_path = xasprintf("%s/%s", t->dir, t->tmp_name);
 		fd = open(t->tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0666);
 		if (fd >= 0) {
 			close(fd);
@@ -88,7 +77,7 @@ static int target_open(struct target *t, const char *output, char **message)
 		if (err != EEXIST)
 			break;
 	}
-	*message = msgf("cannot create a file in %s: %s", t->dir, strerror(err));
+	*message = xasprintf("cannot create a file in %s: %s", t->dir, strerror(err));
 	free(t->tmp_path);
 	t->tmp_path = NULL;
 	return -1;
@@ -238,11 +227,11 @@ static int wait_child(pid_t pid)
 static char *report_message(const struct child_report *r, const char *dir)
 {
 	if (r->step == 'c')
-		return msgf("cannot enter %s: %s", dir, strerror(r->err));
+		return xasprintf("cannot enter %s: %s", dir, strerror(r->err));
 	if (r->step == 'e' && r->err == ENOENT)
-		return msgf("gnuplot is not installed: it comes with the Debian "
-			    "package gnuplot-nox (apt-get install gnuplot-nox)");
-	return msgf("cannot run gnuplot: %s", strerror(r->err));
+		return xasprintf("gnuplot is not installed: it comes with the Debian "
+				 "package gnuplot-nox (apt-get install gnuplot-nox)");
+	return xasprintf("cannot run gnuplot: %s", strerror(r->err));
 }
 
 struct run {
@@ -354,7 +343,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 
 	if (make_pipes(fd) != 0) {
 		not_started(run, GP_SYSTEM,
-			    msgf("cannot make a pipe: %s", strerror(errno)));
+			    xasprintf("cannot make a pipe: %s", strerror(errno)));
 		return;
 	}
 	fflush(stdout);		/* gnuplot may write to the same stdout */
@@ -362,7 +351,7 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 	pid = fork_in_utf8_locale();
 	if (pid < 0) {
 		not_started(run, GP_SYSTEM,
-			    msgf("cannot start gnuplot: %s", strerror(errno)));
+			    xasprintf("cannot start gnuplot: %s", strerror(errno)));
 		close_all(fd, 6);
 		return;
 	}
@@ -392,183 +381,18 @@ static void run_gnuplot(const char *script, size_t len, const struct target *t,
 	cleanup_pid = 0;
 }
 
-/* ---- after gnuplot: the file it wrote ---------------------------------------- */
-
-static int read_file(const char *path, struct strbuf *t)
-{
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return -1;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(t, buf, n);
-	n = (size_t)ferror(f);
-	fclose(f);
-	if (!t->s)
-		sb_add(t, "", 0);
-	return n ? -1 : 0;
-}
-
-static int write_file(const char *path, const char *s, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	int bad;
-
-	if (!f)
-		return -1;
-	bad = fwrite(s, 1, len, f) != len;
-	bad |= fclose(f) != 0;
-	return bad ? -1 : 0;
-}
-
-/* Rewrites `from` as `to` everywhere, from the text `done` has not copied. */
-static void replace_all(struct strbuf *out, const char **p, const char *from,
-			const char *to, int *changed)
-{
-	const char *hit;
-
-	while ((hit = strstr(*p, from)) != NULL) {
-		sb_add(out, *p, (size_t)(hit - *p));
-		sb_add(out, to, strlen(to));
-		*p = hit + strlen(from);
-		*changed = 1;
-	}
-}
-
-/* gnuplot's svg hover groups (`with labels hypertext`) call a script that
- * the file does not hold, and keep their text in an attribute:
- *   <g onmousemove="gnuplot_svg.showHypertext(evt,'TEXT')"
- *    onmouseout="gnuplot_svg.hideHypertext()"><title> </title>
- * becomes <g class="tt-hover"><title>TEXT</title>, which a browser shows on
- * hover with no script, also inlined in an HTML page.  TEXT has < and &
- * escaped by gnuplot and no " (hover_text), so it reads the same as
- * element content.  The plot groups' <title>gnuplot_plot_N</title> and the
- * document's <title>Gnuplot</title> would show as tooltips over every line
- * and everywhere on the chart: they go. */
-static void svg_titles(struct strbuf *t, int *changed)
-{
-	static const char open[] = "<g onmousemove=\"gnuplot_svg.showHypertext(evt,'";
-	static const char close[] = "')\" onmouseout=\"gnuplot_svg.hideHypertext()\">"
-		"<title> </title>";
-	static const char plot[] = "><title>gnuplot_plot_";
-	struct strbuf out = { 0 };
-	const char *p = t->s;
-	int any = 0;
-
-	for (;;) {
-		const char *a = strstr(p, open), *b = a ? strstr(a, close) : NULL;
-		const char *g = strstr(p, plot), *root = strstr(p, "<title>Gnuplot</title>");
-		const char *first = a && b ? a : NULL;
-
-		if (g && (!first || g < first) && (!root || g < root)) {
-			const char *end = strstr(g, "</title>");
-			if (!end)
-				break;
-			sb_add(&out, p, (size_t)(g - p) + 1);
-			p = end + 8;
-		} else if (root && (!first || root < first)) {
-			sb_add(&out, p, (size_t)(root - p));
-			p = root + 22;
-		} else if (first) {
-			sb_add(&out, p, (size_t)(a - p));
-			sb_puts(&out, "<g class=\"tt-hover\"><title>");
-			sb_add(&out, a + sizeof open - 1, (size_t)(b - a) - (sizeof open - 1));
-			sb_add(&out, "</title>", 8);
-			p = b + sizeof close - 1;
-		} else {
-			break;
-		}
-		any = 1;
-	}
-	if (!any) {
-		free(out.s);
-		return;
-	}
-	sb_add(&out, p, strlen(p));
-	free(t->s);
-	*t = out;
-	*changed = 1;
-}
-
-/* gnuplot's svg terminal escapes < and & in text but not >, so a label
- * holding "]]>" makes the file ill-formed XML; its output has no CDATA. */
-static void fix_svg(struct strbuf *t, int *changed)
-{
-	struct strbuf out = { 0 };
-	const char *p;
-	int escaped = 0;
-
-	svg_titles(t, changed);
-	p = t->s;
-	replace_all(&out, &p, "]]>", "]]&gt;", &escaped);
-	if (!escaped) {
-		free(out.s);
-		return;
-	}
-	sb_add(&out, p, strlen(p));
-	free(t->s);
-	*t = out;
-	*changed = 1;
-}
-
-/* cairo 1.16 stamps the PDF with the time of day and ignores
- * SOURCE_DATE_EPOCH; overwrite the 14 digits in place (same length, so the
- * cross-reference offsets stay right). */
-static void fix_pdf(struct strbuf *t, int *changed)
-{
-	static const char key[] = "/CreationDate (D:";
-	const size_t klen = sizeof key - 1;
-
-	for (size_t off = 0; off + klen + 14 <= t->len; off++) {
-		char *digits = t->s + off + klen;
-		if (memcmp(t->s + off, key, klen) != 0)
-			continue;
-		if (strspn(digits, "0123456789") < 14)
-			return;
-		memcpy(digits, "20000101000000", 14);
-		*changed = 1;
-		return;
-	}
-}
-
-/* Returns -1 (with *message) when the file is missing, empty or unreadable. */
-static int finish_file(const char *tmp, enum gp_terminal term, char **message)
-{
-	struct strbuf t = { 0 };
-	int changed = 0;
-
-	if (read_file(tmp, &t) != 0 || t.len == 0) {
-		*message = msgf("gnuplot wrote no chart");
-		free(t.s);
-		return -1;
-	}
-	if (term == GP_TERM_SVG)
-		fix_svg(&t, &changed);
-	else if (term == GP_TERM_PDF)
-		fix_pdf(&t, &changed);
-	if (changed && write_file(tmp, t.s, t.len) != 0) {
-		*message = msgf("cannot write %s: %s", tmp, strerror(errno));
-		free(t.s);
-		return -1;
-	}
-	free(t.s);
-	return 0;
-}
-
 static char *failure_message(const struct run *run)
 {
 	char *text = trimmed_copy(&run->err);
 	char *m;
 
 	if (WIFSIGNALED(run->status))
-		m = msgf("gnuplot was killed by signal %d%s%s", WTERMSIG(run->status),
-			 *text ? ":\n" : "", text);
+		m = xasprintf("gnuplot was killed by signal %d%s%s", WTERMSIG(run->status),
+			      *text ? ":\n" : "", text);
 	else
-		m = msgf("gnuplot failed (exit status %d)%s%s",
-			 WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1,
-			 *text ? ":\n" : "", text);
+		m = xasprintf("gnuplot failed (exit status %d)%s%s",
+			      WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1,
+			      *text ? ":\n" : "", text);
 	free(text);
 	return m;
 }
@@ -619,7 +443,7 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 		size_t len = 0;
 		f = open_memstream(&buf, &len);
 		if (!f) {
-			set_message(message, msgf("out of memory"));
+			set_message(message, xasprintf("out of memory"));
 			if (t.tmp_path)
 				unlink(t.tmp_path);
 			target_free(&t);
@@ -642,12 +466,12 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 	} else if (!succeeded(&run)) {
 		code = GP_FAILED;
 		m = failure_message(&run);
-	} else if (t.tmp_path && finish_file(t.tmp_path, page->term, &m) != 0) {
+	} else if (t.tmp_path && gpr_finish_file(t.tmp_path, page->term, &m) != 0) {
 		code = GP_FAILED;
 	} else if (t.tmp_path && rename(t.tmp_path, page->output) != 0) {
 		code = GP_SYSTEM;
-		m = msgf("cannot rename %s to %s: %s", t.tmp_path, page->output,
-			 strerror(errno));
+		m = xasprintf("cannot rename %s to %s: %s", t.tmp_path, page->output,
+			      strerror(errno));
 	} else {
 		m = trimmed_copy(&run.err);	/* warnings, if any */
 		if (!*m) {
@@ -662,4 +486,76 @@ int gnuplot_run(const char *chart_script, const struct gp_page *page,
 	target_free(&t);
 	set_message(message, m);
 	return code;
+}
+
+/* ---- a tool's run: gnuplot's messages, the text chart copied out ---------- */
+
+/* Runs gnuplot on the script; a failure removes the private directory
+ * `tmpdir` (or NULL) and ends the run with gnuplot's message. */
+static void draw(const struct gp_page *page, const char *chart, const char *tmpdir)
+{
+	char *message = NULL;
+	int status = gnuplot_run(chart, page, &message);
+
+	gp_keep(message);
+	if (status != GP_OK) {
+		if (tmpdir)
+			rmdir(tmpdir);
+		die(EXIT_DATA, "%s", message ? message : "gnuplot failed");
+	}
+	if (message)
+		warn("gnuplot: %s", message);
+}
+
+/* Copies a file to standard output through the CSV writer, which reports
+ * a full disk and ends quietly on a closed pipe. */
+static int copy_out(const char *path)
+{
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int bad;
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		out_raw(buf, n);
+	bad = ferror(f);
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* The text chart (no output file): gnuplot writes it into a private
+ * directory and we copy it out, so that a write error on standard output is
+ * ours to see, as with every tool. */
+static void draw_text(struct gp_page *page, const char *chart)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = gp_keep(xmalloc(strlen(tmp && *tmp ? tmp : "/tmp") + 32));
+	char *file;
+	int copied;
+
+	sprintf(dir, "%s/tt-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		die(EXIT_DATA, "cannot make a temporary directory in %s: %s",
+		    tmp && *tmp ? tmp : "/tmp", strerror(errno));
+	file = gp_keep(xmalloc(strlen(dir) + 16));
+	sprintf(file, "%s/chart.txt", dir);
+	page->output = file;
+	draw(page, chart, dir);
+	copied = copy_out(file);
+	unlink(file);
+	rmdir(dir);
+	if (copied != 0)
+		die(EXIT_DATA, "cannot read the chart gnuplot wrote: %s", strerror(errno));
+}
+
+void gp_draw(const struct gp_page *page, const char *chart_script)
+{
+	struct gp_page p = *page;
+
+	if (p.output)
+		draw(&p, chart_script, NULL);
+	else
+		draw_text(&p, chart_script);
 }

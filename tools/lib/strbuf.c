@@ -73,3 +73,22 @@ char *sb_take(struct strbuf *b)
 	b->len = b->cap = 0;
 	return s;
 }
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	struct strbuf b = { 0 };
+
+	sb_vprintf(&b, fmt, ap);
+	return sb_take(&b);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}

@@ -28,5 +28,9 @@ char *sb_list(size_t n, size_t max,
 	      void (*item)(struct strbuf *b, size_t i, const void *ctx), const void *ctx);
 /* the string (malloc'd, "" when empty); the buffer is left empty */
 char *sb_take(struct strbuf *b);
+/* a malloc'd string from a printf format: sb_vprintf into an empty buffer,
+ * taken */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif
