@@ -23,7 +23,6 @@ const char *regress_status_str(int status)
 	case REGRESS_SINGULAR: return "singular design (collinear columns)";
 	case REGRESS_TOO_FEW: return "too few observations";
 	case REGRESS_BAD_INPUT: return "invalid input";
-	case REGRESS_NO_MEMORY: return "out of memory";
 	}
 	return "unknown status";
 }
@@ -96,8 +95,8 @@ void ols_fit_free(struct ols_fit *fit)
 /* GSL's workspace for fits of up to n x k, kept from one fit to the next
  * (a tool fits group after group of similar size) and grown when a larger
  * one comes: GSL works in its top-left n x k corner, so the numbers are
- * those of a workspace of exactly n x k.  One thread: no lock.  NULL when
- * GSL cannot allocate it. */
+ * those of a workspace of exactly n x k.  One thread: no lock.  Out of
+ * memory is alloc.h's: the tool says so and exits. */
 static gsl_multifit_linear_workspace *ols_workspace(size_t n, size_t k)
 {
 	static gsl_multifit_linear_workspace *w;
@@ -108,16 +107,14 @@ static gsl_multifit_linear_workspace *ols_workspace(size_t n, size_t k)
 			gsl_multifit_linear_free(w);
 		wn = n > wn ? n : wn;
 		wk = k > wk ? k : wk;
-		w = gsl_multifit_linear_alloc(wn, wk);
-		if (!w)
-			wn = wk = 0;
+		w = xnonnull(gsl_multifit_linear_alloc(wn, wk));
 	}
 	return w;
 }
 
-/* The SVD solve itself.  Returns REGRESS_OK, REGRESS_SINGULAR or
- * REGRESS_NO_MEMORY (GSL's workspace); on success coef, cov (scaled by
- * GSL's sigma^2 = chisq/(n-k)) and sse are set. */
+/* The SVD solve itself.  Returns REGRESS_OK or REGRESS_SINGULAR; on
+ * success coef, cov (scaled by GSL's sigma^2 = chisq/(n-k)) and sse are
+ * set. */
 static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 		     struct ols_fit *fit)
 {
@@ -130,10 +127,6 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 	double chisq, rcond;
 	int rc;
 
-	if (!w) {
-		gsl_restore(old);
-		return REGRESS_NO_MEMORY;
-	}
 	rc = gsl_multifit_linear(&Xv.matrix, &yv.vector, &cv.vector,
 				 &covv.matrix, &chisq, w);
 	/* reciprocal condition number of the column-balanced X */

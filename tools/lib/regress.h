@@ -30,9 +30,6 @@ enum regress_status {
 	REGRESS_TOO_FEW,
 	/* NaN or infinite input, k = 0, post not 0/1, level outside (0,1). */
 	REGRESS_BAD_INPUT,
-	/* GSL could not allocate its least-squares workspace: all NaN (the
-	 * library's own memory comes through alloc.h, which exits) */
-	REGRESS_NO_MEMORY,
 };
 
 /* "ok", "constant y", ... for messages */
