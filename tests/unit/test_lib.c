@@ -428,6 +428,7 @@ static void test_cell_year(void)
 
 int main(void)
 {
+	unit_start();
 	test_utf8();
 	test_utf8_decode();
 	test_strbuf();

@@ -460,6 +460,7 @@ static void its_observations(void)
 
 int main(void)
 {
+	unit_start();
 	nist_fit("Norris", 1, 1);
 	nist_fit("Pontius", 2, 1);
 	nist_fit("NoInt1", 1, 0);

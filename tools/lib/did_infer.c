@@ -140,7 +140,6 @@ double did_pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 	size_t k = S->size1;
 	gsl_matrix *V = xnonnull(gsl_matrix_alloc(k, k));
 	gsl_vector *s = xnonnull(gsl_vector_alloc(k)), *work = xnonnull(gsl_vector_alloc(k));
-	gsl_error_handler_t *old;
 	double W = 0, smax;
 	int status = GSL_SUCCESS;
 
@@ -153,10 +152,8 @@ double did_pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 			if (!isfinite(gsl_matrix_get(S, i, j)))
 				status = GSL_EDOM;
 	}
-	old = gsl_set_error_handler_off();
 	if (status == GSL_SUCCESS)
 		status = gsl_linalg_SV_decomp(S, V, s, work);
-	gsl_set_error_handler(old);
 	smax = status == GSL_SUCCESS ? gsl_vector_get(s, 0) : NAN;
 	*rank = 0;
 	for (size_t j = 0; j < k && status == GSL_SUCCESS; j++) {

@@ -86,8 +86,9 @@ struct tool {
 };
 
 /* A tool's start, before anything else: messages named after argv0
- * (diag), the output layer, GSL's abort-on-error handler off (the tools
- * take the NaN and write an empty cell). */
+ * (diag), the output layer, GSL's abort-on-error handler off for good
+ * (the tools take the NaN and write an empty cell; the statistics code
+ * checks GSL's return codes and never switches the handler itself). */
 void tt_init(const char *argv0);
 /* The start of a tool that reads one table: tt_init, the options, then
  * the operands (standard input when none) opened by csv_open. */

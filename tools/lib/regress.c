@@ -27,19 +27,6 @@ const char *regress_status_str(int status)
 	return "unknown status";
 }
 
-/* GSL's default error handler aborts the program.  Library code must hand
- * degenerate data back to the tool instead, so GSL calls that can report
- * an error run with the handler off and their return codes are checked. */
-static gsl_error_handler_t *gsl_quiet(void)
-{
-	return gsl_set_error_handler_off();
-}
-
-static void gsl_restore(gsl_error_handler_t *old)
-{
-	gsl_set_error_handler(old);
-}
-
 static int all_finite(const double *a, size_t m)
 {
 	for (size_t i = 0; i < m; i++)
@@ -122,7 +109,6 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 	gsl_vector_const_view yv = gsl_vector_const_view_array(y, n);
 	gsl_vector_view cv = gsl_vector_view_array(fit->coef, k);
 	gsl_matrix_view covv = gsl_matrix_view_array(fit->cov, k, k);
-	gsl_error_handler_t *old = gsl_quiet();
 	gsl_multifit_linear_workspace *w = ols_workspace(n, k);
 	double chisq, rcond;
 	int rc;
@@ -131,7 +117,6 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 				 &covv.matrix, &chisq, w);
 	/* reciprocal condition number of the column-balanced X */
 	rcond = gsl_multifit_linear_rcond(w);
-	gsl_restore(old);
 	if (rc || !(rcond >= REGRESS_RCOND_MIN)) {
 		fill_nan(fit->coef, k);
 		fill_nan(fit->cov, k * k);
@@ -295,7 +280,6 @@ static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 	gsl_vector *S = &Sv.vector;
 	double *scale = v + k * k + k;
 	double smin = NAN, smax = NAN;
-	gsl_error_handler_t *old = gsl_quiet();
 	int rc = REGRESS_OK;
 
 	for (size_t j = 0; j < k; j++) {
@@ -322,7 +306,6 @@ static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 			}
 			inv[a * k + b] = s * scale[a] * scale[b];
 		}
-	gsl_restore(old);
 	free(a);
 	free(v);
 	return rc;
