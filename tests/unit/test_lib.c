@@ -1,6 +1,7 @@
 /* The small topics of tools/lib: UTF-8, strings, columns, moments, quantiles. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -323,6 +324,27 @@ static void captured(char *msg, size_t size)
 	unit_captured(msg, size);
 }
 
+/* xmul: the product, or out of memory (exit 1) where it reaches SIZE_MAX,
+ * so that a count with room for one more cannot wrap */
+static void test_xmul(void)
+{
+	char msg[128] = "";
+
+	CHECK(xmul(3, 4) == 12);
+	CHECK(xmul(0, SIZE_MAX) == 0 && xmul(SIZE_MAX, 0) == 0);
+	CHECK(xmul(SIZE_MAX - 1, 1) == SIZE_MAX - 1);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	exit_status = -1;
+	if (setjmp(exited) == 0)
+		xmul(SIZE_MAX / 2 + 1, 2);
+	captured(msg, sizeof msg);
+	CHECK(exit_status == 1);
+	CHECK_STR(msg, "tt-test: out of memory\n");
+}
+
 /* the exit status of opt_choice run in a child process */
 static int choice_exit(const char *name, const char *arg, const char *const *words)
 {
@@ -440,6 +462,7 @@ int main(void)
 	test_quantiles();
 	test_joined();
 	test_alloc();
+	test_xmul();
 	test_cell_shown();
 	test_opt_choice();
 	test_cell_year();

@@ -34,7 +34,7 @@ static void draw_units(struct did_work *w, gsl_rng *rng)
 double *did_bootstrap(struct did_work *w, const struct did_options *o)
 {
 	size_t R = (size_t)o->reps;
-	double *boot = xmalloc((w->K * R + 1) * sizeof *boot);
+	double *boot = xmallocarray(xmul(w->K, R) + 1, sizeof *boot);
 	double *out = xmalloc((w->K + 1) * sizeof *out);
 	gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));
 	int step = o->reps / 100 > 0 ? o->reps / 100 : 1;
@@ -325,7 +325,7 @@ void did_influence(struct did_work *w, const double *est)
 	size_t *item = xmalloc((K + 1) * sizeof *item);
 	int *cls = xmalloc((K + 1) * sizeof *cls);
 
-	w->inf = xcalloc(w->U * K + 1, sizeof *w->inf);
+	w->inf = xcalloc(xmul(w->U, K) + 1, sizeof *w->inf);
 	for (size_t k = 0; k < w->n_cells; k++)
 		if (!isnan(est[k]))
 			inf_cell(w, k);
@@ -392,7 +392,7 @@ double *did_multiplier(const struct did_work *w, const struct did_options *o,
 		       const double *est)
 {
 	size_t R = (size_t)o->reps, K = w->K, U = w->U;
-	double *draws = xmalloc((K * R + 1) * sizeof *draws);
+	double *draws = xmallocarray(xmul(K, R) + 1, sizeof *draws);
 	double *acc = xmalloc((K + 1) * sizeof *acc);
 	double kappa = (sqrt(5.0) + 1) / 2, pk = kappa / sqrt(5.0);
 	gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));
