@@ -393,6 +393,73 @@ static void test_opt_choice(void)
 		  "Try 'tt-test --help'.\n");
 }
 
+/* the exit status of opt_double_in run in a child process */
+static int double_exit(const char *arg, double lo, double hi, unsigned ends)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		opt_double_in("x", arg, lo, hi, ends);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* opt_double_in: the number within its range, ends open or closed, or a
+ * usage error saying what the number is */
+static void test_opt_double(void)
+{
+	char msg[1024] = "";
+
+	CHECK(opt_double_in("x", "0", 0, INFINITY, OPT_CLOSED) == 0);
+	CHECK(opt_double_in("x", "1", 0, 1, OPT_OPEN_LO) == 1);
+	CHECK(opt_double_in("x", "0", 0, 1, OPT_OPEN_HI) == 0);
+	CHECK(opt_double_in("x", "-1e300", -INFINITY, INFINITY, OPT_OPEN) == -1e300);
+	CHECK(opt_double_in("x", "0.5", 0, 1, OPT_OPEN) == 0.5);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	tt_exit_hook = NULL;
+	CHECK(double_exit("y", 0, 1, OPT_OPEN) == EXIT_USAGE);
+	CHECK(double_exit("-1", 0, INFINITY, OPT_CLOSED) == EXIT_USAGE);
+	CHECK(double_exit("0", 0, INFINITY, OPT_OPEN_LO) == EXIT_USAGE);
+	CHECK(double_exit("1", 0, 1, OPT_OPEN) == EXIT_USAGE);
+	CHECK(double_exit("2", 2, INFINITY, OPT_OPEN_LO) == EXIT_USAGE);
+	CHECK(double_exit("1", 2, INFINITY, OPT_CLOSED) == EXIT_USAGE);
+	CHECK(double_exit("3", -INFINITY, 3, OPT_OPEN_HI) == EXIT_USAGE);
+	CHECK(double_exit("4", -INFINITY, 3, OPT_CLOSED) == EXIT_USAGE);
+	CHECK(double_exit("0", 0, 100, OPT_OPEN_LO) == EXIT_USAGE);
+	CHECK(double_exit("1.5", 0, 1, OPT_CLOSED) == EXIT_USAGE);
+	captured(msg, sizeof msg);
+	CHECK_STR(msg, "tt-test: option --x: 'y' is not a number\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '-1' is negative\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '0' is not a positive number\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '1' is not between 0 and 1\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '2' is not a number above 2\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '1' is not a number of at least 2\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '3' is not a number below 3\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '4' is not a number of at most 3\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '0' is not a number above 0 and at most 100\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '1.5' is not a number of at least 0 and at most 1\n"
+		  "Try 'tt-test --help'.\n");
+}
+
 /* cell_year, cell_time and cell_time_number: whole years within the bound
  * (or any number), located errors */
 static void test_cell_year(void)
@@ -465,6 +532,7 @@ int main(void)
 	test_xmul();
 	test_cell_shown();
 	test_opt_choice();
+	test_opt_double();
 	test_cell_year();
 	return unit_summary();
 }
