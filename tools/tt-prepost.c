@@ -26,23 +26,14 @@ static long lag_arg = -1;
 static int drop_event, pooled;
 static int grouped;              /* --grouped: each group's rows together */
 
-/* --pre, --post: a number of time units, 0 or more */
-static void set_window(const struct tt_opt *o, const char *arg)
-{
-	double v = opt_double(o->lname, arg);
-	if (v < 0)
-		die_usage("option --%s: '%s' is negative", o->lname, arg);
-	*(strcmp(o->lname, "pre") == 0 ? &pre_window : &post_window) = v;
-}
-
 static const struct tool tool = {
 	"tt-prepost", "[OPTION]... [FILE]...",
 	"Pre vs post event comparison per group (default groups iso3,indicator) of a table\n"
 	"joined by tt-join: terms mean_pre, mean_post, diff, pct_change, mann_whitney,\n"
 	"its_pre_slope, its_level, its_slope; --pooled adds pooled_diff, signed_rank, sign_test.",
 	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
-		OPT_CALLBACK("pre", 0, "N", set_window, "keep the N time units before the event: rel_year >= -N (default all)"),
-		OPT_CALLBACK("post", 0, "N", set_window, "keep rel_year <= N (default all); rel_year 0, the event's year, is post"),
+		OPT_DOUBLE("pre", 0, "N", pre_window, 0, INFINITY, OPT_CLOSED, "keep the N time units before the event: rel_year >= -N (default all)"),
+		OPT_DOUBLE("post", 0, "N", post_window, 0, INFINITY, OPT_CLOSED, "keep rel_year <= N (default all); rel_year 0, the event's year, is post"),
 		OPT_FLAG("drop-event", 0, drop_event, "leave out the event's own year (rel_year 0)"),
 		OPT_LONG("lag", 0, "L", lag_arg, 0, 1000000, "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)"),
 		OPT_FLAG("pooled", 0, pooled, "add rows ALL,...: the per-group differences tested across groups"),

@@ -15,7 +15,8 @@
 #include "options.h"
 #include "strbuf.h"
 
-static const char *per_arg, *scale_arg, *suffix_arg;
+static const char *per_arg, *suffix_arg;
+static double scale = 1e5;
 
 static const struct tool tool = {
 	"tt-rate", "--per COL [OPTION]... [FILE]...",
@@ -23,7 +24,7 @@ static const struct tool tool = {
 	"and the suffix _per_100k (or --suffix) appended to its indicator.",
 	C_TABLE | C_VALUE, (const struct tt_opt[]){
 		OPT_STRING("per", 0, "COL", per_arg, "the denominator column, e.g. population (required)"),
-		OPT_STRING("scale", 0, "N", scale_arg, "the rate per N of the denominator (default 100000)"),
+		OPT_DOUBLE("scale", 0, "N", scale, 0, INFINITY, OPT_OPEN_LO, "the rate per N of the denominator (default 100000)"),
 		OPT_STRING("suffix", 0, "S", suffix_arg, "appended to the indicator (default _per_100k, or _per_N for another N)"),
 		OPT_END(),
 	},
@@ -53,18 +54,12 @@ int main(int argc, char **argv)
 	const struct csv_header *h;
 	const char *file;
 	struct csv_row *row;
-	double scale = 1e5;
 	char *suffix;
 	int vcol, dcol, icol;
 	long zero = 0, missing = 0;
 
 	if (!per_arg)
 		die_usage("the denominator is missing: give its column with --per COL");
-	if (scale_arg) {
-		scale = opt_double("scale", scale_arg);
-		if (!(scale > 0) || !isfinite(scale))
-			die_usage("option --scale: '%s' is not a positive number", scale_arg);
-	}
 	suffix = suffix_arg ? xstrdup(suffix_arg)
 			    : default_suffix(scale);
 	r = csv_open(argv + first, argc - first, opt.delim);

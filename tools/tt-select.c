@@ -1,4 +1,5 @@
 /* tt-select: keep rows by column values and time range; choose and reorder columns. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,8 @@ enum { SEEN_MAX = 10 };
 
 static struct cond *conds;
 static size_t nconds, condcap;
-static const char *columns_arg, *from_arg, *to_arg;
+static const char *columns_arg;
+static double from = -1e300, to = 1e300;
 
 /* --where, repeatable: every condition must hold */
 static void add_where(const struct tt_opt *o, const char *arg)
@@ -38,13 +40,15 @@ static void add_where(const struct tt_opt *o, const char *arg)
 	conds[nconds++].text = arg;
 }
 
+enum { O_FROM = 1, O_TO };    /* entries of tool.opts, for opt_given */
+
 static const struct tool tool = {
 	"tt-select", "[OPTION]... [FILE]...",
 	"Keep rows by column values and time range; choose and reorder columns.",
 	C_DELIM | C_NA | C_TIME, (const struct tt_opt[]){
 		OPT_CALLBACK("where", 'w', "COL=LIST", add_where, "keep rows whose COL is one of LIST; COL!=LIST drops them (repeatable: all must hold)"),
-		OPT_STRING("from", 0, "T", from_arg, "keep rows whose time is at least T"),
-		OPT_STRING("to", 0, "T", to_arg, "keep rows whose time is at most T"),
+		[O_FROM] = OPT_DOUBLE("from", 0, "T", from, -INFINITY, INFINITY, OPT_CLOSED, "keep rows whose time is at least T"),
+		[O_TO] = OPT_DOUBLE("to", 0, "T", to, -INFINITY, INFINITY, OPT_CLOSED, "keep rows whose time is at most T"),
 		OPT_STRING("columns", 'c', "COLS", columns_arg, "write these columns, in this order"),
 		OPT_END(),
 	},
@@ -149,23 +153,18 @@ int main(int argc, char **argv)
 	struct csv_reader *r = tt_start(argc, argv, &tool);
 	const struct csv_header *h;
 	const char *file;
-	double from = -1e300, to = 1e300;
 	int tcol = -1, *cols;
 	size_t ncols;
 	struct csv_row *row;
 	long rows = 0, kept = 0;
 
-	if (from_arg)
-		from = opt_double("from", from_arg);
-	if (to_arg)
-		to = opt_double("to", to_arg);
 	if (csv_read_header(r) != 0)
 		return EXIT_DATA;
 	h = csv_header(r);
 	file = csv_first_file(r);
 	for (size_t i = 0; i < nconds; i++)
 		parse_cond(&conds[i], h, file);
-	if (from_arg || to_arg)
+	if (opt_given(&tool.opts[O_FROM]) || opt_given(&tool.opts[O_TO]))
 		tcol = col_require(h, file, opt.time, "time column");
 	if (columns_arg) {
 		cols = col_require_list(h, file, columns_arg, "column", &ncols);

@@ -116,6 +116,7 @@ static void test_match(void)
 
 int main(void)
 {
+	unit_start();
 	test_key();
 	test_jaro_winkler();
 	test_match();

@@ -134,6 +134,7 @@ static void test_delim(void)
 
 int main(void)
 {
+	unit_start();
 	test_quoting_and_lines();
 	test_bom_and_tab();
 	test_long_input();

@@ -1011,6 +1011,7 @@ static void test_multiplier(void)
 
 int main(void)
 {
+	unit_start();
 	test_mpdta();
 	test_hand_notyet_varying();
 	test_hand_universal();

@@ -199,6 +199,7 @@ static void test_poisson_its(void)
 
 int main(void)
 {
+	unit_start();
 	test_demean();
 	test_absorbed_equals_dummies(GLM_POISSON);
 	test_absorbed_equals_dummies(GLM_LINEAR);

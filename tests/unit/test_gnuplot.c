@@ -1119,6 +1119,7 @@ static void test_missing_gnuplot(void)
 
 int main(void)
 {
+	unit_start();
 	if (!mkdtemp(pwn_dir) || !mkdtemp(out_dir)) {
 		printf("FAIL cannot make temporary directories: %s\n", strerror(errno));
 		return 1;

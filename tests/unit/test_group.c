@@ -16,6 +16,7 @@ static struct csv_row row_of(char **f, size_t *len, size_t n)
 
 int main(void)
 {
+	unit_start();
 	int cols[2] = { 0, 2 };
 	struct group_table *g = group_new(cols, 2);
 	char *a[] = { "PHL", "x", "pros" }, *b[] = { "KOR", "y", "pros" };

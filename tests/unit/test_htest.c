@@ -304,6 +304,7 @@ static void test_degenerate_ranks(void)
 
 int main(void)
 {
+	unit_start();
 	test_one_sample_t();
 	test_welch();
 	test_mann_whitney();

@@ -1,6 +1,7 @@
 /* The small topics of tools/lib: UTF-8, strings, columns, moments, quantiles. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -323,6 +324,27 @@ static void captured(char *msg, size_t size)
 	unit_captured(msg, size);
 }
 
+/* xmul: the product, or out of memory (exit 1) where it reaches SIZE_MAX,
+ * so that a count with room for one more cannot wrap */
+static void test_xmul(void)
+{
+	char msg[128] = "";
+
+	CHECK(xmul(3, 4) == 12);
+	CHECK(xmul(0, SIZE_MAX) == 0 && xmul(SIZE_MAX, 0) == 0);
+	CHECK(xmul(SIZE_MAX - 1, 1) == SIZE_MAX - 1);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	exit_status = -1;
+	if (setjmp(exited) == 0)
+		xmul(SIZE_MAX / 2 + 1, 2);
+	captured(msg, sizeof msg);
+	CHECK(exit_status == 1);
+	CHECK_STR(msg, "tt-test: out of memory\n");
+}
+
 /* the exit status of opt_choice run in a child process */
 static int choice_exit(const char *name, const char *arg, const char *const *words)
 {
@@ -368,6 +390,73 @@ static void test_opt_choice(void)
 		  "tt-test: option --family: '' is not linear or poisson\n"
 		  "Try 'tt-test --help'.\n"
 		  "tt-test: option --x: 'y' is not only\n"
+		  "Try 'tt-test --help'.\n");
+}
+
+/* the exit status of opt_double_in run in a child process */
+static int double_exit(const char *arg, double lo, double hi, unsigned ends)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		opt_double_in("x", arg, lo, hi, ends);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* opt_double_in: the number within its range, ends open or closed, or a
+ * usage error saying what the number is */
+static void test_opt_double(void)
+{
+	char msg[1024] = "";
+
+	CHECK(opt_double_in("x", "0", 0, INFINITY, OPT_CLOSED) == 0);
+	CHECK(opt_double_in("x", "1", 0, 1, OPT_OPEN_LO) == 1);
+	CHECK(opt_double_in("x", "0", 0, 1, OPT_OPEN_HI) == 0);
+	CHECK(opt_double_in("x", "-1e300", -INFINITY, INFINITY, OPT_OPEN) == -1e300);
+	CHECK(opt_double_in("x", "0.5", 0, 1, OPT_OPEN) == 0.5);
+	if (capture() != 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	tt_exit_hook = NULL;
+	CHECK(double_exit("y", 0, 1, OPT_OPEN) == EXIT_USAGE);
+	CHECK(double_exit("-1", 0, INFINITY, OPT_CLOSED) == EXIT_USAGE);
+	CHECK(double_exit("0", 0, INFINITY, OPT_OPEN_LO) == EXIT_USAGE);
+	CHECK(double_exit("1", 0, 1, OPT_OPEN) == EXIT_USAGE);
+	CHECK(double_exit("2", 2, INFINITY, OPT_OPEN_LO) == EXIT_USAGE);
+	CHECK(double_exit("1", 2, INFINITY, OPT_CLOSED) == EXIT_USAGE);
+	CHECK(double_exit("3", -INFINITY, 3, OPT_OPEN_HI) == EXIT_USAGE);
+	CHECK(double_exit("4", -INFINITY, 3, OPT_CLOSED) == EXIT_USAGE);
+	CHECK(double_exit("0", 0, 100, OPT_OPEN_LO) == EXIT_USAGE);
+	CHECK(double_exit("1.5", 0, 1, OPT_CLOSED) == EXIT_USAGE);
+	captured(msg, sizeof msg);
+	CHECK_STR(msg, "tt-test: option --x: 'y' is not a number\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '-1' is negative\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '0' is not a positive number\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '1' is not between 0 and 1\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '2' is not a number above 2\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '1' is not a number of at least 2\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '3' is not a number below 3\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '4' is not a number of at most 3\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '0' is not a number above 0 and at most 100\n"
+		  "Try 'tt-test --help'.\n"
+		  "tt-test: option --x: '1.5' is not a number of at least 0 and at most 1\n"
 		  "Try 'tt-test --help'.\n");
 }
 
@@ -428,6 +517,7 @@ static void test_cell_year(void)
 
 int main(void)
 {
+	unit_start();
 	test_utf8();
 	test_utf8_decode();
 	test_strbuf();
@@ -439,8 +529,10 @@ int main(void)
 	test_quantiles();
 	test_joined();
 	test_alloc();
+	test_xmul();
 	test_cell_shown();
 	test_opt_choice();
+	test_opt_double();
 	test_cell_year();
 	return unit_summary();
 }

@@ -128,6 +128,7 @@ static void synth_messages(void)
 
 int main(void)
 {
+	unit_start();
 	progname = "tt-test";
 	did_part();
 	did_many();

@@ -269,6 +269,7 @@ static void test_grouped(void)
 
 int main(void)
 {
+	unit_start();
 	test_grouped();
 	test_numbers();
 	test_against_strtod();

@@ -15,6 +15,7 @@ static const char *readable(double x, int digits)
 
 int main(void)
 {
+	unit_start();
 	enum pub_format f;
 
 	/* worked by hand: round to the digits, keep every integer digit, no

@@ -322,6 +322,7 @@ static void order(void)
 
 int main(void)
 {
+	unit_start();
 	two_donors();
 	inside_hull();
 	ties();

@@ -23,6 +23,13 @@ void *xmallocarray(size_t count, size_t size)
 	return xmalloc(count * size);
 }
 
+size_t xmul(size_t a, size_t b)
+{
+	if (b && a > (SIZE_MAX - 1) / b)
+		die(1, "out of memory");
+	return a * b;
+}
+
 void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 {
 	size_t c = *cap;

@@ -266,7 +266,7 @@ static void build_matrix(const struct did_panel *p, struct did_work *w,
 	size_t T = w->T, k = 0;
 	size_t count[2] = { 0, 0 };
 
-	w->ymat = xmalloc((w->U * T + 1) * sizeof *w->ymat);
+	w->ymat = xmallocarray(xmul(w->U, T) + 1, sizeof *w->ymat);
 	w->cls = xmalloc((w->U + 1) * sizeof *w->cls);
 	w->id = xmalloc((w->U + 1) * sizeof *w->id);
 	w->complete = xmalloc(w->U + 1);
@@ -299,8 +299,8 @@ static void plan_cells(struct did_work *w, const struct did_options *o)
 {
 	size_t T = w->T, n = 0;
 
-	w->cells = xmalloc((w->G * T + 1) * sizeof *w->cells);
-	w->pair_of = xmalloc(T * T * sizeof *w->pair_of);
+	w->cells = xmallocarray(xmul(w->G, T) + 1, sizeof *w->cells);
+	w->pair_of = xmallocarray(xmul(T, T), sizeof *w->pair_of);
 	for (size_t i = 0; i < T * T; i++)
 		w->pair_of[i] = -1;
 	w->P = 0;
@@ -372,11 +372,11 @@ static void plan_gaps(struct did_work *w)
 static void alloc_scratch(struct did_work *w)
 {
 	size_t C = w->C;
-	w->Yc = xcalloc(C * w->T, sizeof *w->Yc);
+	w->Yc = xcalloc(xmul(C, w->T), sizeof *w->Yc);
 	w->Nc = xcalloc(C, sizeof *w->Nc);
 	w->Mc = xcalloc(C, sizeof *w->Mc);
-	w->Pc = xcalloc(C * w->P + 1, sizeof *w->Pc);
-	w->Qc = xcalloc(C * w->P + 1, sizeof *w->Qc);
+	w->Pc = xcalloc(xmul(C, w->P) + 1, sizeof *w->Pc);
+	w->Qc = xcalloc(xmul(C, w->P) + 1, sizeof *w->Qc);
 	w->tr_n = xcalloc(w->n_cells + 1, sizeof *w->tr_n);
 	w->ct_n = xcalloc(w->n_cells + 1, sizeof *w->ct_n);
 	w->tr_mean = xcalloc(w->n_cells + 1, sizeof *w->tr_mean);
@@ -637,7 +637,7 @@ int did_prepare(const struct did_panel *p, const struct did_options *o,
 	int st = collect_years(p, w, r);
 	if (st)
 		return st;
-	size_t *rowof = xcalloc(p->n_units * w->T + 1, sizeof *rowof);
+	size_t *rowof = xcalloc(xmul(p->n_units, w->T) + 1, sizeof *rowof);
 	int *gof = xmalloc((p->n_units + 1) * sizeof *gof);
 	st = index_rows(p, w, rowof, r);
 	if (!st) {

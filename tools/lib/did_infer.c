@@ -34,7 +34,7 @@ static void draw_units(struct did_work *w, gsl_rng *rng)
 double *did_bootstrap(struct did_work *w, const struct did_options *o)
 {
 	size_t R = (size_t)o->reps;
-	double *boot = xmalloc((w->K * R + 1) * sizeof *boot);
+	double *boot = xmallocarray(xmul(w->K, R) + 1, sizeof *boot);
 	double *out = xmalloc((w->K + 1) * sizeof *out);
 	gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));
 	int step = o->reps / 100 > 0 ? o->reps / 100 : 1;
@@ -140,7 +140,6 @@ double did_pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 	size_t k = S->size1;
 	gsl_matrix *V = xnonnull(gsl_matrix_alloc(k, k));
 	gsl_vector *s = xnonnull(gsl_vector_alloc(k)), *work = xnonnull(gsl_vector_alloc(k));
-	gsl_error_handler_t *old;
 	double W = 0, smax;
 	int status = GSL_SUCCESS;
 
@@ -153,10 +152,8 @@ double did_pinv_quadform(gsl_matrix *S, const double *theta, int *rank)
 			if (!isfinite(gsl_matrix_get(S, i, j)))
 				status = GSL_EDOM;
 	}
-	old = gsl_set_error_handler_off();
 	if (status == GSL_SUCCESS)
 		status = gsl_linalg_SV_decomp(S, V, s, work);
-	gsl_set_error_handler(old);
 	smax = status == GSL_SUCCESS ? gsl_vector_get(s, 0) : NAN;
 	*rank = 0;
 	for (size_t j = 0; j < k && status == GSL_SUCCESS; j++) {
@@ -328,7 +325,7 @@ void did_influence(struct did_work *w, const double *est)
 	size_t *item = xmalloc((K + 1) * sizeof *item);
 	int *cls = xmalloc((K + 1) * sizeof *cls);
 
-	w->inf = xcalloc(w->U * K + 1, sizeof *w->inf);
+	w->inf = xcalloc(xmul(w->U, K) + 1, sizeof *w->inf);
 	for (size_t k = 0; k < w->n_cells; k++)
 		if (!isnan(est[k]))
 			inf_cell(w, k);
@@ -395,7 +392,7 @@ double *did_multiplier(const struct did_work *w, const struct did_options *o,
 		       const double *est)
 {
 	size_t R = (size_t)o->reps, K = w->K, U = w->U;
-	double *draws = xmalloc((K * R + 1) * sizeof *draws);
+	double *draws = xmallocarray(xmul(K, R) + 1, sizeof *draws);
 	double *acc = xmalloc((K + 1) * sizeof *acc);
 	double kappa = (sqrt(5.0) + 1) / 2, pk = kappa / sqrt(5.0);
 	gsl_rng *rng = xnonnull(gsl_rng_alloc(gsl_rng_mt19937));

@@ -267,7 +267,7 @@ double *did_permute(struct did_work *w, const struct did_options *o,
 		if (did_rel_of(w, w->ev.idx[w->ev.start[j]]) < 0 && !ref)
 			w->pre_idx[w->n_pre++] = w->k_ev + j;
 	}
-	w->pre_inf = xmalloc((w->n_pre * w->U + 1) * sizeof *w->pre_inf);
+	w->pre_inf = xmallocarray(xmul(w->n_pre, w->U) + 1, sizeof *w->pre_inf);
 	w->pre_dc = xmalloc((w->C + 1) * sizeof *w->pre_dc);
 	list_pre_cells(w);
 	ps.t0 = xmalloc((ps.n + 1) * sizeof *ps.t0);

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
@@ -236,7 +235,6 @@ static int solve(double *A, const double *b, size_t k, double *coef, int *aliase
 				rc = -1;
 		}
 		if (bread && rc == 0) {
-			gsl_error_handler_t *old = gsl_set_error_handler_off();
 			if (gsl_linalg_cholesky_invert(&S.matrix) == 0) {
 				for (size_t a = 0; a < m; a++)
 					for (size_t c = 0; c < m; c++)
@@ -245,7 +243,6 @@ static int solve(double *A, const double *b, size_t k, double *coef, int *aliase
 			} else {
 				rc = -1;
 			}
-			gsl_set_error_handler(old);
 		}
 		free(f);
 	}

@@ -413,7 +413,8 @@ int theil_sen(const double *x, const double *y, size_t n, double level,
 		return HTEST_BAD_LEVEL;
 	if (n < 2)
 		return HTEST_TOO_FEW;
-	slope = xmallocarray(n * (n - 1) / 2, sizeof *slope);
+	/* n (n - 1) / 2 pairs, halving the even factor first: no wrap */
+	slope = xmallocarray(n % 2 ? xmul(n, (n - 1) / 2) : xmul(n / 2, n - 1), sizeof *slope);
 	for (i = 0; i + 1 < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (time_at(x, j) != time_at(x, i))

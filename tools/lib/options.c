@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +43,6 @@ static void set_na(const struct tt_opt *o, const char *arg)
 	na_set(arg);
 }
 
-static void set_level(const struct tt_opt *o, const char *arg)
-{
-	opt.level = opt_double(o->lname, arg);
-	if (!(opt.level > 0 && opt.level < 1))
-		die_usage("option --level: '%s' is not between 0 and 1", arg);
-}
-
 static void set_max_groups(const struct tt_opt *o, const char *arg)
 {
 	group_limit = (size_t)opt_long(o->lname, arg, 0, LONG_MAX);
@@ -65,7 +59,7 @@ static const struct {
 	{ C_VALUE, OPT_STRING("value", 'v', "COL", opt.value, "value column (default 'value')") },
 	{ C_NA, OPT_CALLBACK("na", 0, "LIST", set_na, "strings read as missing besides the empty cell (default NA,N/A,n/a,..,-)") },
 	{ C_PREC, OPT_INT("precision", 'p', "N", out_precision, 1, 17, "significant digits of numbers written (default: shortest exact form)") },
-	{ C_LEVEL, OPT_CALLBACK("level", 0, "X", set_level, "confidence level of conf_low/conf_high (default 0.95)") },
+	{ C_LEVEL, OPT_DOUBLE("level", 0, "X", opt.level, 0, 1, OPT_OPEN, "confidence level of conf_low/conf_high (default 0.95)") },
 	{ C_MAXG, OPT_CALLBACK("max-groups", 0, "N", set_max_groups, "stop with an error past N distinct groups (default 1000000; 0: no limit)") },
 };
 #define NCOMMON (sizeof common_table / sizeof common_table[0])
@@ -111,6 +105,29 @@ double opt_double(const char *name, const char *arg)
 	return v;
 }
 
+double opt_double_in(const char *name, const char *arg, double lo, double hi,
+		     unsigned ends)
+{
+	double v = opt_double(name, arg);
+	int lo_open = (ends & OPT_OPEN_LO) != 0, hi_open = (ends & OPT_OPEN_HI) != 0;
+
+	if ((lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi))
+		return v;
+	if (isinf(hi) && lo == 0)
+		die_usage("option --%s: '%s' %s", name, arg,
+			  lo_open ? "is not a positive number" : "is negative");
+	if (isinf(hi))
+		die_usage("option --%s: '%s' is not a number %s %g", name, arg,
+			  lo_open ? "above" : "of at least", lo);
+	if (isinf(lo))
+		die_usage("option --%s: '%s' is not a number %s %g", name, arg,
+			  hi_open ? "below" : "of at most", hi);
+	if (lo_open && hi_open)
+		die_usage("option --%s: '%s' is not between %g and %g", name, arg, lo, hi);
+	die_usage("option --%s: '%s' is not a number %s %g and %s %g", name, arg,
+		  lo_open ? "above" : "of at least", lo, hi_open ? "below" : "at most", hi);
+}
+
 static void print_opt(const struct tt_opt *o)
 {
 	char left[64];
@@ -150,6 +167,9 @@ static void store(const struct tt_opt *o, const char *arg)
 		break;
 	case TT_OPT_INT:
 		*o->i = (int)opt_long(o->lname, arg, o->lo, o->hi);
+		break;
+	case TT_OPT_DOUBLE:
+		*o->d = opt_double_in(o->lname, arg, o->dlo, o->dhi, o->ends);
 		break;
 	case TT_OPT_CHOICE:
 		v = opt_choice(o->lname, arg, o->words);

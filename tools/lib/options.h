@@ -18,6 +18,8 @@ enum tt_opt_kind {
 	TT_OPT_STRING,      /* *s = the argument */
 	TT_OPT_LONG,        /* *l = the argument, a whole number from lo to hi */
 	TT_OPT_INT,         /* *i = the same, for an int */
+	TT_OPT_DOUBLE,      /* *d = the argument, a number from dlo to dhi,
+			     * either end left out as ends says */
 	TT_OPT_CHOICE,      /* *i = the argument's index among words, or the
 			     * value at that index when values is given */
 	TT_OPT_CALLBACK,    /* fn(o, arg): repeatable options, several stores */
@@ -33,6 +35,9 @@ struct tt_opt {
 	long *l;
 	const char **s;
 	long lo, hi;
+	double *d;
+	double dlo, dhi;
+	unsigned ends;              /* OPT_CLOSED, OPT_OPEN_LO, ... */
 	const char *const *words;   /* ends with NULL */
 	const int *values;
 	tt_opt_fn *fn;
@@ -47,6 +52,14 @@ struct tt_opt {
 	{ lname, sname, arg, help, TT_OPT_LONG, .l = &(var), .lo = (min), .hi = (max) }
 #define OPT_INT(lname, sname, arg, var, min, max, help) \
 	{ lname, sname, arg, help, TT_OPT_INT, .i = &(var), .lo = (min), .hi = (max) }
+/* a number from min to max (-INFINITY, INFINITY: any); open OPT_OPEN_LO
+ * leaves min out, OPT_OPEN_HI max, OPT_OPEN both.  Out of range is a
+ * usage error saying what the number is: "is negative" ([0, inf)), "is
+ * not a positive number" ((0, inf)), "is not between 0 and 1" ((0, 1)) */
+#define OPT_DOUBLE(lname, sname, arg, var, min, max, open, help) \
+	{ lname, sname, arg, help, TT_OPT_DOUBLE, .d = &(var), .dlo = (min), \
+	  .dhi = (max), .ends = (open) }
+enum { OPT_CLOSED = 0, OPT_OPEN_LO = 1, OPT_OPEN_HI = 2, OPT_OPEN = 3 };
 #define OPT_CHOICE(lname, sname, arg, var, list, help) \
 	{ lname, sname, arg, help, TT_OPT_CHOICE, .i = &(var), .words = (list) }
 #define OPT_CHOICE_MAP(lname, sname, arg, var, list, map, help) \
@@ -86,8 +99,9 @@ struct tool {
 };
 
 /* A tool's start, before anything else: messages named after argv0
- * (diag), the output layer, GSL's abort-on-error handler off (the tools
- * take the NaN and write an empty cell). */
+ * (diag), the output layer, GSL's abort-on-error handler off for good
+ * (the tools take the NaN and write an empty cell; the statistics code
+ * checks GSL's return codes and never switches the handler itself). */
 void tt_init(const char *argv0);
 /* The start of a tool that reads one table: tt_init, the options, then
  * the operands (standard input when none) opened by csv_open. */
@@ -101,6 +115,10 @@ int opt_given(const struct tt_opt *o);
 /* numbers in option arguments, or a usage error naming the option */
 long opt_long(const char *name, const char *arg, long lo, long hi);
 double opt_double(const char *name, const char *arg);
+/* the same within lo..hi, ends open as OPT_DOUBLE's; out of range is a
+ * usage error saying what the number is */
+double opt_double_in(const char *name, const char *arg, double lo, double hi,
+		     unsigned ends);
 /* the index of arg among words (ending with NULL), or a usage error naming
  * the option and listing them: "option --model: 'x' is not twfe, etwfe or
  * index" */

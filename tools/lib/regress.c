@@ -24,22 +24,8 @@ const char *regress_status_str(int status)
 	case REGRESS_TOO_FEW: return "too few observations";
 	case REGRESS_BAD_INPUT: return "invalid input";
 	case REGRESS_OVERFLOW: return "values too large (the fit's numbers overflow)";
-	case REGRESS_NO_MEMORY: return "out of memory";
 	}
 	return "unknown status";
-}
-
-/* GSL's default error handler aborts the program.  Library code must hand
- * degenerate data back to the tool instead, so GSL calls that can report
- * an error run with the handler off and their return codes are checked. */
-static gsl_error_handler_t *gsl_quiet(void)
-{
-	return gsl_set_error_handler_off();
-}
-
-static void gsl_restore(gsl_error_handler_t *old)
-{
-	gsl_set_error_handler(old);
 }
 
 static int all_finite(const double *a, size_t m)
@@ -97,8 +83,8 @@ void ols_fit_free(struct ols_fit *fit)
 /* GSL's workspace for fits of up to n x k, kept from one fit to the next
  * (a tool fits group after group of similar size) and grown when a larger
  * one comes: GSL works in its top-left n x k corner, so the numbers are
- * those of a workspace of exactly n x k.  One thread: no lock.  NULL when
- * GSL cannot allocate it. */
+ * those of a workspace of exactly n x k.  One thread: no lock.  Out of
+ * memory is alloc.h's: the tool says so and exits. */
 static gsl_multifit_linear_workspace *ols_workspace(size_t n, size_t k)
 {
 	static gsl_multifit_linear_workspace *w;
@@ -109,16 +95,14 @@ static gsl_multifit_linear_workspace *ols_workspace(size_t n, size_t k)
 			gsl_multifit_linear_free(w);
 		wn = n > wn ? n : wn;
 		wk = k > wk ? k : wk;
-		w = gsl_multifit_linear_alloc(wn, wk);
-		if (!w)
-			wn = wk = 0;
+		w = xnonnull(gsl_multifit_linear_alloc(wn, wk));
 	}
 	return w;
 }
 
-/* The SVD solve itself.  Returns REGRESS_OK, REGRESS_SINGULAR or
- * REGRESS_NO_MEMORY (GSL's workspace); on success coef, cov (scaled by
- * GSL's sigma^2 = chisq/(n-k)) and sse are set. */
+/* The SVD solve itself.  Returns REGRESS_OK or REGRESS_SINGULAR; on
+ * success coef, cov (scaled by GSL's sigma^2 = chisq/(n-k)) and sse are
+ * set. */
 static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 		     struct ols_fit *fit)
 {
@@ -126,20 +110,14 @@ static int ols_solve(const double *X, const double *y, size_t n, size_t k,
 	gsl_vector_const_view yv = gsl_vector_const_view_array(y, n);
 	gsl_vector_view cv = gsl_vector_view_array(fit->coef, k);
 	gsl_matrix_view covv = gsl_matrix_view_array(fit->cov, k, k);
-	gsl_error_handler_t *old = gsl_quiet();
 	gsl_multifit_linear_workspace *w = ols_workspace(n, k);
 	double chisq, rcond;
 	int rc;
 
-	if (!w) {
-		gsl_restore(old);
-		return REGRESS_NO_MEMORY;
-	}
 	rc = gsl_multifit_linear(&Xv.matrix, &yv.vector, &cv.vector,
 				 &covv.matrix, &chisq, w);
 	/* reciprocal condition number of the column-balanced X */
 	rcond = gsl_multifit_linear_rcond(w);
-	gsl_restore(old);
 	if (rc || !(rcond >= REGRESS_RCOND_MIN)) {
 		fill_nan(fit->coef, k);
 		fill_nan(fit->cov, k * k);
@@ -313,7 +291,6 @@ static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 	gsl_vector *S = &Sv.vector;
 	double *scale = v + k * k + k;
 	double smin = NAN, smax = NAN;
-	gsl_error_handler_t *old = gsl_quiet();
 	int rc = REGRESS_OK;
 
 	for (size_t j = 0; j < k; j++) {
@@ -340,7 +317,6 @@ static int xtx_inverse(const double *X, size_t n, size_t k, double *inv)
 			}
 			inv[a * k + b] = s * scale[a] * scale[b];
 		}
-	gsl_restore(old);
 	free(a);
 	free(v);
 	return rc;

@@ -33,9 +33,6 @@ enum regress_status {
 	/* values so large that the fit's numbers (coefficients, standard
 	 * errors, sums of squares) do not fit in a double: all NaN. */
 	REGRESS_OVERFLOW,
-	/* GSL could not allocate its least-squares workspace: all NaN (the
-	 * library's own memory comes through alloc.h, which exits) */
-	REGRESS_NO_MEMORY,
 };
 
 /* "ok", "constant y", ... for messages */
