@@ -24,7 +24,7 @@
 enum {
 	O_OUTPUT, O_SCRIPT, O_TITLE, O_XLABEL, O_YLABEL, O_SIZE,
 	O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT, O_LOG, O_EVENT_YEAR,
-	O_FONT_SCALE, O_DPI, O_FIT, O_FACET,
+	O_FONT_SCALE, O_DPI, O_FIT, O_FACET, O_PRE, O_POST, O_DROP_EVENT,
 };
 
 static const char *size_arg;
@@ -35,7 +35,7 @@ static const char *label_arg[3];	/* --title, --xlabel, --ylabel; NULL: default *
 static int script_only, width, height;
 static double range_lo = NAN, range_hi = NAN;
 /* the reader's options, from ours and the common ones; the table, in main */
-static struct gp_input input = { .fit_model = -1, .date = "ratified" };
+static struct gp_input input = { .fit_model = -1, .date = "ratified", .window = EVENT_WINDOW_ALL };
 
 static void set_sort(const struct tt_opt *o, const char *arg)
 {
@@ -110,6 +110,9 @@ static const struct tool tool = {
 		[O_DPI] = OPT_CALLBACK("dpi", 0, "N", set_scale, "resolution for --size in cm, mm or in; png and svg scale text with it (default 96)"),
 		[O_FIT] = OPT_CHOICE("fit", 0, "MODEL", input.fit_model, fits, "prepost: linear or poisson (default: poisson when every value is a whole number >= 0, a count)"),
 		[O_FACET] = OPT_STRING("facet", 0, "COL", input.facet, "line: small multiples, one panel per value of COL (at most 64), each with at most 12 series"),
+		[O_PRE] = OPT_DOUBLE("pre", 0, "N", input.window.pre, 0, INFINITY, OPT_CLOSED, "prepost: the N time units before the event only, as tt-prepost --pre (default all)"),
+		[O_POST] = OPT_DOUBLE("post", 0, "N", input.window.post, 0, INFINITY, OPT_CLOSED, "prepost: rel_year <= N only, as tt-prepost --post (default all)"),
+		[O_DROP_EVENT] = OPT_FLAG("drop-event", 0, input.window.drop_event, "prepost: leave out the event's own year, as tt-prepost --drop-event"),
 		OPT_END(),
 	},
 };
@@ -123,7 +126,8 @@ static const struct kind {
 	void (*read)(struct gp_input *, struct gp_chart *);
 } kinds[] = {
 	{ "line", GP_LINE, 1u << O_LOG | 1u << O_EVENT_YEAR | 1u << O_FACET, gp_read_line },
-	{ "prepost", GP_PREPOST, 1u << O_FIT, gp_read_prepost },
+	{ "prepost", GP_PREPOST, 1u << O_FIT | 1u << O_PRE | 1u << O_POST | 1u << O_DROP_EVENT,
+	  gp_read_prepost },
 	{ "event", GP_EVENT, 1u << O_TERM | 1u << O_BAND, gp_read_event },
 	{ "forest", GP_FOREST, 1u << O_TERM | 1u << O_XRANGE | 1u << O_SORT, gp_read_forest },
 	{ "bar", GP_BAR, 1u << O_TERM, gp_read_bar },
@@ -142,7 +146,8 @@ static const struct kind *find_kind(const char *name)
 static void check_options(const struct kind *k, struct gp_page *page)
 {
 	static const int specific[] = { O_TERM, O_BAND, O_DATE, O_KEY, O_XRANGE, O_SORT,
-					O_LOG, O_EVENT_YEAR, O_FIT, O_FACET };
+					O_LOG, O_EVENT_YEAR, O_FIT, O_FACET, O_PRE, O_POST,
+					O_DROP_EVENT };
 
 	for (size_t i = 0; i < sizeof specific / sizeof specific[0]; i++) {
 		if (opt_given(&tool.opts[specific[i]]) && !(k->opts & 1u << specific[i]))

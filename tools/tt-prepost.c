@@ -21,9 +21,9 @@
 #include "strbuf.h"
 #include "regress.h"
 
-static double pre_window = INFINITY, post_window = INFINITY;
+static struct event_window window = EVENT_WINDOW_ALL;   /* --pre, --post, --drop-event */
 static long lag_arg = -1;
-static int drop_event, pooled;
+static int pooled;
 static int grouped;              /* --grouped: each group's rows together */
 
 static const struct tool tool = {
@@ -32,9 +32,9 @@ static const struct tool tool = {
 	"joined by tt-join: terms mean_pre, mean_post, diff, pct_change, mann_whitney,\n"
 	"its_pre_slope, its_level, its_slope; --pooled adds pooled_diff, signed_rank, sign_test.",
 	C_TABLE | C_GROUP | C_ALL | C_TIME | C_VALUE | C_LEVEL | C_MAXG, (const struct tt_opt[]){
-		OPT_DOUBLE("pre", 0, "N", pre_window, 0, INFINITY, OPT_CLOSED, "keep the N time units before the event: rel_year >= -N (default all)"),
-		OPT_DOUBLE("post", 0, "N", post_window, 0, INFINITY, OPT_CLOSED, "keep rel_year <= N (default all); rel_year 0, the event's year, is post"),
-		OPT_FLAG("drop-event", 0, drop_event, "leave out the event's own year (rel_year 0)"),
+		OPT_DOUBLE("pre", 0, "N", window.pre, 0, INFINITY, OPT_CLOSED, "keep the N time units before the event: rel_year >= -N (default all)"),
+		OPT_DOUBLE("post", 0, "N", window.post, 0, INFINITY, OPT_CLOSED, "keep rel_year <= N (default all); rel_year 0, the event's year, is post"),
+		OPT_FLAG("drop-event", 0, window.drop_event, "leave out the event's own year (rel_year 0)"),
 		OPT_LONG("lag", 0, "L", lag_arg, 0, 1000000, "Newey-West lag of the ITS terms (default floor(4 (n/100)^(2/9)) per group)"),
 		OPT_FLAG("pooled", 0, pooled, "add rows ALL,...: the per-group differences tested across groups"),
 		OPT_FLAG("grouped", 0, grouped, "each group's rows together in the input: hold one group's values at a time"),
@@ -50,13 +50,6 @@ struct prepost_group {
 	int has_diff;
 	double diff, mean_pre;
 };
-
-static int in_window(double rel)
-{
-	if (rel < -pre_window || rel > post_window)
-		return 0;
-	return !(drop_event && rel == 0);
-}
 
 /* the values of one side (post 0 or 1) */
 static size_t side(const struct prepost_group *a, double which, double *out)
@@ -295,7 +288,7 @@ static void check_spacing(struct group_table *g, size_t i, const struct prepost_
 	for (size_t k = 1; k < a->n; k++) {
 		double lo = a->o[k - 1].rel, hi = a->o[k].rel;
 
-		if (hi - lo <= 1 || (drop_event && lo == -1 && hi == 1))
+		if (hi - lo <= 1 || (window.drop_event && lo == -1 && hi == 1))
 			continue;
 		snprintf(at, sizeof at, "none between rel_year %g and %g", lo, hi);
 		tell(W_GAP, group_label(g, i), at, "no observation between rel_year %g and %g: "
@@ -467,7 +460,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		a->treated_rows++;
-		if (!in_window(rel))
+		if (!event_window_keeps(&window, rel))
 			continue;
 		if (cell_number(h, row, vcol, &y)) {
 			missing++;

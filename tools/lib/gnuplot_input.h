@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "csvread.h"
+#include "joined.h"
 #include "gnuplot.h"
 #include "group.h"
 
@@ -31,6 +32,7 @@ struct gp_input {
 	int log_y;			/* line: --log */
 	int band_uniform;		/* event: --band uniform */
 	int fit_model;			/* prepost: -1 by the data, 0 linear, 1 poisson */
+	struct event_window window;	/* prepost: --pre, --post, --drop-event */
 	enum gp_sort sort;		/* forest */
 	const char *date, *key;		/* step: --date; --key (NULL: iso3 if present) */
 	/* the group columns and the groups, set by the reader */

@@ -144,9 +144,10 @@ void gp_read_prepost(struct gp_input *in, struct gp_chart *c)
 		if (missing && is_missing(row->f[tcol], row->len[tcol]))
 			continue;
 		t = gpi_time_of(in, row, tcol);
-		gpi_points_add(&pts, t, missing ? NAN : y);
-		if (event_of_row(h, row, &ec, &rel, &post))
+		if (event_of_row(h, row, &ec, &rel, &post)) {
+			gpi_points_add(&pts, t, missing ? NAN : y);
 			continue;
+		}
 		if (event_line && t - rel != event_x)
 			die_at(row->file, row->line, 0, "the event falls in %g here but in %g "
 			       "on line %ld: a prepost chart draws one event", t - rel, event_x,
@@ -155,6 +156,11 @@ void gp_read_prepost(struct gp_input *in, struct gp_chart *c)
 			event_x = t - rel;
 			event_line = row->line;
 		}
+		/* the rows tt-prepost compares, with the same --pre, --post and
+		 * --drop-event: the chart shows the fit that tool reports */
+		if (!event_window_keeps(&in->window, rel))
+			continue;
+		gpi_points_add(&pts, t, missing ? NAN : y);
 		if (missing)
 			continue;
 		o = xgrow(o, &cap, n + 1, sizeof *o);

@@ -69,3 +69,10 @@ int event_of_row(const struct csv_header *h, const struct csv_row *row,
 		       h->name[c->post], cell_shown(row->f[c->post]));
 	return 0;
 }
+
+int event_window_keeps(const struct event_window *w, double rel)
+{
+	if (rel < -w->pre || rel > w->post)
+		return 0;
+	return !(w->drop_event && rel == 0);
+}

@@ -4,6 +4,8 @@
 #ifndef TT_JOINED_H
 #define TT_JOINED_H
 
+#include <math.h>
+
 #include "csvread.h"
 
 struct event_cols {
@@ -18,5 +20,15 @@ struct event_cols event_cols_find(const struct csv_header *h, const char *file,
  * is not time - event_year (when all three are given) exits 1 */
 int event_of_row(const struct csv_header *h, const struct csv_row *row,
 		 const struct event_cols *c, double *rel, double *post);
+
+/* The event window of tt-prepost(1) and tt-plot(1) prepost (--pre N,
+ * --post N, --drop-event): the rows with -pre <= rel_year <= post, and
+ * not rel_year 0 under drop_event; EVENT_WINDOW_ALL keeps every row. */
+struct event_window {
+	double pre, post;
+	int drop_event;
+};
+#define EVENT_WINDOW_ALL { INFINITY, INFINITY, 0 }
+int event_window_keeps(const struct event_window *w, double rel);
 
 #endif
