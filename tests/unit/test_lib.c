@@ -345,8 +345,9 @@ static void test_xmul(void)
 	CHECK_STR(msg, "tt-test: out of memory\n");
 }
 
-/* the exit status of opt_choice run in a child process */
-static int choice_exit(const char *name, const char *arg, const char *const *words)
+/* The exit status of run(arg) in a child process (0 when it returns), or
+ * -1 when the child could not be made or did not exit. */
+static int child_exit(void (*run)(const void *), const void *arg)
 {
 	pid_t pid;
 	int status;
@@ -355,12 +356,27 @@ static int choice_exit(const char *name, const char *arg, const char *const *wor
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0) {
-		opt_choice(name, arg, words);
+		run(arg);
 		_exit(0);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+struct choice_call { const char *name, *arg; const char *const *words; };
+
+static void run_choice(const void *p)
+{
+	const struct choice_call *c = p;
+
+	opt_choice(c->name, c->arg, c->words);
+}
+
+/* the exit status of opt_choice run in a child process */
+static int choice_exit(const char *name, const char *arg, const char *const *words)
+{
+	return child_exit(run_choice, &(struct choice_call){ name, arg, words });
 }
 
 /* opt_choice: the word's index, or a usage error (exit 2) listing the words */
@@ -393,22 +409,19 @@ static void test_opt_choice(void)
 		  "Try 'tt-test --help'.\n");
 }
 
+struct double_call { const char *arg; double lo, hi; unsigned ends; };
+
+static void run_double(const void *p)
+{
+	const struct double_call *c = p;
+
+	opt_double_in("x", c->arg, c->lo, c->hi, c->ends);
+}
+
 /* the exit status of opt_double_in run in a child process */
 static int double_exit(const char *arg, double lo, double hi, unsigned ends)
 {
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		opt_double_in("x", arg, lo, hi, ends);
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return child_exit(run_double, &(struct double_call){ arg, lo, hi, ends });
 }
 
 /* opt_double_in: the number within its range, ends open or closed, or a
