@@ -11,7 +11,8 @@
  *
  * Invariants: the script ends with `unset output`; every data block ends
  * at its own marker line and holds only lines of finite numbers (a NaN or
- * inf never reaches gnuplot); every other line reads as gnuplot commands in
+ * inf never reaches gnuplot), marker colours and hover texts in double
+ * quotes that hold none; every other line reads as gnuplot commands in
  * which every string literal is terminated on its line, no double-quoted
  * string holds a backquote, every % in a tic label is doubled (gnuplot
  * reads tic labels as formats), and outside string literals there is no
@@ -69,7 +70,20 @@ static int digits_only(const char *p)
 	return 1;
 }
 
-/* a data line: empty, or finite numbers separated by single spaces */
+/* 0x and six hex digits: a marker's colour (lc rgb variable) */
+static int rgb_colour(const char *p, size_t n)
+{
+	if (n != 8 || p[0] != '0' || p[1] != 'x')
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (!strchr("0123456789ABCDEFabcdef", p[i]))
+			return 0;
+	return 1;
+}
+
+/* A data line: empty, or fields separated by single spaces, each a finite
+ * number, a marker's colour (0xRRGGBB), or a hover text in double quotes
+ * that holds no double quote (gnuplot's data lines cannot escape one). */
 static void check_data_line(const char *line)
 {
 	const char *p = line;
@@ -77,12 +91,23 @@ static void check_data_line(const char *line)
 	if (*p == '\0')
 		return;
 	for (;;) {
-		const char *sp = strchr(p, ' ');
-		size_t n = sp ? (size_t)(sp - p) : strlen(p);
+		const char *sp;
+		size_t n;
 		double v;
 
-		CHECK(n > 0);
-		CHECK(parse_number(p, n, &v) == NUM_OK && isfinite(v));
+		if (*p == '"') {
+			const char *q = strchr(p + 1, '"');
+
+			CHECK(q != NULL);
+			sp = q[1] ? q + 1 : NULL;
+			CHECK(!sp || *sp == ' ');
+		} else {
+			sp = strchr(p, ' ');
+			n = sp ? (size_t)(sp - p) : strlen(p);
+			CHECK(n > 0);
+			CHECK(rgb_colour(p, n) ||
+			      (parse_number(p, n, &v) == NUM_OK && isfinite(v)));
+		}
 		if (!sp)
 			break;
 		p = sp + 1;
