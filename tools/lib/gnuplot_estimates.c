@@ -123,11 +123,11 @@ const char *gpc_write_event(FILE *out, const struct gp_chart *c)
 			/* the marker in its side's colour, black when alone */
 			char hx[32], he[32], hl[32], hh[32];
 			char *t = has_interval(e)
-				? gpc_hover_text("rel_year %s: %s [%s, %s]",
+				? gpc_hover_text(xasprintf("rel_year %s: %s [%s, %s]",
 					     gpc_digits(hx, e->rel_year, 10), gpc_digits(he, e->estimate, 6),
-					     gpc_digits(hl, e->conf_low, 6), gpc_digits(hh, e->conf_high, 6))
-				: gpc_hover_text("rel_year %s: %s (no interval)",
-					     gpc_digits(hx, e->rel_year, 10), gpc_digits(he, e->estimate, 6));
+					     gpc_digits(hl, e->conf_low, 6), gpc_digits(hh, e->conf_high, 6)))
+				: gpc_hover_text(xasprintf("rel_year %s: %s (no interval)",
+					     gpc_digits(hx, e->rel_year, 10), gpc_digits(he, e->estimate, 6)));
 			gpc_lines_printf(&hover, "%s %s \"%s\" %s", gpc_num(bx, e->rel_year),
 				     gpc_num(by, e->estimate), t,
 				     !has_interval(e) ? "0x000000" : post ? "0xD55E00" : "0x0072B2");
@@ -298,11 +298,11 @@ static void forest_row(struct forest_blocks *b, const struct gp_chart *c,
 		if (isfinite(n))
 			snprintf(ns, sizeof ns, ", n = %s", gpc_digits(he, n, 10));
 		t = has_interval(e)
-			? gpc_hover_text("%s: %s [%s, %s]%s", e->label ? e->label : "",
+			? gpc_hover_text(xasprintf("%s: %s [%s, %s]%s", e->label ? e->label : "",
 				     gpc_digits(he, e->estimate, 6), gpc_digits(hl, e->conf_low, 6),
-				     gpc_digits(hh, e->conf_high, 6), ns)
-			: gpc_hover_text("%s: %s (no CI)%s", e->label ? e->label : "",
-				     gpc_digits(he, e->estimate, 6), ns);
+				     gpc_digits(hh, e->conf_high, 6), ns))
+			: gpc_hover_text(xasprintf("%s: %s (no CI)%s", e->label ? e->label : "",
+				     gpc_digits(he, e->estimate, 6), ns));
 		/* the marker in the row's colour: black without an interval
 		 * and for the pooled row (y 1 under the rule) */
 		gpc_lines_printf(&b->hover, "%s %zu \"%s\" %s", bx, y, t,

@@ -47,7 +47,7 @@ void gpc_write_event_line(FILE *out, const struct gp_chart *c);
 
 /* hover texts (svg): a data field with no ", a point "x y \"text\"",
  * "label, x: y" for each point of a series, and the plot clause */
-char *gpc_hover_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *gpc_hover_text(char *s);
 void gpc_hover_point(struct lines *l, double x, double y, const char *text);
 size_t gpc_hover_series(struct lines *l, const struct gp_series *s);
 void gpc_put_hover_clause(FILE *out, const char *block, const char *style);

@@ -2,7 +2,6 @@
  * tables write them, titles and line styles, the event line, hover texts,
  * the data lines of a series or a band, and the margins. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,15 +75,10 @@ void gpc_write_event_line(FILE *out, const struct gp_chart *c)
 /* ---- hover texts (svg) ---------------------------------------------------- */
 
 /* A hover text as a data field: in double quotes, which a data line cannot
- * escape, so a " inside becomes '.  Numbers to 6 digits: for reading. */
-char *gpc_hover_text(const char *fmt, ...)
+ * escape, so a " inside s (xasprintf's, kept) becomes '.  Numbers to 6
+ * digits: for reading. */
+char *gpc_hover_text(char *s)
 {
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
 	for (char *p = s; *p; p++)
 		if (*p == '"')
 			*p = '\'';
@@ -107,9 +101,9 @@ size_t gpc_hover_series(struct lines *l, const struct gp_series *s)
 		char bx[32], by[32], *t;
 		if (!isfinite(s->x[i]) || !isfinite(s->y[i]))
 			continue;
-		t = gpc_hover_text("%s%s%s: %s", s->name && *s->name ? s->name : "",
-			       s->name && *s->name ? ", " : "", gpc_digits(bx, s->x[i], 10),
-			       gpc_digits(by, s->y[i], 6));
+		t = gpc_hover_text(xasprintf("%s%s%s: %s", s->name && *s->name ? s->name : "",
+					     s->name && *s->name ? ", " : "",
+					     gpc_digits(bx, s->x[i], 10), gpc_digits(by, s->y[i], 6)));
 		gpc_hover_point(l, s->x[i], s->y[i], t);
 		free(t);
 		kept++;
