@@ -79,13 +79,13 @@ static void levels_init(struct levels *L, const struct glm_design *X, const size
 
 	L->n = nlevels;
 	L->ostart = xcalloc(nlevels + 1, sizeof *L->ostart);
-	L->order = xmalloc((n ? n : 1) * sizeof *L->order);
+	L->order = xmallocarray(n, sizeof *L->order);
 	for (size_t i = 0; i < n; i++)
 		L->ostart[level[i] + 1]++;
 	for (size_t u = 0; u < nlevels; u++)
 		L->ostart[u + 1] += L->ostart[u];
 	{
-		size_t *fill = xmalloc((nlevels ? nlevels : 1) * sizeof *fill);
+		size_t *fill = xmallocarray(nlevels, sizeof *fill);
 		memcpy(fill, L->ostart, nlevels * sizeof *fill);
 		for (size_t i = 0; i < n; i++)
 			L->order[fill[level[i]]++] = i;
@@ -114,11 +114,11 @@ static void levels_init(struct levels *L, const struct glm_design *X, const size
 				L->start[u + 1] = m;
 		}
 		if (pass == 0)
-			L->cols = xmalloc((m ? m : 1) * sizeof *L->cols);
+			L->cols = xmallocarray(m, sizeof *L->cols);
 	}
-	L->vals = xmalloc((m ? m : 1) * sizeof *L->vals);
-	L->W = xmalloc((nlevels ? nlevels : 1) * sizeof *L->W);
-	L->pos = xmalloc((k ? k : 1) * sizeof *L->pos);
+	L->vals = xmallocarray(m, sizeof *L->vals);
+	L->W = xmallocarray(nlevels, sizeof *L->W);
+	L->pos = xmallocarray(k, sizeof *L->pos);
 	free(mark);
 }
 
@@ -194,9 +194,9 @@ static void normal_equations(const struct glm_design *X, const struct levels *L,
 static int solve(double *A, const double *b, size_t k, double *coef, int *aliased,
 		 double *bread, const double *raw)
 {
-	double *d = xmalloc((k ? k : 1) * sizeof *d);
-	double *L = xcalloc(k * k > 0 ? k * k : 1, sizeof *L);
-	size_t *keep = xmalloc((k ? k : 1) * sizeof *keep), m = 0;
+	double *d = xmallocarray(k, sizeof *d);
+	double *L = xcalloc(xmul(k, k), sizeof *L);
+	size_t *keep = xmallocarray(k, sizeof *keep), m = 0;
 	int rc = 0;
 
 	for (size_t j = 0; j < k; j++) {
@@ -374,11 +374,11 @@ static void fit_alloc(struct glm_fit *fit, size_t n, size_t k, size_t nscore)
 	memset(fit, 0, sizeof *fit);
 	fit->n = n;
 	fit->k = k;
-	fit->coef = xmalloc((k ? k : 1) * sizeof *fit->coef);
+	fit->coef = xmallocarray(k, sizeof *fit->coef);
 	fit->aliased = xcalloc(k ? k : 1, sizeof *fit->aliased);
-	fit->bread = xmalloc((k * k > 0 ? k * k : 1) * sizeof *fit->bread);
-	fit->score = xcalloc(nscore * k > 0 ? nscore * k : 1, sizeof *fit->score);
-	fit->mu = xmalloc((n ? n : 1) * sizeof *fit->mu);
+	fit->bread = xmallocarray(xmul(k, k), sizeof *fit->bread);
+	fit->score = xcalloc(xmul(nscore, k), sizeof *fit->score);
+	fit->mu = xmallocarray(n, sizeof *fit->mu);
 	nan_fill(fit->coef, k);
 	nan_fill(fit->bread, k * k);
 	nan_fill(fit->mu, n);
@@ -439,16 +439,16 @@ int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,
 	s.level = level;
 	if (level)
 		levels_init(&s.L, X, level, nlevels);
-	s.z = xmalloc(n * sizeof *s.z);
-	s.zt = xmalloc(n * sizeof *s.zt);
-	s.w = xmalloc(n * sizeof *s.w);
-	s.eta = xmalloc(n * sizeof *s.eta);
-	s.e = xmalloc(n * sizeof *s.e);
-	s.A = xmalloc((k * k > 0 ? k * k : 1) * sizeof *s.A);
-	s.raw = xmalloc((k ? k : 1) * sizeof *s.raw);
-	s.b = xmalloc((k ? k : 1) * sizeof *s.b);
-	s.fe = xmalloc((level ? 2 * nlevels + 1 : 1) * sizeof *s.fe);
-	s.lb = xmalloc((level ? nlevels + 1 : 1) * sizeof *s.lb);
+	s.z = xmallocarray(n, sizeof *s.z);
+	s.zt = xmallocarray(n, sizeof *s.zt);
+	s.w = xmallocarray(n, sizeof *s.w);
+	s.eta = xmallocarray(n, sizeof *s.eta);
+	s.e = xmallocarray(n, sizeof *s.e);
+	s.A = xmallocarray(xmul(k, k), sizeof *s.A);
+	s.raw = xmallocarray(k, sizeof *s.raw);
+	s.b = xmallocarray(k, sizeof *s.b);
+	s.fe = xmallocarray(level ? xmul(2, nlevels) + 1 : 1, sizeof *s.fe);
+	s.lb = xmallocarray(level ? nlevels + 1 : 1, sizeof *s.lb);
 	if (family == GLM_POISSON) {
 		rc = irls(y, &s, fit);
 	} else {
@@ -456,8 +456,8 @@ int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,
 	}
 	if (rc == GLM_OK) {
 		/* the bread and scores at the final weights (linear: the fit) */
-		double *coef = xmalloc((k ? k : 1) * sizeof *coef);
-		int *al = xmalloc((k ? k : 1) * sizeof *al);
+		double *coef = xmallocarray(k, sizeof *coef);
+		int *al = xmallocarray(k, sizeof *al);
 		for (size_t i = 0; i < n; i++) {
 			s.w[i] = family == GLM_POISSON ? fit->mu[i] : 1;
 			s.z[i] = family == GLM_POISSON ? s.eta[i] : y[i];
@@ -501,8 +501,8 @@ int glm_fit(enum glm_family family, const double *y, const struct glm_design *X,
 int glm_fit_dense(enum glm_family family, const double *y, const double *X, size_t n,
 		  size_t k, const size_t *level, size_t nlevels, struct glm_fit *fit)
 {
-	size_t *row = xmalloc((n + 1) * sizeof *row);
-	size_t *col = xmalloc((n * k > 0 ? n * k : 1) * sizeof *col);
+	size_t *row = xmallocarray(n + 1, sizeof *row);
+	size_t *col = xmallocarray(xmul(n, k), sizeof *col);
 	struct glm_design d = { n, k, row, col, X };
 	int rc;
 
@@ -552,7 +552,7 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 	for (size_t i = 0; i < n; i++)
 		tbar += t[i];
 	tbar /= (double)n;
-	X = xmalloc(2 * n * sizeof *X);
+	X = xmallocarray(xmul(2, n), sizeof *X);
 	for (size_t i = 0; i < n; i++) {
 		X[2 * i] = 1;
 		X[2 * i + 1] = t[i] - tbar;
@@ -586,8 +586,8 @@ int poisson_trend(const double *t, const double *y, size_t n, long lag, double l
 
 int poisson_its(const struct its_obs *o, size_t n, double b[ITS_TERMS])
 {
-	double *X = xmalloc(ITS_TERMS * (n ? n : 1) * sizeof *X);
-	double *y = xmalloc((n ? n : 1) * sizeof *y);
+	double *X = xmallocarray(xmul(ITS_TERMS, n), sizeof *X);
+	double *y = xmallocarray(n, sizeof *y);
 	struct glm_fit fit;
 	int rc;
 
