@@ -226,6 +226,12 @@ static void test_quantiles(void)
 	/* even n: median 3, deviations 2 1 1 5 -> 1.5; exactly R's product */
 	double e[] = { 1, 2, 4, 8 };
 	CHECK(mad(e, 4) == 1.4826 * 1.5);
+	/* sort_unique_int: a panel's years, repeats dropped, sorted */
+	int yrs[] = { 2003, 2001, 2003, -5, 2001, 2001 };
+	CHECK(sort_unique_int(yrs, 6) == 3);
+	CHECK(yrs[0] == -5 && yrs[1] == 2001 && yrs[2] == 2003);
+	CHECK(sort_unique_int(yrs, 0) == 0);
+	CHECK(all_equal(e, 1) && !all_equal(e, 2));
 	struct series t = { 0 };
 	series_add(&t, 2003, 1);
 	series_add(&t, 2001, 2);

@@ -112,3 +112,21 @@ int all_equal(const double *y, size_t n)
 			return 0;
 	return 1;
 }
+
+int compare_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t sort_unique_int(int *v, size_t n)
+{
+	size_t k = 0;
+
+	xqsort(v, n, sizeof *v, compare_int);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || v[i] != v[k - 1])
+			v[k++] = v[i];
+	return k;
+}

@@ -31,6 +31,10 @@ void series_free(struct series *s);
 double quantile_sorted(const double *sorted, size_t n, double p);
 /* median absolute deviation scaled by 1.4826, as R's mad(); data need not be sorted */
 double mad(const double *y, size_t n);
+/* qsort's order of ints; v sorted with its repeats dropped, in place: the
+ * number of distinct values (a panel's years, its cohorts) */
+int compare_int(const void *a, const void *b);
+size_t sort_unique_int(int *v, size_t n);
 /* 1 when the n values are all the same (or n < 2): a constant series */
 int all_equal(const double *y, size_t n);
 

@@ -30,6 +30,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "did.h"
 #include "did_work.h"
 
@@ -91,16 +92,10 @@ const char *did_cell_empty_str(enum did_cell_empty why)
 	return "unknown";
 }
 
-int did_cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* index of year v in the sorted list, or -1 */
 static int year_index(const int *years, size_t T, int v)
 {
-	const int *p = bsearch(&v, years, T, sizeof *years, did_cmp_int);
+	const int *p = bsearch(&v, years, T, sizeof *years, compare_int);
 	return p ? (int)(p - years) : -1;
 }
 
@@ -133,11 +128,7 @@ static int collect_years(const struct did_panel *p, struct did_work *w,
 		if (!isnan(p->y[i]))
 			ys[n++] = p->year[i];
 	}
-	xqsort(ys, n, sizeof *ys, did_cmp_int);
-	size_t T = 0;
-	for (size_t i = 0; i < n; i++)
-		if (T == 0 || ys[i] != ys[T - 1])
-			ys[T++] = ys[i];
+	size_t T = sort_unique_int(ys, n);
 	w->years = ys;
 	w->T = T;
 	if (T < 2)
@@ -217,11 +208,7 @@ static int build_classes(const struct did_panel *p, struct did_work *w,
 		if (gof[u] != DID_NEVER)
 			gs[n++] = gof[u];
 	}
-	xqsort(gs, n, sizeof *gs, did_cmp_int);
-	size_t G = 0;
-	for (size_t i = 0; i < n; i++)
-		if (G == 0 || gs[i] != gs[G - 1])
-			gs[G++] = gs[i];
+	size_t G = sort_unique_int(gs, n);
 	w->U = U;
 	w->G = G;
 	w->C = G + 1;
@@ -551,7 +538,7 @@ void did_plan_events(struct did_work *w, const double *att,
 		if (!isnan(att[k]) && !w->thin[k] && e >= o->window_lo && e <= o->window_hi)
 			rels[n++] = e;
 	}
-	xqsort(rels, n, sizeof *rels, did_cmp_int);
+	xqsort(rels, n, sizeof *rels, compare_int);
 	size_t ne = 0;
 	for (size_t i = 0; i < n; i++)
 		if (ne == 0 || rels[i] != rels[ne - 1])

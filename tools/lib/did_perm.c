@@ -17,6 +17,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "did.h"
 #include "did_work.h"
 
@@ -288,7 +289,7 @@ double *did_permute(struct did_work *w, const struct did_options *o,
 	r->perm_exact = M > 0;
 	if (r->perm_exact) {
 		/* every distinct assignment once, the actual one included */
-		xqsort(w->cls, w->U, sizeof *w->cls, did_cmp_int);
+		xqsort(w->cls, w->U, sizeof *w->cls, compare_int);
 		do {
 			did_evaluate(w, out);
 			perm_count(w, &ps, out);

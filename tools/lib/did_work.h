@@ -82,7 +82,6 @@ struct did_work {
 
 
 /* did_core.c */
-int did_cmp_int(const void *a, const void *b);
 int did_check_options(const struct did_options *o);
 void did_evaluate(struct did_work *w, double *out);
 int did_rel_of(const struct did_work *w, size_t k);

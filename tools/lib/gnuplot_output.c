@@ -53,6 +53,21 @@ static void replace_all(struct strbuf *out, const char **p, const char *from,
 	}
 }
 
+/* A rewrite of t built in out up to rest: when anything was rewritten,
+ * out with the rest of t becomes t; else out goes and t stays. */
+static void take_rewrite(struct strbuf *t, struct strbuf *out, const char *rest, int any,
+			 int *changed)
+{
+	if (!any) {
+		free(out->s);
+		return;
+	}
+	sb_add(out, rest, strlen(rest));
+	free(t->s);
+	*t = *out;
+	*changed = 1;
+}
+
 /* gnuplot's svg hover groups (`with labels hypertext`) call a script that
  * the file does not hold, and keep their text in an attribute:
  *   <g onmousemove="gnuplot_svg.showHypertext(evt,'TEXT')"
@@ -98,14 +113,7 @@ static void svg_titles(struct strbuf *t, int *changed)
 		}
 		any = 1;
 	}
-	if (!any) {
-		free(out.s);
-		return;
-	}
-	sb_add(&out, p, strlen(p));
-	free(t->s);
-	*t = out;
-	*changed = 1;
+	take_rewrite(t, &out, p, any, changed);
 }
 
 /* gnuplot's svg terminal escapes < and & in text but not >, so a label
@@ -119,14 +127,7 @@ static void fix_svg(struct strbuf *t, int *changed)
 	svg_titles(t, changed);
 	p = t->s;
 	replace_all(&out, &p, "]]>", "]]&gt;", &escaped);
-	if (!escaped) {
-		free(out.s);
-		return;
-	}
-	sb_add(&out, p, strlen(p));
-	free(t->s);
-	*t = out;
-	*changed = 1;
+	take_rewrite(t, &out, p, escaped, changed);
 }
 
 /* cairo 1.16 stamps the PDF with the time of day and ignores

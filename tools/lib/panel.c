@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "fixef.h"
 #include "glm.h"
 #include "panel.h"
@@ -24,24 +25,13 @@ const char *panel_status_str(int status)
 	return glm_status_str(status);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* sorted distinct values of v (n), count in *m */
 static int *distinct(const int *v, size_t n, size_t *m)
 {
-	int *d = xmalloc((n ? n : 1) * sizeof *d);
-	size_t k = 0;
+	int *d = xmallocarray(n, sizeof *d);
 
 	memcpy(d, v, n * sizeof *d);
-	xqsort(d, n, sizeof *d, cmp_int);
-	for (size_t i = 0; i < n; i++)
-		if (k == 0 || d[i] != d[k - 1])
-			d[k++] = d[i];
-	*m = k;
+	*m = sort_unique_int(d, n);
 	return d;
 }
 
