@@ -91,7 +91,7 @@ static void find_columns(const struct csv_header *h, const char *file, struct in
 		die_usage("option --cluster: no column named");
 	in->time = col_require(h, file, opt.time, "time column");
 	in->value = col_require(h, file, opt.value, "value column");
-	in->ev = (struct event_cols){ -1, -1, -1, -1 };
+	in->ev = (struct event_cols){ .rel = -1, .post = -1, .event = -1, .time = -1 };
 	if (model == PANEL_TWFE && col_find(h, "post") < 0)
 		die_at(file, 1, 0, "--model twfe needs the column post (join the event dates "
 		       "first: tt-join -e EVENTS)");

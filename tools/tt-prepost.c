@@ -67,39 +67,38 @@ static void write_row(struct group_table *g, size_t i, const struct estimates_ro
 	estimates_write(r, NULL);
 }
 
-/* a mean with its t-based standard error and interval (and its test of 0) */
+/* a mean with its t-based standard error and interval, and its test of 0
+ * when `test` (a test of "the mean is 0" would mean nothing for a count) */
 static struct estimates_row mean_row(const char *term, const char *method,
-				     const double *x, size_t n)
+				     const struct sample *x, int test)
 {
 	struct mean_t_result m;
 	struct estimates_row r = estimates_row(term, method);
 
-	one_sample_t(x, n, opt.level, &m);
+	(test ? one_sample_t_of : mean_interval)(x, opt.level, &m);
 	r.inf = m.mean;
-	r.n = (long long)n;
+	r.n = (long long)x->n;
 	return r;
 }
 
 static void write_mean(struct group_table *g, size_t i, const char *term,
-		       const double *x, size_t n)
+		       const struct sample *x)
 {
-	struct estimates_row r = mean_row(term, "mean", x, n);
+	struct estimates_row r = mean_row(term, "mean", x, 0);
 
-	/* a test of "the mean is 0" would mean nothing for a count: no t, no p */
-	r.inf.statistic = r.inf.p_value = NAN;
 	write_row(g, i, &r);
 }
 
 static int write_welch(struct group_table *g, size_t i, struct prepost_group *a,
-		       const double *pre, size_t n_pre, const double *post, size_t n_post)
+		       const struct sample *pre, const struct sample *post)
 {
 	struct welch_result w;
 	struct estimates_row r = estimates_row("diff", "welch");
 	struct estimates_row p = estimates_row("pct_change", "mean");
-	int rc = welch(pre, n_pre, post, n_post, opt.level, &w);
+	int rc = welch_of(pre, post, opt.level, &w);
 
 	r.inf = w.diff;
-	r.n = p.n = (long long)(n_pre + n_post);
+	r.n = p.n = (long long)(pre->n + post->n);
 	if (w.mean_pre != 0)
 		p.inf.estimate = 100 * w.diff.estimate / w.mean_pre;
 	/* a difference near the largest double: 100 d overflows, d/m need not */
@@ -301,14 +300,17 @@ static void prepost_group(struct group_table *g, size_t i, struct prepost_group 
 {
 	double *pre = xmalloc(2 * (a->n ? a->n : 1) * sizeof *pre), *post = pre + a->n;
 	size_t n_pre, n_post;
+	struct sample s_pre, s_post;
 	int welch_rc, its_rc;
 
 	its_obs_sort(a->o, a->n);
 	n_pre = side(a, 0, pre);
 	n_post = side(a, 1, post);
-	write_mean(g, i, "mean_pre", pre, n_pre);
-	write_mean(g, i, "mean_post", post, n_post);
-	welch_rc = write_welch(g, i, a, pre, n_pre, post, n_post);
+	s_pre = sample_of(pre, n_pre);
+	s_post = sample_of(post, n_post);
+	write_mean(g, i, "mean_pre", &s_pre);
+	write_mean(g, i, "mean_post", &s_post);
+	welch_rc = write_welch(g, i, a, &s_pre, &s_post);
 	write_mann_whitney(g, i, pre, n_pre, post, n_post);
 	write_its(g, i, a, &its_rc);
 	explain(g, i, a, n_pre, n_post, welch_rc, its_rc);
@@ -332,7 +334,8 @@ static void write_pooled_set(struct group_table *strata, size_t s, const double 
 {
 	struct signed_rank_result sr;
 	struct sign_test_result st;
-	struct estimates_row r = mean_row("pooled_diff", "one-sample-t", d, m);
+	struct sample ds = sample_of(d, m);
+	struct estimates_row r = mean_row("pooled_diff", "one-sample-t", &ds, 1);
 	int sr_rc;
 
 	write_pooled_row(strata, s, &r);
@@ -466,9 +469,8 @@ int main(int argc, char **argv)
 			missing++;
 			continue;
 		}
-		a->o = xgrow(a->o, &a->cap, a->n + 1, sizeof *a->o);
-		a->o[a->n] = (struct its_obs){ rel, post, y, a->n };
-		a->n++;
+		if (its_obs_add(&a->o, &a->n, &a->cap, rel, post, y))
+			die_at(row->file, row->line, 0, ITS_OBS_FULL);
 	}
 
 	for (size_t g = grouped && nacc ? nacc - 1 : 0; g < nacc; g++)

@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 			sorted = xmalloc((a->s.n ? a->s.n : 1) * sizeof *sorted);
 			if (a->s.n)     /* all missing: s.y is still NULL */
 				memcpy(sorted, a->s.y, a->s.n * sizeof *sorted);
-			gsl_sort(sorted, 1, a->s.n);
+			sort_doubles(sorted, a->s.n);
 		}
 		group_write_key(groups, g);
 		for (size_t i = 0; i < nops; i++) {

@@ -5,7 +5,9 @@
  * always missing; every item of LIST is missing; a cell is missing exactly
  * when it is empty or equal, byte for byte, to an item (no trimming, no case
  * folding, no prefix matches).  Before any na_set the defaults of
- * tt-toolkit(7) hold. */
+ * tt-toolkit(7) hold.  cell_value, the readers' path, says "missing"
+ * exactly when is_missing does, and otherwise gives parse_number's status
+ * and, for a number, its double to the bit. */
 #include "fuzz.h"
 #include "number.h"
 #include "strlist.h"
@@ -47,6 +49,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int want = n == 0 || strlist_find(&items, cell, n) >= 0;
 
 		CHECK(is_missing(cell, n) == want);
+		{
+			double v = 0, w = 0;
+			enum num_status st = NUM_OK, st2;
+
+			CHECK(cell_value(cell, n, &v, &st) == want);
+			if (!want) {
+				st2 = parse_number(cell, n, &w);
+				CHECK(st == st2);
+				CHECK(st != NUM_OK || memcmp(&v, &w, sizeof v) == 0);
+			}
+		}
 		free(cell);
 		pos += n + 1;
 	}

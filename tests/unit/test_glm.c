@@ -184,8 +184,8 @@ static void test_sample_rules(void)
 static void test_poisson_its(void)
 {
 	struct its_obs o[] = {
-		{ -3, 0, 4, 0 }, { -2, 0, 6, 1 }, { -1, 0, 5, 2 }, { 0, 1, 9, 3 },
-		{ 2, 1, 14, 4 }, { 3, 1, 13, 5 }, { 4, 1, 17, 6 },
+		{ -3, 4, 0, 0 }, { -2, 6, 0, 1 }, { -1, 5, 0, 2 }, { 0, 9, 1, 3 },
+		{ 2, 14, 1, 4 }, { 3, 13, 1, 5 }, { 4, 17, 1, 6 },
 	};
 	double b[ITS_TERMS];
 

@@ -68,6 +68,14 @@ static void test_one_sample_t(void)
 		CHECK(one_sample_t(c->x, c->n, c->level, &r) == HTEST_OK);
 		near_inference(&r.mean, c->mean, c->se, c->t, c->df, c->p, c->lo, c->hi, __LINE__);
 		CHECK(r.n == c->n);
+		/* the interval alone: the same numbers, no test */
+		{
+			struct sample s = sample_of(c->x, c->n);
+
+			CHECK(mean_interval(&s, c->level, &r) == HTEST_OK);
+			near_inference(&r.mean, c->mean, c->se, NAN, c->df, NAN, c->lo, c->hi,
+				       __LINE__);
+		}
 	}
 }
 
@@ -254,6 +262,17 @@ static void test_degenerate_ranks(void)
 	CHECK(isnan(mw.u) && isnan(mw.p_value));
 	CHECK(mann_whitney(three, 2, three, 3, &mw) == HTEST_CONSTANT);
 	CHECK(mw.u == 3 && isnan(mw.z) && isnan(mw.p_value) && !mw.exact);
+	{
+		/* ranks by hand: 1 | 2 2 2 | 3 -> 1, 3 3 3, 5; post {2, 3} has 3 + 5 */
+		static const double pre[] = { 2, 1, 2 }, post[] = { 3, 2 },
+			gap[] = { 1, NAN, 2 };
+
+		CHECK(mann_whitney(pre, 3, post, 2, &mw) == HTEST_OK);
+		CHECK(mw.u == 8 - 3 && !mw.exact);
+		/* a NaN has no rank: no statistic (and no endless walk) */
+		CHECK(mann_whitney(gap, 3, post, 2, &mw) == HTEST_TOO_FEW);
+		CHECK(isnan(mw.u) && isnan(mw.p_value));
+	}
 
 	CHECK(mann_kendall(NULL, one, 1, &mk) == HTEST_TOO_FEW);
 	CHECK(mk.s == 0 && mk.var_s == 0 && isnan(mk.z) && isnan(mk.tau_b));

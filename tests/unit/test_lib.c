@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gsl/gsl_sort.h>
+
 #include "alloc.h"
 #include "columns.h"
 #include "describe.h"
@@ -231,6 +233,26 @@ static void test_quantiles(void)
 	CHECK(sort_unique_int(yrs, 6) == 3);
 	CHECK(yrs[0] == -5 && yrs[1] == 2001 && yrs[2] == 2003);
 	CHECK(sort_unique_int(yrs, 0) == 0);
+	/* sort_doubles, both of its ways (a few values, many), against GSL's
+	 * heapsort: ties, signed zeros' order aside, the same array */
+	{
+		unsigned seed = 7;
+		int same = 1;
+
+		for (size_t n = 0; n <= 70 && same; n++)
+			for (int rep = 0; rep < 20; rep++) {
+				double a[70], b[70];
+
+				for (size_t i = 0; i < n; i++) {
+					seed = seed * 1664525u + 1013904223u;
+					a[i] = b[i] = (double)((seed >> 16) % (rep % 2 ? 7 : 1000)) - 3.5;
+				}
+				sort_doubles(a, n);
+				gsl_sort(b, 1, n);
+				same &= n == 0 || memcmp(a, b, n * sizeof *a) == 0;
+			}
+		CHECK(same);
+	}
 	CHECK(all_equal(e, 1) && !all_equal(e, 2));
 	struct series t = { 0 };
 	series_add(&t, 2003, 1);
@@ -270,6 +292,43 @@ static void test_joined(void)
 	CHECK(c2.rel == 0 && c2.post == 1);
 	/* post is read as given: a lag between the event and its effect */
 	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == -1 && post == 1);
+	/* the kept cells: the same text again, then a new one, then a missing
+	 * post (rel_year >= 0 decides, not the last row's post) */
+	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == -1 && post == 1);
+	f3[0] = "2";
+	l3[0] = 1;
+	f3[1] = "0";
+	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == 2 && post == 0);
+	f3[1] = "NA";
+	l3[1] = 2;
+	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == 2 && post == 1);
+	f3[0] = "-3";
+	l3[0] = 2;
+	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == -3 && post == 0);
+	f3[0] = "5";
+	l3[0] = 1;
+	CHECK(event_of_row(&h2, &r3, &c2, &rel, &post) == 0 && rel == 5 && post == 1);
+}
+
+/* cell_number_memo: cell_number's answers, a kept text or not */
+static void test_cell_memo(void)
+{
+	char *names[] = { "x" }, *f[1];
+	size_t lens[] = { 1 }, l[1];
+	struct csv_header h = { names, lens, 1 };
+	struct csv_row r = { f, l, 1, "f", 2 };
+	struct cell_memo m = { 0 };
+	const char *cells[] = { "2001", "2001", "", "", "-7.5", "2001",
+				"123456789012345678901234567", "123456789012345678901234567" };
+
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		double a = -1, b = -1;
+
+		f[0] = (char *)cells[i];
+		l[0] = strlen(cells[i]);
+		CHECK(cell_number_memo(&h, &r, 0, &m, &a) == cell_number(&h, &r, 0, &b));
+		CHECK(a == b);
+	}
 }
 
 static void test_alloc(void)
@@ -547,6 +606,7 @@ int main(void)
 	test_moments();
 	test_quantiles();
 	test_joined();
+	test_cell_memo();
 	test_alloc();
 	test_xmul();
 	test_cell_shown();

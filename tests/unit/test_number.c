@@ -87,6 +87,33 @@ static void test_missing(void)
 	na_set("NA,N/A,n/a,..,-");
 }
 
+/* cell_value: missing exactly as is_missing, else parse_number's answer,
+ * with tokens that look like numbers too */
+static void test_cell_value(void)
+{
+	static const char *const cells[] = { "", "NA", "-", "..", ".", "7", "-7", "1990",
+		"41.7", "-0.5", "+3", "007", "1e3", "12a", "999", "-99", "-99.0", "999999999",
+		"1234567890123456", "0.000000000000000001", "1." };
+	static const char *const lists[] = { "NA,N/A,n/a,..,-", "-99,999,7,." };
+
+	for (size_t l = 0; l < 2; l++) {
+		na_set(lists[l]);
+		for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+			const char *c = cells[i];
+			size_t n = strlen(c);
+			double v = -1, w = -2;
+			enum num_status st = NUM_BAD;
+			int missing = cell_value(c, n, &v, &st);
+
+			CHECK(missing == is_missing(c, n));
+			if (!missing)
+				CHECK(st == parse_number(c, n, &w) && (st != NUM_OK || v == w));
+		}
+	}
+	CHECK(cell_value("999", 3, &(double){ 0 }, &(enum num_status){ 0 }) == 1);
+	na_set("NA,N/A,n/a,..,-");
+}
+
 static void test_dates(void)
 {
 	int y, m, d;
@@ -274,6 +301,7 @@ int main(void)
 	test_numbers();
 	test_against_strtod();
 	test_missing();
+	test_cell_value();
 	test_dates();
 	test_format();
 	test_format_definition();

@@ -3,6 +3,7 @@
  * repository root) and against R's lm and sandwich::NeweyWest
  * (tests/ref/regress_ref.h, written by tests/ref/regress.R). */
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <stdio.h>
@@ -455,8 +456,8 @@ static void degenerate_its(void)
 static void its_observations(void)
 {
 	struct its_obs o[] = {
-		{ 2, 1, 14.38, 0 }, { -3, 0, 4.23, 1 }, { -1, 0, 5.17, 2 }, { -2, 0, 6.91, 3 },
-		{ 0, 1, 9.74, 4 }, { 4, 1, 17.65, 5 }, { 1, 1, 12.86, 6 }, { -1, 0, 5.5, 7 },
+		{ 2, 14.38, 1, 0 }, { -3, 4.23, 0, 1 }, { -1, 5.17, 0, 2 }, { -2, 6.91, 0, 3 },
+		{ 0, 9.74, 1, 4 }, { 4, 17.65, 1, 5 }, { 1, 12.86, 1, 6 }, { -1, 5.5, 0, 7 },
 	};
 	double r[] = { -3, -2, -1, -1, 0, 1, 2, 4 }, post[] = { 0, 0, 0, 0, 1, 1, 1, 1 };
 	double y[] = { 4.23, 6.91, 5.17, 5.5, 9.74, 12.86, 14.38, 17.65 };
@@ -470,6 +471,17 @@ static void its_observations(void)
 	CHECK(its(r, post, y, n, 1, 0.95, &b) == REGRESS_OK);
 	for (int j = 0; j < ITS_TERMS; j++)
 		CHECK(a.b[j].estimate == b.b[j].estimate && a.b[j].std_error == b.b[j].std_error);
+	/* its_obs_add: the place is the count so far; a full group takes none */
+	{
+		struct its_obs *h = NULL;
+		size_t m = 0, cap = 0, full = UINT32_MAX;
+
+		CHECK(its_obs_add(&h, &m, &cap, -1, 0, 3.5) == 0 &&
+		      its_obs_add(&h, &m, &cap, 0, 1, 4.5) == 0);
+		CHECK(m == 2 && h[1].order == 1 && h[1].post == 1 && h[1].y == 4.5 && h[0].rel == -1);
+		CHECK(its_obs_add(&h, &full, &cap, 1, 1, 5) == 1 && full == UINT32_MAX);
+		free(h);
+	}
 }
 
 int main(void)

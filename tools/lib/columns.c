@@ -102,13 +102,34 @@ int cell_number(const struct csv_header *h, const struct csv_row *r, int col, do
 {
 	enum num_status st;
 
-	if (is_missing(r->f[col], r->len[col]))
+	if (cell_value(r->f[col], r->len[col], out, &st))
 		return 1;
-	st = parse_number(r->f[col], r->len[col], out);
 	if (st != NUM_OK)
 		die_at(r->file, r->line, col + 1, "column \"%s\": \"%s\" %s", h->name[col],
 		       cell_shown(r->f[col]), num_strerror(st));
 	return 0;
+}
+
+int cell_number_memo(const struct csv_header *h, const struct csv_row *r, int col,
+		     struct cell_memo *m, double *out)
+{
+	size_t len = r->len[col];
+
+	/* a missing cell leaves *out as it was, as cell_number does */
+	if (m->kept && len == m->len && memcmp(r->f[col], m->text, len) == 0) {
+		if (!m->missing)
+			*out = m->value;
+		return m->missing;
+	}
+	m->missing = cell_number(h, r, col, &m->value);
+	if (!m->missing)
+		*out = m->value;
+	m->kept = len <= sizeof m->text;
+	if (m->kept) {
+		memcpy(m->text, r->f[col], len);
+		m->len = len;
+	}
+	return m->missing;
 }
 
 int cell_year(const struct csv_header *h, const struct csv_row *r, int col, long max,

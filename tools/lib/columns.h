@@ -33,6 +33,18 @@ int header_duplicate(const struct csv_header *h, size_t *first, size_t *dup);
 /* The number in a cell: 0 with *out set, 1 when the cell is missing; a cell
  * that is neither ends the tool with a located message naming the column. */
 int cell_number(const struct csv_header *h, const struct csv_row *r, int col, double *out);
+/* cell_number through the last cell read with the same memo: a column
+ * whose text repeats from row to row (a year over a country's indicators,
+ * an event year over its years) is compared, not parsed again.  A memo
+ * starts zeroed (nothing kept); one per column. */
+struct cell_memo {
+	char text[24];
+	size_t len;
+	double value;
+	int kept, missing;
+};
+int cell_number_memo(const struct csv_header *h, const struct csv_row *r, int col,
+		     struct cell_memo *m, double *out);
 /* A year in a cell: a whole number from -max to max.  0 with *out set, 1
  * when the cell is missing; any other number ends the tool with a located
  * message: column "C": "X" is not a whole year. */

@@ -91,12 +91,17 @@ void out_field(const char *s, size_t len)
 		out_raw(s, len);
 		return;
 	}
+	/* each run up to and with a quote, then that quote again */
 	out_byte('"');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
-			out_byte('"');
-		out_byte(s[i]);
+	for (const char *q; (q = memchr(s, '"', len)) != NULL; ) {
+		size_t run = (size_t)(q - s) + 1;
+
+		out_raw(s, run);
+		out_byte('"');
+		s += run;
+		len -= run;
 	}
+	out_raw(s, len);
 	out_byte('"');
 }
 
@@ -242,7 +247,13 @@ struct scaled {
  * a is outside these ranges or in doubt. */
 static int digits17(double a, struct scaled *sc)
 {
-	int e = (int)floor(log10(a));
+	/* floor(log10 a) or one less, from the binary exponent (a normal
+	 * double; subnormals give k > 44 below): the loop settles it */
+	uint64_t bits;
+	int e;
+
+	memcpy(&bits, &a, sizeof bits);
+	e = (int)floor(((int)(bits >> 52 & 0x7ff) - 1023) * 0.30102999566398120);
 
 	for (int tries = 0; tries < 4; tries++) {
 		int k = 16 - e;
@@ -305,13 +316,23 @@ static int reads_back_scaled(uint64_t c, const struct scaled *sc, double a)
 	return fabs(diff) < H;
 }
 
-/* the p digits of m as characters */
+/* the p digits of m as characters, two at a time */
 static void digits_of(char *d, uint64_t m, int p)
 {
-	for (int i = p - 1; i >= 0; i--) {
-		d[i] = (char)('0' + m % 10);
-		m /= 10;
+	static const char pairs[] =
+		"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+		"5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+	int i = p;
+
+	while (i >= 2) {
+		unsigned r = (unsigned)(m % 100);
+
+		m /= 100;
+		i -= 2;
+		memcpy(d + i, pairs + 2 * r, 2);
 	}
+	if (i)
+		d[0] = (char)('0' + m);
 }
 
 /* The first of "%.15g", "%.16g" that reads back as x, else "%.17g" -- the
@@ -343,7 +364,9 @@ static size_t shortest(char *buf, double x)
 		sc.rest = 2;
 	}
 	for (int p = 15; p <= 16; p++) {
-		uint64_t unit = pow10u[17 - p], m = D / unit, cut = D % unit;
+		/* constant divisors: a multiply, not a 64-bit divide */
+		uint64_t unit = p == 15 ? 100 : 10, m = p == 15 ? D / 100 : D / 10,
+			 cut = D - m * unit;
 		int e = e17, ok = -1;
 
 		if (cut == unit / 2 && sc.rest != 1 && sc.rest != -1) {

@@ -1,3 +1,4 @@
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
@@ -118,6 +119,24 @@ int compare_int(const void *a, const void *b)
 	int x = *(const int *)a, y = *(const int *)b;
 
 	return (x > y) - (x < y);
+}
+
+void sort_doubles(double *v, size_t n)
+{
+	enum { FEW = 32 };
+
+	if (n > FEW) {
+		gsl_sort(v, 1, n);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 size_t sort_unique_int(int *v, size_t n)

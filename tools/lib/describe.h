@@ -31,6 +31,11 @@ void series_free(struct series *s);
 double quantile_sorted(const double *sorted, size_t n, double p);
 /* median absolute deviation scaled by 1.4826, as R's mad(); data need not be sorted */
 double mad(const double *y, size_t n);
+/* v in ascending order (no NaN): gsl_sort, or for a few values (a group's
+ * years before or after its event) an insertion sort, which on 14 to 21
+ * values takes a third less time than GSL's heapsort and gives the same
+ * array */
+void sort_doubles(double *v, size_t n);
 /* qsort's order of ints; v sorted with its repeats dropped, in place: the
  * number of distinct values (a panel's years, its cohorts) */
 int compare_int(const void *a, const void *b);

@@ -17,6 +17,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "did.h"
 #include "did_work.h"
 
@@ -69,7 +70,7 @@ static double quantile_type1(double *x, size_t n, double p)
 {
 	if (n == 0)
 		return NAN;
-	gsl_sort(x, 1, n);
+	sort_doubles(x, n);
 	double np = (double)n * p;
 	size_t j = (size_t)floor(np + 4 * DBL_EPSILON);
 	if ((double)j < np - 4 * DBL_EPSILON)

@@ -163,9 +163,8 @@ void gp_read_prepost(struct gp_input *in, struct gp_chart *c)
 		gpi_points_add(&pts, t, missing ? NAN : y);
 		if (missing)
 			continue;
-		o = xgrow(o, &cap, n + 1, sizeof *o);
-		o[n] = (struct its_obs){ rel, post, y, n };
-		n++;
+		if (its_obs_add(&o, &n, &cap, rel, post, y))
+			die_at(row->file, row->line, 0, ITS_OBS_FULL);
 	}
 	gpi_require_one_group(in, "prepost");
 	if (group_count(in->groups) == 1) {

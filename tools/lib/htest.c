@@ -14,6 +14,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "alloc.h"
+#include "describe.h"
 #include "htest.h"
 #include "inference.h"
 
@@ -45,50 +46,82 @@ static double sign_of(double v)
 
 /* ---- t tests ---------------------------------------------------------- */
 
-int one_sample_t(const double *x, size_t n, double level,
-		 struct mean_t_result *out)
+struct sample sample_of(const double *x, size_t n)
 {
-	double mean, se;
+	struct sample s = { n, NAN, NAN };
+
+	if (n > 0)
+		s.mean = gsl_stats_mean(x, 1, n);
+	if (n > 1)
+		s.var = gsl_stats_variance_m(x, 1, n, s.mean);
+	return s;
+}
+
+/* the mean's interval, and its t test of 0 when `test` */
+static int mean_t(const struct sample *x, double level, int test,
+		  struct mean_t_result *out)
+{
+	void (*fill)(struct inference *, double, double, double, double) =
+		test ? inference_t : inference_t_interval;
+	double mean = x->mean, se;
 
 	inference_nan(&out->mean);
-	out->n = n;
+	out->n = x->n;
 	if (!level_ok(level))
 		return HTEST_BAD_LEVEL;
-	if (n == 0)
+	if (x->n == 0)
 		return HTEST_TOO_FEW;
-	mean = out->mean.estimate = gsl_stats_mean(x, 1, n);
-	if (n < 2)
+	out->mean.estimate = mean;
+	if (x->n < 2)
 		return HTEST_TOO_FEW;
-	se = gsl_stats_sd_m(x, 1, n, mean) / sqrt((double)n);
+	/* gsl_stats_sd_m's value: the square root of the variance */
+	se = sqrt(x->var) / sqrt((double)x->n);
 	/* R's t.test refuses "essentially constant" data with this test */
 	if (se <= 10 * DBL_EPSILON * fabs(mean)) {
-		inference_t(&out->mean, mean, 0, n - 1.0, level);
+		fill(&out->mean, mean, 0, x->n - 1.0, level);
 		return HTEST_CONSTANT;
 	}
-	inference_t(&out->mean, mean, se, n - 1.0, level);
+	fill(&out->mean, mean, se, x->n - 1.0, level);
 	return HTEST_OK;
 }
 
-int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
-	  double level, struct welch_result *out)
+int one_sample_t(const double *x, size_t n, double level,
+		 struct mean_t_result *out)
+{
+	struct sample s = sample_of(x, n);
+
+	return mean_t(&s, level, 1, out);
+}
+
+int one_sample_t_of(const struct sample *x, double level, struct mean_t_result *out)
+{
+	return mean_t(x, level, 1, out);
+}
+
+int mean_interval(const struct sample *x, double level, struct mean_t_result *out)
+{
+	return mean_t(x, level, 0, out);
+}
+
+int welch_of(const struct sample *pre, const struct sample *post, double level,
+	     struct welch_result *out)
 {
 	double v_pre, v_post, se, df, diff;
+	size_t n_pre = pre->n, n_post = post->n;
 
 	*out = (struct welch_result){ NAN, NAN, { NAN, NAN, NAN, NAN, NAN, NAN, NAN },
 				      n_pre, n_post };
 	if (!level_ok(level))
 		return HTEST_BAD_LEVEL;
-	if (n_pre > 0)
-		out->mean_pre = gsl_stats_mean(pre, 1, n_pre);
-	if (n_post > 0)
-		out->mean_post = gsl_stats_mean(post, 1, n_post);
+	out->mean_pre = pre->mean;
+	out->mean_post = post->mean;
 	diff = out->diff.estimate = out->mean_post - out->mean_pre;
 	if (n_pre < 2 || n_post < 2)
 		return HTEST_TOO_FEW;
 
 	/* squared standard errors of each mean */
-	v_pre = gsl_stats_variance_m(pre, 1, n_pre, out->mean_pre) / n_pre;
-	v_post = gsl_stats_variance_m(post, 1, n_post, out->mean_post) / n_post;
+	v_pre = pre->var / n_pre;
+	v_post = post->var / n_post;
 	se = sqrt(v_pre + v_post);
 	if (se <= 10 * DBL_EPSILON *
 	    fmax(fabs(out->mean_pre), fabs(out->mean_post))) {
@@ -100,6 +133,14 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 	     (v_pre * v_pre / (n_pre - 1.0) + v_post * v_post / (n_post - 1.0));
 	inference_t(&out->diff, diff, se, df, level);
 	return HTEST_OK;
+}
+
+int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
+	  double level, struct welch_result *out)
+{
+	struct sample a = sample_of(pre, n_pre), b = sample_of(post, n_post);
+
+	return welch_of(&a, &b, level, out);
 }
 
 /* ---- ranks ------------------------------------------------------------ */
@@ -177,21 +218,30 @@ static double exact_two_sided(const double *count, size_t max, double stat)
 }
 
 /* The counts for (m, n), kept: the same sample sizes come back group after
- * group, and a table is a pure function of them.  A few tables (at most
- * 50 x 50 + 1 doubles each) in slots by (m, n); one thread, no lock. */
+ * group (one split per event year), and a table is a pure function of
+ * them.  One slot per (m, n) below EXACT_BELOW; should the kept tables pass
+ * KEPT_MAX doubles (a few MB: sizes of every kind), they are all let go
+ * and kept afresh.  One thread, no lock. */
 static const double *mann_whitney_counts_kept(size_t m, size_t n)
 {
-	enum { SLOTS = 32 };
-	static struct { size_t m, n; double *count; } kept[SLOTS];
-	size_t s = (m * 53 + n) % SLOTS;
+	enum { KEPT_MAX = 1 << 19 };
+	static double *kept[EXACT_BELOW][EXACT_BELOW];
+	static size_t held;
+	double **slot = &kept[m][n];
 
-	if (kept[s].count && kept[s].m == m && kept[s].n == n)
-		return kept[s].count;
-	free(kept[s].count);
-	kept[s].count = mann_whitney_counts(m, n);
-	kept[s].m = m;
-	kept[s].n = n;
-	return kept[s].count;
+	if (*slot)
+		return *slot;
+	if (held + m * n + 1 > KEPT_MAX) {
+		for (size_t i = 0; i < EXACT_BELOW; i++)
+			for (size_t j = 0; j < EXACT_BELOW; j++) {
+				free(kept[i][j]);
+				kept[i][j] = NULL;
+			}
+		held = 0;
+	}
+	*slot = mann_whitney_counts(m, n);
+	held += m * n + 1;
+	return *slot;
 }
 
 static int mann_whitney_exact(struct mann_whitney_result *out)
@@ -220,24 +270,56 @@ static int mann_whitney_normal(struct mann_whitney_result *out,
 	return HTEST_OK;
 }
 
+/* The rank sum of the post values among all, with mid-ranks for ties (as
+ * R's rank()), and the sum of t^3 - t over groups of tied values: each
+ * side sorted on its own, then walked together value by value (no NaN). */
+static double post_rank_sum(double *pre, size_t n_pre, double *post, size_t n_post,
+			    double *tie_cubes)
+{
+	size_t i = 0, j = 0;
+	double rank_sum = 0, below = 0;
+
+	sort_doubles(pre, n_pre);
+	sort_doubles(post, n_post);
+	*tie_cubes = 0;
+	while (i < n_pre || j < n_post) {
+		double v = j == n_post || (i < n_pre && pre[i] < post[j]) ? pre[i] : post[j];
+		size_t a = 0, b = 0;
+		double t;
+
+		for (; i < n_pre && pre[i] == v; i++)
+			a++;
+		for (; j < n_post && post[j] == v; j++)
+			b++;
+		t = (double)(a + b);
+		rank_sum += (double)b * (below + (t + 1) / 2);
+		*tie_cubes += t * t * t - t;
+		below += t;
+	}
+	return rank_sum;
+}
+
 int mann_whitney(const double *pre, size_t n_pre, const double *post,
 		 size_t n_post, struct mann_whitney_result *out)
 {
-	size_t all = n_pre + n_post, i;
-	double *v, *rank, tie_cubes, rank_sum = 0;
+	size_t all = n_pre + n_post;
+	double *v, tie_cubes;
 
 	*out = (struct mann_whitney_result){ NAN, NAN, NAN, n_pre, n_post, 0 };
 	if (n_pre == 0 || n_post == 0)
 		return HTEST_TOO_FEW;
-	v = xmallocarray(2 * all, sizeof *v);
-	rank = v + all;
+	for (size_t i = 0; i < n_pre; i++)
+		if (isnan(pre[i]))
+			return HTEST_TOO_FEW;
+	for (size_t j = 0; j < n_post; j++)
+		if (isnan(post[j]))
+			return HTEST_TOO_FEW;
+	v = xmallocarray(all, sizeof *v);
 	memcpy(v, post, n_post * sizeof *v);
 	memcpy(v + n_post, pre, n_pre * sizeof *v);
-	midranks(v, all, rank, &tie_cubes);
-	for (i = 0; i < n_post; i++)
-		rank_sum += rank[i];
+	out->u = post_rank_sum(v + n_post, n_pre, v, n_post, &tie_cubes) -
+		 n_post * (n_post + 1.0) / 2;
 	free(v);
-	out->u = rank_sum - n_post * (n_post + 1.0) / 2;
 	if (n_pre < EXACT_BELOW && n_post < EXACT_BELOW && tie_cubes == 0)
 		return mann_whitney_exact(out);
 	return mann_whitney_normal(out, tie_cubes);
@@ -368,7 +450,7 @@ static double sen_intercept(const double *x, const double *y, size_t n, double s
 
 	for (i = 0; i < n; i++)
 		r[i] = y[i] - slope * time_at(x, i);
-	gsl_sort(r, 1, n);
+	sort_doubles(r, n);
 	double m = gsl_stats_median_from_sorted_data(r, 1, n);
 	free(r);
 	return m;
@@ -425,7 +507,7 @@ int theil_sen(const double *x, const double *y, size_t n, double level,
 		free(slope);
 		return HTEST_TOO_FEW;
 	}
-	gsl_sort(slope, 1, k);
+	sort_doubles(slope, k);
 	out->slope = gsl_stats_median_from_sorted_data(slope, 1, k);
 	out->var_s = kendall_var_s(x, y, n);
 	status = sen_ci(slope, k, level, out);

@@ -36,10 +36,21 @@ enum htest_status {
 /* A short English phrase for a status, for the tool's warning. */
 const char *htest_status_str(int status);
 
+/* A sample's size, mean and variance (n - 1 denominator), through GSL's
+ * gsl_stats_mean and gsl_stats_variance_m: NaN where n is too small.  The
+ * *_of and mean_interval forms take it, so that one sample summed once
+ * serves its mean's interval and Welch's test. */
+struct sample {
+	size_t n;
+	double mean, var;
+};
+struct sample sample_of(const double *x, size_t n);
+
 /*
  * One-sample t: the mean, its standard error sd/sqrt(n), t = mean/se on
  * n-1 df, two-sided p and the t-based CI at `level` (as R's t.test(x)).
- * Used for mean_pre, mean_post and the pooled mean difference.
+ * Used for the pooled mean difference; mean_interval is the same without
+ * the test (statistic and p NaN), for mean_pre and mean_post.
  *   n == 0:        HTEST_TOO_FEW, everything NaN.
  *   n == 1:        HTEST_TOO_FEW, mean defined, the rest NaN.
  *   constant data: HTEST_CONSTANT, std_error 0, CI mean..mean, df n-1,
@@ -52,6 +63,8 @@ struct mean_t_result {
 };
 int one_sample_t(const double *x, size_t n, double level,
 		 struct mean_t_result *out);
+int one_sample_t_of(const struct sample *x, double level, struct mean_t_result *out);
+int mean_interval(const struct sample *x, double level, struct mean_t_result *out);
 
 /*
  * Welch's two-sample t: diff = mean(post) - mean(pre), its standard error
@@ -71,6 +84,8 @@ struct welch_result {
 };
 int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
 	  double level, struct welch_result *out);
+int welch_of(const struct sample *pre, const struct sample *post, double level,
+	     struct welch_result *out);
 
 /*
  * Mann-Whitney (Wilcoxon rank-sum) test.  u is the U statistic of the post
@@ -81,7 +96,7 @@ int welch(const double *pre, size_t n_pre, const double *post, size_t n_post,
  * values and there are no ties; otherwise it is the normal approximation
  * with tie-corrected variance and continuity correction 0.5 (R's
  * correct = TRUE), and z is that approximation's statistic.
- *   an empty side:   HTEST_TOO_FEW, u, z, p NaN.
+ *   an empty side, or a NaN value: HTEST_TOO_FEW, u, z, p NaN.
  *   all values tied: HTEST_CONSTANT, u = n_pre n_post / 2, z and p NaN
  *                    (the variance is 0; R gives NaN too).
  */

@@ -14,14 +14,14 @@ void inference_nan(struct inference *r)
 
 /* on the standard normal (df NaN) or on t with df degrees of freedom */
 static void fill(struct inference *r, double est, double se, double df,
-		 int normal, double level)
+		 int normal, int test, double level)
 {
 	double q = normal ? inference_z_crit(level) : inference_t_crit(level, df);
 
 	r->estimate = est;
 	r->std_error = se;
 	r->df = df;
-	if (se > 0) {
+	if (se > 0 && test) {
 		r->statistic = est / se;
 		r->p_value = normal ? inference_z_p_two_sided(r->statistic)
 				    : inference_t_p_two_sided(r->statistic, df);
@@ -37,12 +37,18 @@ static void fill(struct inference *r, double est, double se, double df,
 void inference_t(struct inference *r, double est, double se, double df,
 		 double level)
 {
-	fill(r, est, se, df, 0, level);
+	fill(r, est, se, df, 0, 1, level);
+}
+
+void inference_t_interval(struct inference *r, double est, double se, double df,
+			  double level)
+{
+	fill(r, est, se, df, 0, 0, level);
 }
 
 void inference_z(struct inference *r, double est, double se, double level)
 {
-	fill(r, est, se, NAN, 1, level);
+	fill(r, est, se, NAN, 1, 1, level);
 }
 
 double inference_t_p_two_sided(double t, double df)

@@ -25,6 +25,10 @@ void inference_nan(struct inference *r);
 void inference_t(struct inference *r, double est, double se, double df,
 		 double level);
 void inference_z(struct inference *r, double est, double se, double level);
+/* inference_t without the test (statistic and p NaN): the interval of a
+ * quantity whose test of 0 would mean nothing, as a mean of counts */
+void inference_t_interval(struct inference *r, double est, double se, double df,
+			  double level);
 
 /* Student t (GSL): two-sided p of t on df degrees of freedom, and the
  * critical value for a two-sided interval at `level` (0.95 -> the 97.5%

@@ -21,7 +21,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_statistics_double.h>
 
 #include "alloc.h"
 #include "describe.h"
@@ -31,7 +30,7 @@ typedef long double real;
 
 struct segment {
 	size_t n;
-	real rbar, ybar, sxx, slope;
+	real rbar, ybar, sxx, syy, slope;
 };
 
 static int its_check(const double *r, const double *post, const double *y,
@@ -55,32 +54,41 @@ static int its_check(const double *r, const double *post, const double *y,
 	return REGRESS_OK;
 }
 
-/* one segment's line (the rows whose post is d), about its own means */
+/* each segment's line (s[0] the rows whose post is 0, s[1] those whose
+ * post is 1: its_check has seen no other), about its own means */
 static int segment_fit(const double *r, const double *post, const double *y,
-		       size_t n, double d, struct segment *s)
+		       size_t n, struct segment s[2])
 {
-	real sr = 0, sy = 0, sxy = 0;
+	real sr[2] = { 0, 0 }, sy[2] = { 0, 0 }, sxy[2] = { 0, 0 };
 
-	s->n = 0;
-	for (size_t i = 0; i < n; i++)
-		if (post[i] == d) {
-			sr += r[i];
-			sy += y[i];
-			s->n++;
-		}
-	s->rbar = sr / (real)s->n;
-	s->ybar = sy / (real)s->n;
-	s->sxx = 0;
-	for (size_t i = 0; i < n; i++)
-		if (post[i] == d) {
-			real dr = r[i] - s->rbar;
+	for (int d = 0; d < 2; d++) {
+		s[d].n = 0;
+		s[d].sxx = s[d].syy = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d = post[i] == 1;
 
-			s->sxx += dr * dr;
-			sxy += dr * (y[i] - s->ybar);
-		}
-	if (!(s->sxx > 0) || !isfinite(s->sxx) || !isfinite(sxy))
-		return REGRESS_SINGULAR;      /* one year repeated, or overflow */
-	s->slope = sxy / s->sxx;
+		sr[d] += r[i];
+		sy[d] += y[i];
+		s[d].n++;
+	}
+	for (int d = 0; d < 2; d++) {
+		s[d].rbar = sr[d] / (real)s[d].n;
+		s[d].ybar = sy[d] / (real)s[d].n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d = post[i] == 1;
+		real dr = r[i] - s[d].rbar, dy = y[i] - s[d].ybar;
+
+		s[d].sxx += dr * dr;
+		s[d].syy += dy * dy;
+		sxy[d] += dr * dy;
+	}
+	for (int d = 0; d < 2; d++) {
+		if (!(s[d].sxx > 0) || !isfinite(s[d].sxx) || !isfinite(sxy[d]))
+			return REGRESS_SINGULAR;      /* one year repeated, or overflow */
+		s[d].slope = sxy[d] / s[d].sxx;
+	}
 	return REGRESS_OK;
 }
 
@@ -88,10 +96,11 @@ static int segment_fit(const double *r, const double *post, const double *y,
  * rows in the order given (the lags count rows; j = 0 adds each z_t z_t'
  * twice with weight 1/2).  z_t holds 1 and c_t (the centred year) in its
  * segment's two places and 0 elsewhere, so a pair of rows t, u adds
- * k (1, c_t)'(1, c_u), k = w_j e_t e_u, to one 2 x 2 block and its mirror:
+ * k (1, c_t)'(1, c_u), k = w_j e_t e_u, to one 2 x 2 block (seg[t] is row
+ * t's segment, 0 or 1) and its mirror:
  * the four sums of each pair of segments are kept, then placed, each into
  * both mirrored places, so M comes out symmetric to the bit. */
-static void its_meat(const real *c, const real *e, const double *post, size_t n,
+static void its_meat(const real *c, const real *e, const unsigned char *seg, size_t n,
 		     size_t lag, real *m)
 {
 	real sum[2][2][4] = { { { 0 } } };   /* [seg t][seg u]: k, k c_u, k c_t, k c_t c_u */
@@ -103,11 +112,11 @@ static void its_meat(const real *c, const real *e, const double *post, size_t n,
 		/* by runs of rows whose pair of segments is the same (rows in
 		 * time order: a few runs), the run's sums in registers */
 		while (t < n) {
-			int dt = post[t] == 1, du = post[t - j] == 1;
+			int dt = seg[t], du = seg[t - j];
 			real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 			real *s = sum[dt][du];
 
-			for (; t < n && (post[t] == 1) == dt && (post[t - j] == 1) == du; t++) {
+			for (; t < n && seg[t] == dt && seg[t - j] == du; t++) {
 				size_t u = t - j;
 				real k = w * e[t] * e[u], kt = k * c[t];
 
@@ -139,8 +148,8 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	struct segment s[2];
 	real coef[ITS_TERMS], cov[ITS_TERMS * ITS_TERMS];
 	real meat[ITS_TERMS * ITS_TERMS] = { 0 }, bread[ITS_TERMS];
-	real sse = 0, df, *c, *e;
-	double tss;
+	real sse = 0, tss, df, *c, *e;
+	unsigned char *seg;
 	int rc, constant;
 
 	for (int j = 0; j < ITS_TERMS; j++)
@@ -152,8 +161,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	rc = its_check(r, post, y, n, level, fit);
 	if (rc != REGRESS_OK)
 		return rc;
-	if ((rc = segment_fit(r, post, y, n, 0, &s[0])) != REGRESS_OK ||
-	    (rc = segment_fit(r, post, y, n, 1, &s[1])) != REGRESS_OK)
+	if ((rc = segment_fit(r, post, y, n, s)) != REGRESS_OK)
 		return rc;
 	/* a constant series fits exactly: say so, not a rounding residue */
 	constant = all_equal(y, n);
@@ -168,16 +176,17 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	coef[ITS_SLOPE] = s[1].slope - s[0].slope;
 
 	/* the centred years and the residuals */
-	c = xmallocarray(n, 2 * sizeof *c);
+	c = xmallocarray(n, 2 * sizeof *c + 1);
 	e = c + n;
+	seg = (unsigned char *)(e + n);
 	for (size_t t = 0; t < n; t++) {
-		int d = post[t] == 1;
+		int d = seg[t] = post[t] == 1;
 
 		c[t] = r[t] - s[d].rbar;
 		e[t] = constant ? 0 : y[t] - s[d].ybar - s[d].slope * c[t];
 		sse += e[t] * e[t];
 	}
-	its_meat(c, e, post, n, lag, meat);
+	its_meat(c, e, seg, n, lag, meat);
 	free(c);
 	bread[0] = 1 / (real)s[0].n;
 	bread[1] = 1 / s[0].sxx;
@@ -189,7 +198,14 @@ int its(const double *r, const double *post, const double *y, size_t n,
 			cov[a * ITS_TERMS + b] = cov[b * ITS_TERMS + a] =
 				meat[a * ITS_TERMS + b] * bread[a] * bread[b] *
 				((real)n / df);
-	tss = gsl_stats_tss(y, 1, n);
+	{
+		/* the total sum of squares from the segments' own */
+		real ybar = (s[0].ybar * (real)s[0].n + s[1].ybar * (real)s[1].n) / (real)n;
+
+		tss = 0;
+		for (int d = 0; d < 2; d++)
+			tss += s[d].syy + (real)s[d].n * (s[d].ybar - ybar) * (s[d].ybar - ybar);
+	}
 	{
 		/* the rows of G: b from the centred segment coefficients */
 		const real G[ITS_TERMS][ITS_TERMS] = {
@@ -208,7 +224,7 @@ int its(const double *r, const double *post, const double *y, size_t n,
 			double est = (double)coef[k], se = (double)sqrtl(v);
 
 			/* values near the largest double: the numbers overflow */
-			if (!isfinite(est) || isinf(se) || !isfinite(tss)) {
+			if (!isfinite(est) || isinf(se) || !isfinite((double)tss)) {
 				for (int j = 0; j < ITS_TERMS; j++)
 					inference_nan(&fit->b[j]);
 				return REGRESS_OVERFLOW;
@@ -219,6 +235,17 @@ int its(const double *r, const double *post, const double *y, size_t n,
 	fit->r2 = tss > 0 ? (double)(1 - sse / tss) : NAN;
 	fit->resid_sd = (double)sqrtl(sse / df);
 	return constant ? REGRESS_CONSTANT_Y : REGRESS_OK;
+}
+
+int its_obs_add(struct its_obs **o, size_t *n, size_t *cap, double rel, double post,
+		double y)
+{
+	if (*n >= UINT32_MAX)
+		return 1;
+	*o = xgrow(*o, cap, *n + 1, sizeof **o);
+	(*o)[*n] = (struct its_obs){ rel, y, (float)post, (uint32_t)*n };
+	++*n;
+	return 0;
 }
 
 static int by_rel(const void *a, const void *b)

@@ -4,37 +4,11 @@
 #include "diag.h"
 #include "joined.h"
 
-/* cell_number of the event year, remembered for the next row: a unit's
- * rows repeat it, and the same bytes read as the same number (one thread) */
-static int event_number(const struct csv_header *h, const struct csv_row *row, int col,
-			double *out)
-{
-	static char last[32];
-	static size_t last_len = sizeof last;
-	static double value;
-	static int missing;
-	size_t len = row->len[col];
-
-	if (len == last_len && memcmp(row->f[col], last, len) == 0) {
-		*out = value;
-		return missing;
-	}
-	missing = cell_number(h, row, col, &value);
-	*out = value;
-	if (len < sizeof last) {
-		memcpy(last, row->f[col], len);
-		last_len = len;
-	} else {
-		last_len = sizeof last;
-	}
-	return missing;
-}
-
 struct event_cols event_cols_find(const struct csv_header *h, const char *file,
 				  const char *time_col)
 {
-	struct event_cols c = { col_find(h, "rel_year"), col_find(h, "post"),
-				col_find(h, "event_year"), col_find(h, time_col) };
+	struct event_cols c = { .rel = col_find(h, "rel_year"), .post = col_find(h, "post"),
+				.event = col_find(h, "event_year"), .time = col_find(h, time_col) };
 
 	if (c.rel < 0 && (c.event < 0 || c.time < 0))
 		die_at(file, 1, 0, "needs the columns rel_year and post, or event_year and the time "
@@ -43,28 +17,30 @@ struct event_cols event_cols_find(const struct csv_header *h, const char *file,
 }
 
 int event_of_row(const struct csv_header *h, const struct csv_row *row,
-		 const struct event_cols *c, double *rel, double *post)
+		 struct event_cols *c, double *rel, double *post)
 {
 	double ev, t;
 
 	if (c->rel >= 0) {
-		if (cell_number(h, row, c->rel, rel))
+		if (cell_number_memo(h, row, c->rel, &c->memo[0], rel))
 			return 1;
 		/* rel_year is time - event_year: a table edited by hand may
 		 * disagree with itself */
-		if (c->event >= 0 && c->time >= 0 && !event_number(h, row, c->event, &ev) &&
-		    !cell_number(h, row, c->time, &t) && *rel != t - ev)
+		if (c->event >= 0 && c->time >= 0 &&
+		    !cell_number_memo(h, row, c->event, &c->memo[2], &ev) &&
+		    !cell_number_memo(h, row, c->time, &c->memo[3], &t) && *rel != t - ev)
 			die_at(row->file, row->line, c->rel + 1,
 			       "column \"%s\": %g is not %s - %s (%g - %g)", h->name[c->rel], *rel,
 			       h->name[c->time], h->name[c->event], t, ev);
 	} else {
-		if (event_number(h, row, c->event, &ev))
+		if (cell_number_memo(h, row, c->event, &c->memo[2], &ev))
 			return 1;
 		t = cell_time_number(h, row, c->time);
 		*rel = t - ev;
 	}
 	*post = *rel >= 0;
-	if (c->post >= 0 && !cell_number(h, row, c->post, post) && *post != 0 && *post != 1)
+	if (c->post >= 0 && !cell_number_memo(h, row, c->post, &c->memo[1], post) &&
+	    *post != 0 && *post != 1)
 		die_at(row->file, row->line, c->post + 1, "column \"%s\": \"%s\" is not 0 or 1",
 		       h->name[c->post], cell_shown(row->f[c->post]));
 	return 0;

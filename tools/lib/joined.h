@@ -6,10 +6,12 @@
 
 #include <math.h>
 
+#include "columns.h"
 #include "csvread.h"
 
 struct event_cols {
 	int rel, post, event, time;     /* column indexes, -1 when absent */
+	struct cell_memo memo[4];       /* their last cells, in that order */
 };
 
 /* the columns, or exit 1 naming what is missing and how to get it */
@@ -19,7 +21,7 @@ struct event_cols event_cols_find(const struct csv_header *h, const char *file,
  * treated); a post other than 0 or 1, a missing time, or a rel_year that
  * is not time - event_year (when all three are given) exits 1 */
 int event_of_row(const struct csv_header *h, const struct csv_row *row,
-		 const struct event_cols *c, double *rel, double *post);
+		 struct event_cols *c, double *rel, double *post);
 
 /* The event window of tt-prepost(1) and tt-plot(1) prepost (--pre N,
  * --post N, --drop-event): the rows with -pre <= rel_year <= post, and

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,40 +9,40 @@
 #include "strlist.h"
 
 /* Short plain decimals are the common case in indicator tables: with at
- * most 15 significant digits the digits form an exact integer m < 2^53, and
- * m / 10^k with k <= 22 is one correctly rounded division of exact values,
- * the same double strtod gives.  Anything else takes the strtod path. */
+ * most 15 digits the digits form an exact integer m < 2^53, and m / 10^k
+ * (k <= 15 places after the point) is one correctly rounded division of
+ * exact values, the same double strtod gives.  Anything else (more digits,
+ * an exponent, a stray character) takes the strtod path. */
 static int fast_decimal(const char *s, size_t len, double *out)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-		1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-	size_t i = 0, digits = 0, frac = 0;
-	int neg = 0, point = 0;
-	long long m = 0;
+		1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *point = NULL;
+	int neg = 0;
+	uint64_t m = 0;
+	size_t n;
 
-	if (len && (s[0] == '-' || s[0] == '+')) {
-		neg = s[0] == '-';
-		i = 1;
+	if (p < end && (*p == '-' || *p == '+')) {
+		neg = *p == '-';
+		p++;
 	}
-	for (; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
+	n = (size_t)(end - p);          /* the digits and the point */
+	if (n == 0 || n > 16)
+		return 0;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)*p - '0';
+
 		if (d <= 9) {
-			if (m || d)
-				digits++;
 			m = m * 10 + d;
-			frac += (size_t)point;
-			if (digits > 15)
-				return 0;
-		} else if (s[i] == '.' && !point) {
-			point = 1;
+		} else if (*p == '.' && !point) {
+			point = p;
 		} else {
 			return 0;
 		}
 	}
-	/* at least one digit, and not a lone "." */
-	if (len - (size_t)(len && (s[0] == '-' || s[0] == '+')) - (size_t)point == 0 || frac > 22)
+	if (n - (point != NULL) == 0 || n - (point != NULL) > 15)   /* "." alone; 16 digits */
 		return 0;
-	*out = (double)m / pow10[frac];
+	*out = (double)m / pow10[point ? (size_t)(end - point) - 1 : 0];
 	if (neg && m)
 		*out = -*out;
 	return 1;
@@ -155,6 +156,24 @@ int is_missing(const char *s, size_t len)
 	for (i = 0; i < na_tokens.n; i++)
 		if (na_tokens.len[i] == len && memcmp(na_tokens.v[i], s, len) == 0)
 			return 1;
+	return 0;
+}
+
+int cell_value(const char *s, size_t len, double *out, enum num_status *st)
+{
+	double v;
+
+	/* a short decimal is a missing value only when a token begins as it does */
+	if (fast_decimal(s, len, &v)) {
+		if (na_first[(unsigned char)s[0]] && is_missing(s, len))
+			return 1;
+		*out = v;
+		*st = NUM_OK;
+		return 0;
+	}
+	if (is_missing(s, len))
+		return 1;
+	*st = parse_number(s, len, out);
 	return 0;
 }
 

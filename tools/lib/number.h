@@ -26,6 +26,12 @@ enum num_status parse_number_grouped(const char *s, size_t len, char sep, double
 void na_set(const char *list);
 int is_missing(const char *s, size_t len);
 
+/* A cell as a number: 1 when it is missing (out and st untouched), else 0
+ * with *st from parse_number.  The short decimals of most cells (years,
+ * counts, 0/1 flags) are read in one pass: a missing-value token is looked
+ * for only when one begins with the cell's first byte. */
+int cell_value(const char *s, size_t len, double *out, enum num_status *st);
+
 /* ISO 8601 calendar dates: YYYY-MM-DD, YYYY-MM or YYYY (year 1000-9999).
  * Returns the number of parts read (3, 2 or 1), or 0 when s is not such a date. */
 int parse_date(const char *s, size_t len, int *year, int *month, int *day);

@@ -9,6 +9,7 @@
 #ifndef TT_REGRESS_H
 #define TT_REGRESS_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "inference.h"
 
@@ -119,11 +120,20 @@ int its(const double *rel_year, const double *post, const double *y, size_t n,
  * One fit of the same rows in the same order: tt-prepost's its_* terms and
  * the lines tt-plot prepost draws (linear; its Poisson form in glm.h). */
 
-/* an observation: rel_year, post (0 or 1), the value, its place in the input */
+/* an observation: rel_year, the value, post (0 or 1), its place in the
+ * input (24 bytes: tt-prepost holds one per row) */
 struct its_obs {
-	double rel, post, y;
-	size_t order;
+	double rel, y;
+	float post;
+	uint32_t order;
 };
+
+/* one more observation at the end of *o (n held, room for *cap), its
+ * place n: 0, or 1 (nothing added) when the group already holds 2^32 - 1,
+ * whose places would not fit; ITS_OBS_FULL says so */
+int its_obs_add(struct its_obs **o, size_t *n, size_t *cap, double rel, double post,
+		double y);
+#define ITS_OBS_FULL "more than 4294967295 rows in one group"
 
 /* into the order its_obs_fit takes: by rel_year, ties in input order
  * (Newey-West's lags count positions in it); rows already in it are left
