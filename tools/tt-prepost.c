@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "chains.h"
 #include "columns.h"
 #include "csvread.h"
 #include "csvwrite.h"
@@ -43,13 +44,19 @@ static const struct tool tool = {
 };
 
 struct prepost_group {
-	struct its_obs *o;
-	size_t n, cap;
+	struct chain rows;       /* its observations, held (held below) */
+	struct its_obs *o;       /* while it is written: them, in order */
+	size_t n;
 	long treated_rows, untreated_rows;
 	size_t stratum;          /* --pooled: index among the other group columns */
 	int has_diff;
 	double diff, mean_pre;
 };
+
+/* Every group's observations in one array, each group's linked in input
+ * order: no allocation per group.  With --grouped only the group being
+ * read has any: the array is emptied after each. */
+static struct chains held;
 
 /* the values of one side (post 0 or 1) */
 static size_t side(const struct prepost_group *a, double which, double *out)
@@ -402,17 +409,27 @@ static void finish_group(const struct csv_header *h, const int *gcols, size_t ng
 		estimates_header(h, gcols, ng, NULL, NULL);
 		header_written = 1;
 	}
+	static struct its_obs *o;
+	static size_t cap;
+
 	if (a->treated_rows == 0) {
 		++*never;
 	} else {
 		if (a->untreated_rows)
 			warn("%s: %ld row%s without an event skipped", group_label(groups, g),
 			     a->untreated_rows, a->untreated_rows == 1 ? "" : "s");
+		o = xgrow(o, &cap, a->rows.n + 1, sizeof *o);
+		chains_copy(&held, &a->rows, o);
+		for (size_t k = 0; k < a->rows.n; k++)
+			o[k].order = (uint32_t)k;
+		a->o = o;
+		a->n = a->rows.n;
 		prepost_group(groups, g, a);
 	}
-	free(a->o);
 	a->o = NULL;
-	a->n = a->cap = 0;
+	a->rows = (struct chain){ 0 };
+	if (grouped)
+		chains_clear(&held);
 }
 
 int main(int argc, char **argv)
@@ -428,6 +445,7 @@ int main(int argc, char **argv)
 	long missing = 0;
 	int *gcols, vcol;
 
+	chains_init(&held, sizeof(struct its_obs));
 	if (csv_read_header(r) != 0)
 		return EXIT_DATA;
 	h = csv_header(r);
@@ -469,8 +487,8 @@ int main(int argc, char **argv)
 			missing++;
 			continue;
 		}
-		if (its_obs_add(&a->o, &a->n, &a->cap, rel, post, y))
-			die_at(row->file, row->line, 0, ITS_OBS_FULL);
+		*(struct its_obs *)chains_add(&held, &a->rows) =
+			(struct its_obs){ rel, y, (float)post, 0 };
 	}
 
 	for (size_t g = grouped && nacc ? nacc - 1 : 0; g < nacc; g++)
@@ -485,6 +503,7 @@ int main(int argc, char **argv)
 	if (missing)
 		warn("%ld missing value%s skipped (not in n)", missing, missing == 1 ? "" : "s");
 	free(acc);
+	chains_free(&held);
 	group_blocks_free(&blocks);
 	group_free(groups);
 	if (strata)

@@ -9,6 +9,7 @@
 #include <gsl/gsl_sort.h>
 
 #include "alloc.h"
+#include "chains.h"
 #include "columns.h"
 #include "describe.h"
 #include "diag.h"
@@ -331,6 +332,37 @@ static void test_cell_memo(void)
 	}
 }
 
+/* chains: three lists interleaved come back each in its own order */
+static void test_chains(void)
+{
+	struct chains c;
+	struct chain k[3] = { { 0 } };
+	int out[1000], ok = 1;
+
+	chains_init(&c, sizeof(int));
+	for (int i = 0; i < 1000; i++)
+		*(int *)chains_add(&c, &k[i % 7 == 0 ? 2 : i % 2]) = i;
+	CHECK(k[0].n + k[1].n + k[2].n == 1000 && k[2].n == 143);
+	for (int j = 0; j < 3; j++) {
+		int last = -1;
+
+		chains_copy(&c, &k[j], out);
+		for (size_t i = 0; i < k[j].n; i++) {
+			ok &= out[i] > last && (j == 2 ? out[i] % 7 == 0 : out[i] % 7 != 0 &&
+						out[i] % 2 == j);
+			last = out[i];
+		}
+	}
+	CHECK(ok);
+	/* emptied: the room is kept, new lists start afresh */
+	chains_clear(&c);
+	k[0] = (struct chain){ 0 };
+	*(int *)chains_add(&c, &k[0]) = 5;
+	chains_copy(&c, &k[0], out);
+	CHECK(c.n == 1 && k[0].n == 1 && out[0] == 5 && c.cap >= 1000);
+	chains_free(&c);
+}
+
 static void test_alloc(void)
 {
 	size_t cap = 0;
@@ -607,6 +639,7 @@ int main(void)
 	test_quantiles();
 	test_joined();
 	test_cell_memo();
+	test_chains();
 	test_alloc();
 	test_xmul();
 	test_cell_shown();
