@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "chains.h"
 #include "columns.h"
 #include "csvread.h"
 #include "csvwrite.h"
@@ -246,25 +247,43 @@ static double count_value(const struct csv_header *h, const struct csv_row *row,
 	return y;
 }
 
+/* Every group's (time, value) pairs in one array, each group's linked in
+ * input order: no allocation per group.  With --grouped only the group
+ * being read has any: the array is emptied after each. */
+struct point {
+	double t, y;
+};
+static struct chains held;
+
 /* A group's rows, once its last row is read: sorted, fitted, written, and
- * its values freed.  The header goes before the first group's rows. */
+ * let go.  The header goes before the first group's rows. */
 static void finish_group(const struct csv_header *h, const int *gcols, size_t ng,
-			 struct group_table *groups, size_t g, struct series *s)
+			 struct group_table *groups, size_t g, struct chain *rows)
 {
 	static int header_written;
+	static struct series s;
+	static struct point *p;
+	static size_t cap;
 
 	if (!header_written) {
 		estimates_header(h, gcols, ng, NULL, NULL);
 		header_written = 1;
 	}
-	series_sort_by_time(s);
+	p = xgrow(p, &cap, rows->n + 1, sizeof *p);
+	chains_copy(&held, rows, p);
+	s.n = 0;
+	for (size_t i = 0; i < rows->n; i++)
+		series_add(&s, p[i].t, p[i].y);
+	series_sort_by_time(&s);
 	if (method == POISSON)
-		poisson_group(groups, g, s);
+		poisson_group(groups, g, &s);
 	else if (method == SEN)
-		sen_group(groups, g, s);
+		sen_group(groups, g, &s);
 	else
-		ols_group(groups, g, s);
-	series_free(s);
+		ols_group(groups, g, &s);
+	*rows = (struct chain){ 0 };
+	if (grouped)
+		chains_clear(&held);
 }
 
 int main(int argc, char **argv)
@@ -273,7 +292,7 @@ int main(int argc, char **argv)
 	const struct csv_header *h;
 	struct group_table *groups;
 	struct group_blocks blocks = { 0 };
-	struct series *acc = NULL;
+	struct chain *acc = NULL;
 	struct csv_row *row;
 	size_t ng, nacc = 0, cap = 0;
 	long missing = 0;
@@ -283,6 +302,7 @@ int main(int argc, char **argv)
 		die_usage("--log and --log1p do not go with --method poisson (it fits the log of the mean)");
 	if (method != POISSON && lag >= 0)
 		die_usage("option --lag: Newey-West standard errors are for --method poisson");
+	chains_init(&held, sizeof(struct point));
 	if (csv_read_header(r) != 0)
 		return EXIT_DATA;
 	h = csv_header(r);
@@ -294,7 +314,7 @@ int main(int argc, char **argv)
 
 	/* Without --grouped every group's values are held to the end (the
 	 * groups may come in any order); with it, a group is finished when
-	 * the next one begins, and one series serves every group in turn. */
+	 * the next one begins, and one list serves every group in turn. */
 	while (csv_next(r, &row)) {
 		size_t g = grouped ? group_block_of(&blocks, row) : group_of(groups, row);
 		double y, t;
@@ -313,8 +333,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		t = cell_time_number(h, row, tcol);
-		series_add(&acc[grouped ? 0 : g], t,
-			   transformed(h, row, vcol, count_value(h, row, vcol, y)));
+		*(struct point *)chains_add(&held, &acc[grouped ? 0 : g]) =
+			(struct point){ t, transformed(h, row, vcol, count_value(h, row, vcol, y)) };
 	}
 
 	if (grouped && nacc)
@@ -326,6 +346,7 @@ int main(int argc, char **argv)
 	if (missing)
 		warn("%ld missing value%s skipped (not in n)", missing, missing == 1 ? "" : "s");
 	free(acc);
+	chains_free(&held);
 	group_blocks_free(&blocks);
 	group_free(groups);
 	csv_close(r);
