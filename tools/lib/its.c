@@ -229,7 +229,8 @@ int its(const double *r, const double *post, const double *y, size_t n,
 					inference_nan(&fit->b[j]);
 				return REGRESS_OVERFLOW;
 			}
-			inference_t(&fit->b[k], est, se, (double)df, level);
+			(k == ITS_INTERCEPT ? inference_t_interval : inference_t)(
+				&fit->b[k], est, se, (double)df, level);
 		}
 	}
 	fit->r2 = tss > 0 ? (double)(1 - sse / tss) : NAN;

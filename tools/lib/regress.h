@@ -103,8 +103,10 @@ enum { ITS_INTERCEPT, ITS_PRE_SLOPE, ITS_LEVEL, ITS_SLOPE, ITS_TERMS };
  * (r = rel_year, D = post).  b[ITS_PRE_SLOPE] = b1, b[ITS_LEVEL] = b2 (the
  * jump at r = 0), b[ITS_SLOPE] = b3 (the change of slope after the event).
  * Standard errors Newey-West at `lag`, t on n - 4 df, two-sided p, CI at
- * `level`.  Where a standard error is 0 (an exact fit) the statistic and p
- * are NaN and the CI is the estimate itself. */
+ * `level`; the intercept b0 (the pre line at r = 0, which nobody tests
+ * against 0) has its standard error and CI but no statistic and p.  Where
+ * a standard error is 0 (an exact fit) the statistic and p are NaN and the
+ * CI is the estimate itself. */
 struct its_fit {
 	struct inference b[ITS_TERMS];
 	size_t n, n_pre, n_post, lag;
