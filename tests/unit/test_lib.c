@@ -11,6 +11,8 @@
 #include "alloc.h"
 #include "chains.h"
 #include "columns.h"
+#include "group.h"
+#include "csvwrite.h"
 #include "describe.h"
 #include "diag.h"
 #include "estimates.h"
@@ -363,6 +365,56 @@ static void test_chains(void)
 	chains_free(&c);
 }
 
+/* group_write_key keeps a group's key text between its rows: the same
+ * bytes as writing the fields, and never another table's, another
+ * delimiter's or another place in the row's */
+static void test_key_kept(void)
+{
+	char *f1[] = { "PHL", "a,b" }, *f2[] = { "KOR", "c" };
+	size_t l1[] = { 3, 3 }, l2[] = { 3, 1 };
+	struct csv_row r1 = { f1, l1, 2, "f", 2 }, r2 = { f2, l2, 2, "f", 3 };
+	int cols[] = { 0, 1 };
+	struct group_table *a = group_new(cols, 2), *b = group_new(cols, 1);
+	FILE *tmp = tmpfile();
+	int saved = dup(1);
+	char got[256] = "";
+	size_t n;
+
+	CHECK(group_of(a, &r1) == 0 && group_of(a, &r2) == 1 && group_of(b, &r2) == 0);
+	if (!tmp || saved < 0) {
+		CHECK(!"tmpfile or dup");
+		return;
+	}
+	fflush(stdout);
+	dup2(fileno(tmp), 1);
+	for (int rep = 0; rep < 2; rep++) {
+		group_write_key(a, 0);
+		out_str("x");
+		out_endrow();
+	}
+	group_write_key(b, 0);          /* index 0 of another table */
+	out_endrow();
+	out_str("lead");                /* the key after a field: a delimiter first */
+	group_write_key(b, 0);
+	out_endrow();
+	out_delim = ';';
+	group_write_key(a, 0);          /* "a,b" needs no quotes with ';' */
+	out_endrow();
+	out_delim = ',';
+	group_write_key(a, 1);
+	out_endrow();
+	out_flush();
+	dup2(saved, 1);
+	close(saved);
+	rewind(tmp);
+	n = fread(got, 1, sizeof got - 1, tmp);
+	got[n] = '\0';
+	fclose(tmp);
+	CHECK_STR(got, "PHL,\"a,b\",x\nPHL,\"a,b\",x\nKOR\nlead,KOR\nPHL;a,b\nKOR,c\n");
+	group_free(a);
+	group_free(b);
+}
+
 static void test_alloc(void)
 {
 	size_t cap = 0;
@@ -640,6 +692,7 @@ int main(void)
 	test_joined();
 	test_cell_memo();
 	test_chains();
+	test_key_kept();
 	test_alloc();
 	test_xmul();
 	test_cell_shown();

@@ -17,6 +17,7 @@ char out_delim = ',';
 static char obuf[1 << 16];
 static size_t olen;
 static int row_started;
+static unsigned long flushes;   /* obuf emptied: what was in it is gone */
 
 void out_init(void)
 {
@@ -44,6 +45,7 @@ void out_flush(void)
 		off += (size_t)w;
 	}
 	olen = 0;
+	flushes++;
 }
 
 void out_raw(const char *s, size_t len)
@@ -473,10 +475,38 @@ void out_endrow(void)
 
 void group_write_key(const struct group_table *g, size_t i)
 {
+	/* A tool writes a group's rows in turn (tt-prepost eight of them):
+	 * the bytes of its key's fields, as out_field wrote them, are kept
+	 * and written again while the same group of the same table, the same
+	 * delimiter and the same place in the row come back. */
+	static char kept[256];
+	static size_t kept_len, kept_group = SIZE_MAX;
+	static unsigned long kept_table;
+	static char kept_delim;
+	static int kept_started;
+	size_t from = olen;
+	unsigned long flushes_before = flushes;
+	int started = row_started;
+
+	if (i == kept_group && group_serial(g) == kept_table && out_delim == kept_delim &&
+	    started == kept_started && group_ncols(g) > 0) {
+		out_raw(kept, kept_len);
+		row_started = 1;
+		return;
+	}
 	for (size_t k = 0; k < group_ncols(g); k++) {
 		size_t len;
 		const char *s = group_key(g, i, k, &len);
 		out_field(s, len);
+	}
+	kept_group = SIZE_MAX;
+	if (flushes == flushes_before && olen - from <= sizeof kept) {
+		kept_len = olen - from;
+		memcpy(kept, obuf + from, kept_len);
+		kept_group = i;
+		kept_table = group_serial(g);
+		kept_delim = out_delim;
+		kept_started = started;
 	}
 }
 
@@ -492,4 +522,5 @@ void out_abandon(void)
 {
 	olen = 0;
 	row_started = 0;
+	flushes++;
 }

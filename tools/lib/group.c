@@ -20,6 +20,7 @@ struct group_table {
 	size_t last;          /* rows come in runs: try the previous group first */
 	size_t limit;         /* group_limit when made; 0: none */
 	char *label;
+	unsigned long serial;  /* which table this is, of all made in the run */
 };
 
 size_t group_limit = GROUP_LIMIT_DEFAULT;
@@ -33,8 +34,16 @@ struct group_table *group_new(const int *cols, size_t ncols)
 	g->nslots = 64;
 	g->slots = xcalloc(g->nslots, sizeof *g->slots);
 	g->last = SIZE_MAX;
+	static unsigned long made;
+
 	g->limit = group_limit;
+	g->serial = ++made;
 	return g;
+}
+
+unsigned long group_serial(const struct group_table *g)
+{
+	return g->serial;
 }
 
 void group_unlimited(struct group_table *g)

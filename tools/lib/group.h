@@ -26,6 +26,9 @@ size_t group_of(struct group_table *g, const struct csv_row *row);
  * is none; nothing is created */
 size_t group_find(const struct group_table *g, const struct csv_row *row, const int *cols);
 size_t group_count(const struct group_table *g);
+/* which table g is: no two made in one run share it (a cache of a
+ * table's texts is keyed by it, never by an address that may be reused) */
+unsigned long group_serial(const struct group_table *g);
 size_t group_ncols(const struct group_table *g);
 /* the value of key column k of group i */
 const char *group_key(const struct group_table *g, size_t i, size_t k, size_t *len);
