@@ -220,8 +220,15 @@ static void tell(enum why w, const char *label, const char *detail, const char *
 		sb_vprintf(&told[w].one, fmt, ap);
 		va_end(ap);
 	}
-	sb_printf(&told[w].list, "%s%s%s%s%s", told[w].n > 1 ? "; " : "", label,
-		  *detail ? " (" : "", detail, *detail ? ")" : "");
+	/* a line for every such group: appended, not formatted */
+	if (told[w].n > 1)
+		sb_puts(&told[w].list, "; ");
+	sb_puts(&told[w].list, label);
+	if (*detail) {
+		sb_puts(&told[w].list, " (");
+		sb_puts(&told[w].list, detail);
+		sb_addc(&told[w].list, ')');
+	}
 }
 
 static void tell_all(void)

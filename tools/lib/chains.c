@@ -39,8 +39,10 @@ void chains_copy(const struct chains *c, const struct chain *k, void *out)
 	unsigned char *o = out;
 	size_t at = k->first;
 
+	size_t size = c->size;
+
 	for (size_t i = 0; i < k->n; i++) {
-		memcpy(o + i * c->size, c->rec + at * c->size, c->size);
+		memcpy(o + i * size, c->rec + at * size, size);
 		if (i + 1 < k->n)
 			at = c->next[at];
 	}
